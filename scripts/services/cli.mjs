@@ -5,7 +5,7 @@
 // idempotent (a healthy running service is left alone), waits until each is healthy, prints
 // where each listens. Logs: .services/logs/. Downloads: .services/cache/.
 import fs from 'node:fs';
-import { isOurProcess, log, portIsFree, readPid, ServiceError, stopProcess, waitUntil } from './common.mjs';
+import { findJava, isOurProcess, log, portIsFree, readPid, ServiceError, stopProcess, waitUntil } from './common.mjs';
 import { kafka } from './kafka.mjs';
 import { mongo } from './mongo.mjs';
 import { opensearch } from './opensearch.mjs';
@@ -39,7 +39,8 @@ async function up(service) {
       );
     }
   }
-  if (service.install()) log(service.name, `downloaded and installed in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  if (service.install())
+    log(service.name, `downloaded and installed in ${((Date.now() - started) / 1000).toFixed(1)}s`);
   fs.rmSync(service.pidFile, { force: true });
   const pid = service.start();
   if (pid !== undefined) fs.writeFileSync(service.pidFile, `${pid}\n`);
@@ -81,7 +82,9 @@ async function main() {
   const actions = { up, down, status };
   const action = actions[command];
   if (!action) throw new ServiceError('usage: cli.mjs up|down|status [kafka|opensearch|mongodb ...]');
-  for (const service of select(names)) await action(service);
+  const services = select(names);
+  if (command === 'up') findJava(); // before any download: say what is missing first
+  for (const service of services) await action(service);
 }
 
 main().catch((error) => {

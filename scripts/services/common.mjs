@@ -61,7 +61,9 @@ export function runMaven(service, cwd, args) {
   }
   const logFile = path.join(logsDir, `${service}-maven.log`);
   fs.mkdirSync(logsDir, { recursive: true });
-  const result = spawnSync('mvn', ['-B', '-q', `-Dmaven.repo.local=${mavenRepo}`, ...args], {
+  // SLUICE_MAVEN_ARGS: extra arguments for every Maven call, e.g. `-s my-settings.xml` for a mirror
+  const extra = (process.env.SLUICE_MAVEN_ARGS ?? '').split(/\s+/).filter(Boolean);
+  const result = spawnSync('mvn', ['-B', '-q', `-Dmaven.repo.local=${mavenRepo}`, ...extra, ...args], {
     cwd,
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,

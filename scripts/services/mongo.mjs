@@ -67,7 +67,8 @@ function sourceStamp() {
 }
 
 function javaSources(dir) {
-  return fs.readdirSync(dir, { withFileTypes: true, recursive: true })
+  return fs
+    .readdirSync(dir, { withFileTypes: true, recursive: true })
     .filter((entry) => entry.isFile() && entry.name.endsWith('.java'))
     .map((entry) => path.join(entry.parentPath ?? entry.path, entry.name))
     .sort();

@@ -1,0 +1,2 @@
+export type { DocumentWrite } from './bulk-body.js';
+export { bulkBody } from './bulk-body.js';

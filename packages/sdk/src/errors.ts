@@ -1,0 +1,22 @@
+/**
+ * Errors a task throws to tell the runtime what to do. Anything that is not one of these fails
+ * the task, and its message and stack appear in the task's status.
+ */
+
+/** A transient failure (timeout, overload, 429/5xx): the runtime retries with backoff. */
+export class RetriableError extends Error {
+  override readonly name = 'RetriableError';
+}
+
+/** A connector or config definition that cannot work; thrown at definition or validation time. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+
+  /** @param field the config key at fault, named in the message. */
+  constructor(
+    readonly field: string,
+    readonly reason: string,
+  ) {
+    super(`${field}: ${reason}`);
+  }
+}

@@ -1,0 +1,3 @@
+export type { SinkRecord, SourceOffset, SourcePartition, SourceRecord } from './records.js';
+export { isTombstone } from './records.js';
+export { ConfigError, RetriableError } from './errors.js';

@@ -1,0 +1,3 @@
+export type { LoadOptions, WorkerConfig } from './worker-config.js';
+export { loadWorkerConfig, workerConfigSchema } from './worker-config.js';
+export { createLogger, taskLogger } from './logger.js';

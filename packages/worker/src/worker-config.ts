@@ -1,0 +1,81 @@
+import convict from 'convict';
+
+/**
+ * The worker's own settings (not a connector's). One schema: it validates, documents
+ * (`sluice-worker --help-config`) and types the config. Sources, later ones winning: defaults,
+ * a JSON file, SLUICE_* environment variables, command-line flags.
+ */
+export const workerConfigSchema = {
+  bootstrapServers: {
+    doc: 'Kafka bootstrap servers, host:port[,host:port...].',
+    format: String,
+    default: '127.0.0.1:9092',
+    env: 'SLUICE_BOOTSTRAP_SERVERS',
+    arg: 'bootstrap-servers',
+  },
+  groupId: {
+    doc: 'Workers sharing a group id form one cluster (distributed mode).',
+    format: String,
+    default: 'sluice-cluster',
+    env: 'SLUICE_GROUP_ID',
+    arg: 'group-id',
+  },
+  rest: {
+    host: {
+      doc: 'Address the REST API listens on.',
+      format: String,
+      default: '127.0.0.1',
+      env: 'SLUICE_REST_HOST',
+      arg: 'rest-host',
+    },
+    port: {
+      doc: 'Port of the REST API (Kafka Connect uses 8083).',
+      format: 'port',
+      default: 8083,
+      env: 'SLUICE_REST_PORT',
+      arg: 'rest-port',
+    },
+  },
+  stateDir: {
+    doc: 'Standalone mode: directory for connector configs and source offsets.',
+    format: String,
+    default: './sluice-state',
+    env: 'SLUICE_STATE_DIR',
+    arg: 'state-dir',
+  },
+  logLevel: {
+    doc: 'Log level at start; changeable at run time through /admin/loggers.',
+    format: ['error', 'warn', 'info', 'debug'],
+    default: 'info',
+    env: 'SLUICE_LOG_LEVEL',
+    arg: 'log-level',
+  },
+} as const;
+
+export interface WorkerConfig {
+  readonly bootstrapServers: string;
+  readonly groupId: string;
+  readonly rest: { readonly host: string; readonly port: number };
+  readonly stateDir: string;
+  readonly logLevel: 'error' | 'warn' | 'info' | 'debug';
+}
+
+export interface LoadOptions {
+  readonly file?: string;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly args?: readonly string[];
+}
+
+/**
+ * Loads and validates the worker config. Unknown keys and bad values are rejected with a
+ * message naming each offending key, before anything starts.
+ */
+export function loadWorkerConfig(options: LoadOptions = {}): WorkerConfig {
+  const config = convict(workerConfigSchema, {
+    env: options.env ?? process.env,
+    args: [...(options.args ?? [])],
+  });
+  if (options.file !== undefined) config.loadFile(options.file);
+  config.validate({ allowed: 'strict' });
+  return config.getProperties() as WorkerConfig;
+}
