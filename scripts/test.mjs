@@ -26,6 +26,7 @@ const linted =
   step('lint (eslint, prettier)', ...npx('eslint', '.')) && step('format check', ...npx('prettier', '--check', '.'));
 
 fs.rmSync(resultsFile, { force: true });
+fs.mkdirSync(path.dirname(resultsFile), { recursive: true });
 const jestArgs = ['--json', `--outputFile=${resultsFile}`, ...process.argv.slice(2)];
 step('tests (jest)', ...npx('jest', ...jestArgs));
 
