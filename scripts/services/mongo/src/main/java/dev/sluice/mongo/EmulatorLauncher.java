@@ -1,5 +1,6 @@
 package dev.sluice.mongo;
 
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -9,10 +10,13 @@ import de.bwaldvogel.mongo.MongoVersion;
 
 /**
  * Starts the MongoDB-wire emulator: `java -cp ... dev.sluice.mongo.EmulatorLauncher
- * --host 127.0.0.1 --port 27017 --set-name rs0 --version 4.4.0 --wire-version 9`.
+ * --host 127.0.0.1 --port 27017 --set-name rs0 --version 4.4.0 --wire-version 9
+ * --max-change-events 1000000`.
  * Prints one "ready" line once it listens; stops cleanly on SIGTERM.
  */
 public final class EmulatorLauncher {
+    private static final int WORKER_THREADS = 64;
+
     private EmulatorLauncher() {
     }
 
@@ -20,8 +24,10 @@ public final class EmulatorLauncher {
         Options options = Options.parse(args);
         String address = options.host + ":" + options.port;
         MongoServer server = new MongoServer(
-                new ReplicaSetMemoryBackend(options.setName, address, options.version()));
-        server.bind(options.host, options.port);
+                new ReplicaSetMemoryBackend(options.setName, address, options.version(), options.maxChangeEvents));
+        // A change stream's getMore may wait for data on its event-loop thread: give each
+        // connection room so one waiting stream does not hold up others.
+        server.bind(new InetSocketAddress(options.host, options.port), 1, WORKER_THREADS);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.shutdownNow();
@@ -38,6 +44,7 @@ public final class EmulatorLauncher {
         String setName = "rs0";
         String version = "4.4.0";
         int wireVersion = 9;
+        int maxChangeEvents = 1_000_000;
 
         static Options parse(String[] args) {
             Options options = new Options();
@@ -52,6 +59,7 @@ public final class EmulatorLauncher {
                     case "--set-name" -> options.setName = value;
                     case "--version" -> options.version = value;
                     case "--wire-version" -> options.wireVersion = Integer.parseInt(value);
+                    case "--max-change-events" -> options.maxChangeEvents = Integer.parseInt(value);
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }

@@ -3,38 +3,75 @@ package dev.sluice.mongo;
 import java.util.List;
 
 import de.bwaldvogel.mongo.MongoVersion;
+import de.bwaldvogel.mongo.backend.Cursor;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import de.bwaldvogel.mongo.bson.Document;
+import de.bwaldvogel.mongo.oplog.Oplog;
 import io.netty.channel.Channel;
 
 /**
  * mongo-java-server's in-memory backend, presented to drivers as the primary of a one-member
- * replica set speaking a newer wire version.
+ * replica set speaking a newer wire version, with change streams served by {@link ChangeEventLog}.
  *
- * Why: the emulator reports MongoDB 3.6-5.0 (wire 6-8) and answers only the legacy `ismaster`
- * handshake, while current `mongodb` drivers need wire 9 or newer and switch to `hello` once the
+ * Why the handshake: the emulator reports MongoDB 3.6-5.0 (wire 6-8) and answers only the legacy
+ * `ismaster`, while current `mongodb` drivers need wire 9 or newer and switch to `hello` once the
  * server says `helloOk`. Claiming the newer version changes only the handshake: every command is
  * still executed by the emulator, so features it lacks still fail loudly, as they should.
  */
 final class ReplicaSetMemoryBackend extends MemoryBackend {
+    /** Longest a change stream's getMore waits for new events (a driver's default is 1 s). */
+    private static final long MAX_AWAIT_MS = 1000;
+
     private final String setName;
     private final String address;
+    private final int maxChangeEvents;
 
-    ReplicaSetMemoryBackend(String setName, String address, MongoVersion version) {
+    ReplicaSetMemoryBackend(String setName, String address, MongoVersion version, int maxChangeEvents) {
         this.setName = setName;
         this.address = address;
+        this.maxChangeEvents = maxChangeEvents;
         version(version);
         enableOplog();
     }
 
     @Override
+    protected Oplog createOplog() {
+        return new ChangeEventLog(this, getCursorRegistry(), getClock(), maxChangeEvents);
+    }
+
+    @Override
     public Document handleCommand(Channel channel, String databaseName, String command, Document query) {
-        boolean legacyHandshake = command.equalsIgnoreCase("ismaster");
-        if (!legacyHandshake && !command.equalsIgnoreCase("hello")) {
-            return super.handleCommand(channel, databaseName, command, query);
+        if (command.equalsIgnoreCase("ismaster") || command.equalsIgnoreCase("hello")) {
+            return handshake(channel, databaseName, command, query);
         }
+        if (command.equals("getMore")) {
+            awaitChangeStreamData(query);
+        }
+        if (command.equals("aggregate") && databaseName.equals("admin")) {
+            // client.watch(): the stock backend has no admin aggregate; run it as a database command
+            return resolveDatabase(databaseName).handleCommand(channel, command, query, this::resolveDatabase, oplog);
+        }
+        return super.handleCommand(channel, databaseName, command, query);
+    }
+
+    private void awaitChangeStreamData(Document query) {
+        if (!(query.get("getMore") instanceof Number cursorId)) {
+            return;
+        }
+        Cursor cursor = getCursorRegistry().getCursor(cursorId.longValue());
+        if (cursor instanceof ChangeStreamCursor changeStream) {
+            long maxTime = query.get("maxTimeMS") instanceof Number ms ? ms.longValue() : MAX_AWAIT_MS;
+            try {
+                changeStream.awaitData(Math.min(maxTime, MAX_AWAIT_MS));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private Document handshake(Channel channel, String databaseName, String command, Document query) {
         Document response = super.handleCommand(channel, databaseName, "ismaster", query);
-        if (!legacyHandshake) {
+        if (command.equalsIgnoreCase("hello")) {
             response.remove("ismaster");
         }
         response.put("isWritablePrimary", Boolean.TRUE);
