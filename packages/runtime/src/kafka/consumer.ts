@@ -1,0 +1,92 @@
+import { KafkaConsumer } from '@confluentinc/kafka-javascript';
+import type { LibrdKafkaError, Message, TopicPartitionOffset } from '@confluentinc/kafka-javascript';
+import type { KafkaClientSettings } from './client-config.js';
+import { connectClient, disconnectClient } from './connect.js';
+
+export interface ConsumerOptions {
+  readonly groupId: string;
+  /** Where a group without committed offsets starts. */
+  readonly autoOffsetReset?: 'earliest' | 'latest';
+  /** Longest a consume() call waits for its first message. */
+  readonly pollTimeoutMs?: number;
+}
+
+/**
+ * The commit that reports its outcome to a callback, off the event loop. The plain commit()
+ * reports through the consumer's poll, which never runs once consumption stops (shutdown).
+ * Present in the library, missing from its type declarations.
+ */
+interface CommitWithCallback {
+  commitCb(offsets: TopicPartitionOffset[], callback: (error: LibrdKafkaError | null) => void): void;
+}
+
+/**
+ * A group consumer with auto-commit off: offsets are committed only by commit(), with exactly
+ * the positions the caller says are durable. Assignment is cooperative-sticky, so a rebalance
+ * moves only the partitions that must move.
+ */
+export class KafkaGroupConsumer {
+  private readonly consumer: KafkaConsumer & CommitWithCallback;
+
+  constructor(settings: KafkaClientSettings, options: ConsumerOptions) {
+    this.consumer = new KafkaConsumer(
+      {
+        'partition.assignment.strategy': 'cooperative-sticky',
+        ...settings,
+        'group.id': options.groupId,
+        'enable.auto.commit': false,
+        'enable.auto.offset.store': false,
+        // The library's own handler does the incremental (cooperative) assign/unassign. Without
+        // it a closing consumer does not leave its group, and the partitions it held stay
+        // unassigned until the session timeout (45 s) expires.
+        rebalance_cb: true,
+      },
+      { 'auto.offset.reset': options.autoOffsetReset ?? 'earliest' },
+    ) as KafkaConsumer & CommitWithCallback;
+    this.consumer.setDefaultConsumeTimeout(options.pollTimeoutMs ?? 100);
+  }
+
+  connect(): Promise<void> {
+    return connectClient(this.consumer, 'consumer');
+  }
+
+  subscribe(topics: string[]): void {
+    this.consumer.subscribe(topics);
+  }
+
+  /** Up to `max` messages; an empty array when none arrived within the poll timeout. */
+  consume(max: number): Promise<Message[]> {
+    return new Promise((resolve, reject) => {
+      this.consumer.consume(max, (error, messages) => (error ? reject(error) : resolve(messages)));
+    });
+  }
+
+  /**
+   * Commits the given next-offsets (last processed + 1) and resolves when the group coordinator
+   * accepted them. A rejected commit (e.g. after losing the partition) rejects.
+   */
+  commit(offsets: readonly TopicPartitionOffset[]): Promise<void> {
+    if (offsets.length === 0) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.consumer.commitCb([...offsets], (error) => {
+        if (error) reject(new Error(`offset commit failed: ${error.message}`, { cause: error }));
+        else resolve();
+      });
+    });
+  }
+
+  disconnect(): Promise<void> {
+    return disconnectClient(this.consumer);
+  }
+}
+
+/** The offsets to commit after processing `messages`: per partition, the highest offset + 1. */
+export function nextOffsets(messages: readonly Message[]): TopicPartitionOffset[] {
+  const next = new Map<string, TopicPartitionOffset>();
+  for (const { topic, partition, offset } of messages) {
+    const key = `${topic}\u0000${partition}`;
+    const known = next.get(key);
+    if (!known || known.offset <= offset) next.set(key, { topic, partition, offset: offset + 1 });
+  }
+  return [...next.values()];
+}
