@@ -28,6 +28,8 @@ describe('KafkaAdmin (real broker)', () => {
     await expect(admin.ensureTopic(spec)).resolves.toBe(true);
     await expect(admin.ensureTopic(spec)).resolves.toBe(false);
     await expect(admin.listTopics()).resolves.toContain(topic);
+    await admin.deleteTopic(topic);
+    await expect(admin.listTopics()).resolves.not.toContain(topic);
   });
 
   it('rejects an impossible topic with the broker reason', async () => {

@@ -36,6 +36,15 @@ export class KafkaAdmin {
     });
   }
 
+  deleteTopic(topic: string, timeoutMs = 10_000): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.client.deleteTopic(topic, timeoutMs, (error) => {
+        if (error) reject(new Error(`deleting topic ${topic} failed: ${error.message}`, { cause: error }));
+        else resolve();
+      });
+    });
+  }
+
   listTopics(timeoutMs = 10_000): Promise<string[]> {
     return new Promise((resolve, reject) => {
       this.client.listTopics({ timeout: timeoutMs }, (error, topics) => {

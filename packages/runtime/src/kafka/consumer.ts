@@ -11,13 +11,14 @@ export interface ConsumerOptions {
   readonly pollTimeoutMs?: number;
 }
 
-/**
- * The commit that reports its outcome to a callback, off the event loop. The plain commit()
- * reports through the consumer's poll, which never runs once consumption stops (shutdown).
- * Present in the library, missing from its type declarations.
- */
-interface CommitWithCallback {
+/** Present in the library, missing from its type declarations. */
+interface UndeclaredConsumerMethods {
+  /**
+   * A commit that reports its outcome to a callback, off the event loop. The plain commit()
+   * reports through the consumer's poll, which never runs once consumption stops (shutdown).
+   */
   commitCb(offsets: TopicPartitionOffset[], callback: (error: LibrdKafkaError | null) => void): void;
+  setDefaultIsTimeoutOnlyForFirstMessage(value: boolean): void;
 }
 
 /**
@@ -26,7 +27,9 @@ interface CommitWithCallback {
  * moves only the partitions that must move.
  */
 export class KafkaGroupConsumer {
-  private readonly consumer: KafkaConsumer & CommitWithCallback;
+  private readonly consumer: KafkaConsumer & UndeclaredConsumerMethods;
+  /** Messages read while waiting for the assignment, handed out by the next consume(). */
+  private readonly early: Message[] = [];
 
   constructor(settings: KafkaClientSettings, options: ConsumerOptions) {
     this.consumer = new KafkaConsumer(
@@ -42,8 +45,11 @@ export class KafkaGroupConsumer {
         rebalance_cb: true,
       },
       { 'auto.offset.reset': options.autoOffsetReset ?? 'earliest' },
-    ) as KafkaConsumer & CommitWithCallback;
+    ) as KafkaConsumer & UndeclaredConsumerMethods;
     this.consumer.setDefaultConsumeTimeout(options.pollTimeoutMs ?? 100);
+    // consume(n) then waits only for the first message and returns what else is ready, instead
+    // of waiting up to the timeout for each of n messages (which holds a batch for seconds).
+    this.consumer.setDefaultIsTimeoutOnlyForFirstMessage(true);
   }
 
   connect(): Promise<void> {
@@ -54,8 +60,23 @@ export class KafkaGroupConsumer {
     this.consumer.subscribe(topics);
   }
 
+  /**
+   * Resolves once the group gave this consumer partitions (joining takes a rebalance, about a
+   * second): a caller measuring latency, or a test, waits for it before producing.
+   */
+  async waitForAssignment(timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    const buffered: Message[] = [];
+    while (this.consumer.assignments().length === 0) {
+      if (Date.now() > deadline) throw new Error(`no partitions assigned within ${timeoutMs} ms`);
+      buffered.push(...(await this.consume(100)));
+    }
+    this.early.push(...buffered);
+  }
+
   /** Up to `max` messages; an empty array when none arrived within the poll timeout. */
   consume(max: number): Promise<Message[]> {
+    if (this.early.length > 0) return Promise.resolve(this.early.splice(0, max));
     return new Promise((resolve, reject) => {
       this.consumer.consume(max, (error, messages) => (error ? reject(error) : resolve(messages)));
     });

@@ -22,6 +22,8 @@ final class ReplicaSetMemoryBackend extends MemoryBackend {
     /** Longest a change stream's getMore waits for new events (a driver's default is 1 s). */
     private static final long MAX_AWAIT_MS = 1000;
 
+    static final String EMULATOR = "mongo-java-server 1.47.0 with the Sluice launcher";
+
     private final String setName;
     private final String address;
     private final int maxChangeEvents;
@@ -43,6 +45,10 @@ final class ReplicaSetMemoryBackend extends MemoryBackend {
     public Document handleCommand(Channel channel, String databaseName, String command, Document query) {
         if (command.equalsIgnoreCase("ismaster") || command.equalsIgnoreCase("hello")) {
             return handshake(channel, databaseName, command, query);
+        }
+        if (command.equalsIgnoreCase("buildinfo")) {
+            // lets tests, demo and benchmarks say which server they ran against
+            return super.handleCommand(channel, databaseName, command, query).append("emulator", EMULATOR);
         }
         if (command.equals("getMore")) {
             awaitChangeStreamData(query);
