@@ -20,3 +20,15 @@ export class ConfigError extends Error {
     super(`${field}: ${reason}`);
   }
 }
+
+/** A connector definition that cannot work (missing name, invalid schema, clashing keys). */
+export class ConnectorDefinitionError extends Error {
+  override readonly name = 'ConnectorDefinitionError';
+
+  constructor(
+    readonly connector: string,
+    readonly reason: string,
+  ) {
+    super(`connector ${connector}: ${reason}`);
+  }
+}

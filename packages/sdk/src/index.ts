@@ -1,3 +1,13 @@
 export type { SinkRecord, SourceOffset, SourcePartition, SourceRecord } from './records.js';
 export { isTombstone } from './records.js';
-export { ConfigError, RetriableError } from './errors.js';
+export { ConfigError, ConnectorDefinitionError, RetriableError } from './errors.js';
+export type { ConfigOf, ConfigSchema, FieldMeta, Importance } from './config-schema.js';
+export { REDACTED, Secret, fieldMeta, redact, secretKeys } from './config-schema.js';
+export type { ConnectConfigType, FieldDefinition, FieldResult, ValidationResult } from './config-validation.js';
+export { ConfigValidator, createAjv } from './config-validation.js';
+export { isFrameworkKey, splitFrameworkKeys } from './framework-keys.js';
+export type { Logger, SinkTask, SinkTaskContext, SourceTask, SourceTaskContext, TaskContext } from './task.js';
+export type { Connector, SinkConnector, SinkDefinition, SourceConnector, SourceDefinition } from './connector.js';
+export { defineSink, defineSource, taskConfigsOf } from './connector.js';
+export { configTable, updateReadmeTable } from './config-docs.js';
+export { Type } from '@sinclair/typebox';
