@@ -30,11 +30,10 @@ export interface FieldResult {
   readonly definition: FieldDefinition | null;
 }
 
-export interface ValidationResult<T> {
+/** Safe to show: secret values appear as `[hidden]`. */
+export interface ValidationResult {
   readonly errorCount: number;
   readonly fields: FieldResult[];
-  /** The config with defaults applied and strings coerced; present only when valid. */
-  readonly config?: T;
 }
 
 /** Keywords Sluice adds to JSON Schema; unknown keywords are errors (ajv strict mode). */
@@ -67,7 +66,20 @@ export class ConfigValidator<S extends ConfigSchema> {
     );
   }
 
-  validate(raw: Readonly<Record<string, unknown>>): ValidationResult<ConfigOf<S>> {
+  /** Every field's outcome, for `config/validate` and error messages; never the parsed config. */
+  validate(raw: Readonly<Record<string, unknown>>): ValidationResult {
+    return this.run(raw).result;
+  }
+
+  /** The valid config (defaults applied, strings coerced), or a ConfigError naming every invalid field and why. */
+  parse(raw: Readonly<Record<string, unknown>>): ConfigOf<S> {
+    const { valid, data, result } = this.run(raw);
+    if (valid) return data as ConfigOf<S>;
+    const problems = result.fields.filter((field) => field.errors.length > 0);
+    throw new ConfigError(problems[0]?.name ?? 'config', problems.map((field) => field.errors.join('; ')).join('; '));
+  }
+
+  private run(raw: Readonly<Record<string, unknown>>): { valid: boolean; data: unknown; result: ValidationResult } {
     const data = this.prepare(raw);
     const valid = this.check(data);
     const errors = groupErrors(this.check.errors ?? [], raw, Object.keys(this.schema.properties));
