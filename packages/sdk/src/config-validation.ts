@@ -91,16 +91,7 @@ export class ConfigValidator<S extends ConfigSchema> {
         fields.push({ name, value: display(raw[name]), recommendedValues: [], errors: messages, definition: null });
     }
     const errorCount = fields.reduce((count, field) => count + field.errors.length, 0);
-    return valid ? { errorCount, fields, config: data as ConfigOf<S> } : { errorCount, fields };
-  }
-
-  /** The valid config, or a ConfigError naming every invalid field and why. */
-  parse(raw: Readonly<Record<string, unknown>>): ConfigOf<S> {
-    const result = this.validate(raw);
-    if (result.config !== undefined) return result.config;
-    const problems = result.fields.filter((field) => field.errors.length > 0);
-    const first = problems[0];
-    throw new ConfigError(first?.name ?? 'config', problems.map((field) => field.errors.join('; ')).join('; '));
+    return { valid, data, result: { errorCount, fields } };
   }
 
   /** A copy to validate: coercion and defaults must not change the caller's object. */
