@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { exportAddresses, startServiceEnvironment } from '@sluice/testkit';
-import type { ServiceEnvironment } from '@sluice/testkit';
+import { exportAddresses, startServiceEnvironment } from '@sluice/testkit/services';
+import type { ServiceEnvironment } from '@sluice/testkit/services';
 
 declare global {
   // carried from global setup to global teardown (same process)

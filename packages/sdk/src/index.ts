@@ -9,5 +9,6 @@ export { isFrameworkKey, splitFrameworkKeys } from './framework-keys.js';
 export type { Logger, SinkTask, SinkTaskContext, SourceTask, SourceTaskContext, TaskContext } from './task.js';
 export type { Connector, SinkConnector, SinkDefinition, SourceConnector, SourceDefinition } from './connector.js';
 export { defineSink, defineSource, taskConfigsOf } from './connector.js';
+export { pause } from './pause.js';
 export { configTable, updateReadmeTable } from './config-docs.js';
 export { Type } from '@sinclair/typebox';

@@ -57,8 +57,10 @@ export interface SourceTask {
  *    safe to repeat); any other error fails the task. Report bad records with `ctx.report`.
  * 3. `flush()` on the commit interval, on partition revocation and before stopping: resolve only
  *    when everything put so far is durable in the target. The runtime commits Kafka offsets
- *    only after flush resolves, so nothing unflushed is ever skipped after a crash. Records may
- *    be delivered again after a crash (at-least-once): writes should be idempotent.
+ *    only after flush resolves, so nothing unflushed is ever skipped after a crash. A thrown
+ *    `RetriableError` makes the runtime call `flush()` again with backoff (so it must be safe to
+ *    repeat); any other error fails the task. Records may be delivered again after a crash
+ *    (at-least-once): writes should be idempotent.
  * 4. `close()` once, after the last flush: release every resource.
  */
 export interface SinkTask {

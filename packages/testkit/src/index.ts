@@ -1,5 +1,25 @@
-export type { ServiceAddresses, ServiceName, ServiceSource } from './services/addresses.js';
-export { SERVICE_ENV, SERVICE_NAMES, addressFromEnv, requireService } from './services/addresses.js';
-export { CONTAINER_IMAGES, dockerEngineAvailable } from './services/containers.js';
-export type { ServiceEnvironment, ServiceEnvironmentOptions } from './services/environment.js';
-export { exportAddresses, startServiceEnvironment } from './services/environment.js';
+export type {
+  ServiceAddresses,
+  ServiceEnvironment,
+  ServiceEnvironmentOptions,
+  ServiceName,
+  ServiceSource,
+} from './services/index.js';
+export {
+  CONTAINER_IMAGES,
+  SERVICE_ENV,
+  SERVICE_NAMES,
+  addressFromEnv,
+  dockerEngineAvailable,
+  exportAddresses,
+  requireService,
+  startServiceEnvironment,
+} from './services/index.js';
+export type { LogLine, Report } from './contract/task-contexts.js';
+export { MemoryOffsetStore, recordingLogger, sinkTaskContext, sourceTaskContext } from './contract/task-contexts.js';
+export { activeResources, leakedResources } from './contract/resources.js';
+export type { SourceContractOptions, SourceFixture } from './contract/source-suite.js';
+export { describeSourceContract } from './contract/source-suite.js';
+export type { SinkContractOptions, SinkFixture } from './contract/sink-suite.js';
+export { contractRecords, describeSinkContract } from './contract/sink-suite.js';
+export { expectReadmeTableCurrent } from './contract/readme-table.js';
