@@ -21,7 +21,7 @@ const TRANSIENT = new Set(['ENOENT', 'EACCES', 'EPERM', 'ENOSPC', 'EIO', 'EAGAIN
  */
 class FileSinkTask implements SinkTask {
   private lines: string[] = [];
-  private readonly pendingOffsets: Record<string, string> = {};
+  private readonly pendingOffsets = new Map<string, string>();
 
   constructor(
     private readonly config: Config,
@@ -32,9 +32,9 @@ class FileSinkTask implements SinkTask {
   async put(records: readonly SinkRecord[]): Promise<void> {
     for (const record of records) {
       const partition = `${record.topic}/${record.partition}`;
-      const last = this.pendingOffsets[partition] ?? this.state.offsets[partition];
+      const last = this.pendingOffsets.get(partition) ?? this.state.offsets[partition];
       if (last !== undefined && BigInt(record.offset) <= BigInt(last)) continue; // redelivered
-      this.pendingOffsets[partition] = record.offset;
+      this.pendingOffsets.set(partition, record.offset);
       if (record.value === null) continue; // a tombstone deletes nothing in a file
       const line = lineOf(record.value);
       if (line.includes('\n')) {
@@ -46,7 +46,7 @@ class FileSinkTask implements SinkTask {
   }
 
   async flush(): Promise<void> {
-    if (this.lines.length === 0 && Object.keys(this.pendingOffsets).length === 0) return;
+    if (this.lines.length === 0 && this.pendingOffsets.size === 0) return;
     const bytes = Buffer.from(this.lines.map((line) => `${line}\n`).join(''));
     try {
       // created if gone (its directory came back empty): the sink then rewrites what it has
@@ -62,7 +62,7 @@ class FileSinkTask implements SinkTask {
       }
       const state = {
         length: this.state.length + bytes.length,
-        offsets: { ...this.state.offsets, ...this.pendingOffsets },
+        offsets: { ...this.state.offsets, ...Object.fromEntries(this.pendingOffsets) },
       };
       await writeState(this.config.file, state);
       this.state = state;
@@ -70,7 +70,7 @@ class FileSinkTask implements SinkTask {
       throw transient(error) ? new RetriableError(`writing ${this.config.file} failed`, { cause: error }) : error;
     }
     this.lines = [];
-    for (const key of Object.keys(this.pendingOffsets)) delete this.pendingOffsets[key];
+    this.pendingOffsets.clear();
   }
 
   async close(): Promise<void> {
