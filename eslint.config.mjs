@@ -10,6 +10,8 @@ export default tseslint.config(
       'coverage/**',
       'bench/out/**',
       'scripts/services/mongo/target/**',
+      '.scaffold-test/**',
+      '.jest-results/**',
     ],
   },
   js.configs.recommended,

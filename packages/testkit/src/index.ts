@@ -23,3 +23,5 @@ export { describeSourceContract } from './contract/source-suite.js';
 export type { SinkContractOptions, SinkFixture } from './contract/sink-suite.js';
 export { contractRecords, describeSinkContract } from './contract/sink-suite.js';
 export { expectReadmeTableCurrent } from './contract/readme-table.js';
+export type { ConnectorKind, ScaffoldOptions, Scaffolded } from './scaffold/create-connector.js';
+export { aliasOf, createConnector } from './scaffold/create-connector.js';
