@@ -35,6 +35,9 @@ export class KafkaGroupConsumer {
     this.consumer = new KafkaConsumer(
       {
         'partition.assignment.strategy': 'cooperative-sticky',
+        // a subscribed topic created later (or matching a pattern) is seen within 10 s, not
+        // librdkafka's default 5 minutes
+        'topic.metadata.refresh.interval.ms': 10_000,
         ...settings,
         'group.id': options.groupId,
         'enable.auto.commit': false,

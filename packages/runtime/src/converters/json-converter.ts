@@ -1,0 +1,71 @@
+import type { Converter } from './converter.js';
+import { ConversionError } from './converter.js';
+
+/** A Connect schema as JsonConverter writes it in the `schemas.enable` envelope. */
+interface ConnectSchema {
+  type: string;
+  optional: boolean;
+  fields?: (ConnectSchema & { field: string })[];
+  items?: ConnectSchema;
+}
+
+/**
+ * `org.apache.kafka.connect.json.JsonConverter`. With `schemas.enable` (Connect's default) each
+ * message is `{ "schema": ..., "payload": ... }`; Sluice infers the schema from the value when
+ * writing (JavaScript values carry no Connect schema) and returns the payload when reading.
+ */
+export class JsonConverter implements Converter {
+  constructor(private readonly schemasEnable: boolean) {}
+
+  fromConnectData(_topic: string, data: unknown): Buffer | null {
+    if (data === null || data === undefined) return null;
+    const body = this.schemasEnable ? { schema: schemaOf(data), payload: data } : data;
+    return Buffer.from(JSON.stringify(body, bigintAsNumber));
+  }
+
+  toConnectData(topic: string, bytes: Buffer | null): unknown {
+    if (bytes === null) return null;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(bytes.toString('utf8'));
+    } catch (error) {
+      throw new ConversionError(
+        `Converting byte[] to Kafka Connect data failed due to serialization error of topic ${topic}: ${(error as Error).message}`,
+      );
+    }
+    if (!this.schemasEnable) return parsed;
+    if (!isEnvelope(parsed)) {
+      throw new ConversionError(
+        'JsonConverter with schemas.enable requires "schema" and "payload" fields and may not contain additional fields. ' +
+          'If you are trying to deserialize plain JSON data, set schemas.enable=false in your converter configuration.',
+      );
+    }
+    return parsed.payload;
+  }
+}
+
+function isEnvelope(value: unknown): value is { schema: unknown; payload: unknown } {
+  if (typeof value !== 'object' || value === null) return false;
+  const keys = Object.keys(value);
+  return keys.length === 2 && keys.includes('schema') && keys.includes('payload');
+}
+
+function schemaOf(value: unknown): ConnectSchema {
+  if (value === null || value === undefined) return { type: 'string', optional: true };
+  if (typeof value === 'boolean') return { type: 'boolean', optional: false };
+  if (typeof value === 'bigint') return { type: 'int64', optional: false };
+  if (typeof value === 'number') return { type: Number.isInteger(value) ? 'int64' : 'double', optional: false };
+  if (typeof value === 'string') return { type: 'string', optional: false };
+  if (Buffer.isBuffer(value)) return { type: 'bytes', optional: false };
+  if (Array.isArray(value)) return { type: 'array', optional: false, items: schemaOf(value[0]) };
+  const fields = Object.entries(value as Record<string, unknown>).map(([field, v]) => ({
+    ...schemaOf(v),
+    field,
+    optional: true,
+  }));
+  return { type: 'struct', optional: false, fields };
+}
+
+function bigintAsNumber(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? Number(value) : value;
+}

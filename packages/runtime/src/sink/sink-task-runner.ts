@@ -1,0 +1,215 @@
+import type { Message, TopicPartitionOffset } from '@confluentinc/kafka-javascript';
+import type { Logger, SinkConnector, SinkRecord, SinkTask } from '@sluice/sdk';
+import { RetriableError } from '@sluice/sdk';
+import type { Converter } from '../converters/converter.js';
+import { converterFor } from '../converters/converter-config.js';
+import type { Stage } from '../errors/errant-records.js';
+import { ErrantRecordHandler } from '../errors/errant-records.js';
+import type { ErrorPolicy } from '../errors/error-policy.js';
+import { errorPolicyOf } from '../errors/error-policy.js';
+import { withRetries } from '../errors/retry.js';
+import type { KafkaClientSettings } from '../kafka/client-config.js';
+import { KafkaGroupConsumer, nextOffsets } from '../kafka/consumer.js';
+import { KafkaProducer } from '../kafka/producer.js';
+import type { TaskStatus } from '../task-status.js';
+import { traceOf } from '../task-status.js';
+
+export interface SinkRunnerOptions {
+  readonly connectorName: string;
+  readonly taskId: number;
+  readonly connector: SinkConnector;
+  /** The connector's whole config as submitted (framework keys and its own). */
+  readonly config: Readonly<Record<string, unknown>>;
+  /** The connector's own config, validated, for this task. */
+  readonly taskConfig: Readonly<Record<string, unknown>>;
+  readonly topics: string[];
+  readonly kafka: KafkaClientSettings;
+  readonly log: Logger;
+  /** How often put records are flushed and their offsets committed (Connect: offset.flush.interval.ms). */
+  readonly commitIntervalMs?: number;
+  readonly maxBatch?: number;
+}
+
+/**
+ * Runs one sink task: consume (auto-commit off) → convert → put → on the commit interval and on
+ * stop: flush, then commit exactly the offsets of what was put before that flush. Offsets never
+ * pass a record that is not durable in the target; after a crash, records since the last commit
+ * are delivered again.
+ */
+export class SinkTaskRunner {
+  private readonly stopController = new AbortController();
+  private readonly consumer: KafkaGroupConsumer;
+  private readonly deadLetters: KafkaProducer | undefined;
+  private readonly keyConverter: Converter;
+  private readonly valueConverter: Converter;
+  private readonly policy: ErrorPolicy;
+  private readonly errors: ErrantRecordHandler;
+  /** Next offsets of everything put (or skipped as errant) since the last commit. */
+  private uncommitted = new Map<string, TopicPartitionOffset>();
+  private task: SinkTask | undefined;
+  private loop: Promise<void> | undefined;
+  status: TaskStatus = { state: 'UNASSIGNED' };
+  /** Records handed to put, for metrics and tests. */
+  delivered = 0;
+
+  constructor(private readonly options: SinkRunnerOptions) {
+    this.policy = errorPolicyOf(options.config);
+    this.keyConverter = converterFor('key', options.config);
+    this.valueConverter = converterFor('value', options.config);
+    this.consumer = new KafkaGroupConsumer(options.kafka, { groupId: `connect-${options.connectorName}` });
+    const dlq = this.policy['errors.deadletterqueue.topic.name'] !== '';
+    this.deadLetters = dlq
+      ? new KafkaProducer({ ...options.kafka, 'client.id': `${options.connectorName}-dlq` })
+      : undefined;
+    const origin = { connector: options.connectorName, taskId: options.taskId, log: options.log };
+    this.errors = new ErrantRecordHandler(this.policy, origin, this.deadLetters);
+  }
+
+  async start(): Promise<void> {
+    const { options } = this;
+    await Promise.all([this.consumer.connect(), this.deadLetters?.connect()]);
+    this.task = await options.connector.createTask(options.taskConfig as never, {
+      connector: options.connectorName,
+      taskId: options.taskId,
+      log: options.log,
+      signal: this.stopController.signal,
+      report: (record, error) => this.reportFromTask(record, error),
+    });
+    this.consumer.subscribe(options.topics);
+    this.status = { state: 'RUNNING' };
+    this.loop = this.run(this.task).catch((error: unknown) => this.fail(error));
+  }
+
+  /** Resolves once the group assigned partitions to this task (for tests and measurements). */
+  waitForAssignment(timeoutMs?: number): Promise<void> {
+    return this.consumer.waitForAssignment(timeoutMs);
+  }
+
+  /** Stops consuming, flushes and commits what was put, closes. */
+  async stop(): Promise<void> {
+    this.stopController.abort();
+    await this.loop;
+    if (this.task && this.status.state === 'RUNNING') {
+      await this.flushAndCommit().catch((error: unknown) => this.fail(error));
+    }
+    await this.task?.close();
+    await Promise.all([this.consumer.disconnect(), this.deadLetters?.disconnect()]);
+    if (this.status.state === 'RUNNING') this.status = { state: 'UNASSIGNED' };
+  }
+
+  private async run(task: SinkTask): Promise<void> {
+    const signal = this.stopController.signal;
+    const interval = this.options.commitIntervalMs ?? 5000;
+    let lastCommit = Date.now();
+    while (!signal.aborted) {
+      const messages = await this.consumer.consume(this.options.maxBatch ?? 2000);
+      if (messages.length > 0) {
+        const records = await this.convert(messages);
+        await withRetries(() => task.put(records), this.retryOptions());
+        this.delivered += records.length;
+        for (const offset of nextOffsets(messages)) this.uncommitted.set(`${offset.topic}/${offset.partition}`, offset);
+      }
+      if (Date.now() - lastCommit >= interval) {
+        await this.flushAndCommit();
+        lastCommit = Date.now();
+      }
+    }
+  }
+
+  /** Flush first; commit only what that flush made durable. A retriable flush failure commits nothing. */
+  private async flushAndCommit(): Promise<void> {
+    if (!this.task || this.uncommitted.size === 0) return;
+    const covered = [...this.uncommitted.values()];
+    try {
+      await this.task.flush();
+    } catch (error) {
+      if (!(error instanceof RetriableError)) throw error;
+      this.options.log.warn('flush failed; offsets stay uncommitted and flush is retried', { error: error.message });
+      return;
+    }
+    await this.consumer.commit(covered);
+    for (const offset of covered) {
+      const key = `${offset.topic}/${offset.partition}`;
+      if (this.uncommitted.get(key) === offset) this.uncommitted.delete(key);
+    }
+  }
+
+  private async convert(messages: readonly Message[]): Promise<SinkRecord[]> {
+    const records: SinkRecord[] = [];
+    for (const message of messages) {
+      let stage: Stage = 'KEY_CONVERTER';
+      try {
+        const key = this.keyConverter.toConnectData(
+          message.topic,
+          message.key === undefined ? null : toBuffer(message.key),
+        );
+        stage = 'VALUE_CONVERTER';
+        const value = this.valueConverter.toConnectData(message.topic, message.value);
+        records.push({
+          topic: message.topic,
+          partition: message.partition,
+          offset: String(message.offset),
+          key,
+          value,
+          headers: headersOf(message),
+          timestamp: message.timestamp ?? 0,
+        });
+      } catch (error) {
+        await this.errors.handle(stage, error as Error, errantOf(message));
+      }
+    }
+    return records;
+  }
+
+  private async reportFromTask(record: SinkRecord, error: Error): Promise<void> {
+    const key = this.keyConverter.fromConnectData(record.topic, record.key);
+    const value = this.valueConverter.fromConnectData(record.topic, record.value);
+    await this.errors.handle('TASK_PUT', error, {
+      topic: record.topic,
+      partition: record.partition,
+      offset: record.offset,
+      key,
+      value,
+    });
+  }
+
+  private retryOptions() {
+    return {
+      timeoutMs: this.policy['errors.retry.timeout'],
+      maxDelayMs: this.policy['errors.retry.delay.max.ms'],
+      signal: this.stopController.signal,
+      onRetry: (error: Error, attempt: number, delayMs: number) =>
+        this.options.log.warn('put failed, retrying', { error: error.message, attempt, delayMs }),
+    };
+  }
+
+  private fail(error: unknown): void {
+    this.status = { state: 'FAILED', trace: traceOf(error) };
+    this.options.log.error('task failed', { error: (error as Error).message });
+  }
+}
+
+function toBuffer(key: Message['key']): Buffer | null {
+  if (key === null || key === undefined) return null;
+  return Buffer.isBuffer(key) ? key : Buffer.from(String(key));
+}
+
+function headersOf(message: Message): Record<string, Buffer> {
+  const headers: Record<string, Buffer> = {};
+  for (const header of message.headers ?? []) {
+    for (const [name, value] of Object.entries(header))
+      headers[name] = Buffer.isBuffer(value) ? value : Buffer.from(String(value));
+  }
+  return headers;
+}
+
+function errantOf(message: Message) {
+  return {
+    topic: message.topic,
+    partition: message.partition,
+    offset: message.offset,
+    key: toBuffer(message.key),
+    value: message.value,
+    ...(message.headers ? { headers: message.headers } : {}),
+  };
+}

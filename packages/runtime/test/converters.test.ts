@@ -1,0 +1,69 @@
+import { ConversionError, JsonConverter, byteArrayConverter, converterFor, stringConverter } from '@sluice/runtime';
+
+describe('JsonConverter', () => {
+  it('round-trips plain JSON with schemas.enable=false', () => {
+    const json = new JsonConverter(false);
+    const bytes = json.fromConnectData('t', { id: 1, tags: ['a'] });
+    expect(bytes?.toString()).toBe('{"id":1,"tags":["a"]}');
+    expect(json.toConnectData('t', bytes)).toEqual({ id: 1, tags: ['a'] });
+  });
+
+  it('writes and reads the schema envelope with schemas.enable=true', () => {
+    const json = new JsonConverter(true);
+    const bytes = json.fromConnectData('t', { id: 1, price: 9.5, name: 'x', ok: true });
+    const envelope = JSON.parse(String(bytes));
+    expect(envelope.payload).toEqual({ id: 1, price: 9.5, name: 'x', ok: true });
+    expect(envelope.schema).toMatchObject({
+      type: 'struct',
+      fields: [
+        { field: 'id', type: 'int64' },
+        { field: 'price', type: 'double' },
+        { field: 'name', type: 'string' },
+        { field: 'ok', type: 'boolean' },
+      ],
+    });
+    expect(json.toConnectData('t', bytes)).toEqual({ id: 1, price: 9.5, name: 'x', ok: true });
+  });
+
+  it('keeps null as a tombstone both ways', () => {
+    const json = new JsonConverter(true);
+    expect(json.fromConnectData('t', null)).toBeNull();
+    expect(json.toConnectData('t', null)).toBeNull();
+  });
+
+  it('rejects malformed JSON and a missing envelope with Connect-like messages', () => {
+    expect(() => new JsonConverter(false).toConnectData('orders', Buffer.from('{nope'))).toThrow(ConversionError);
+    expect(() => new JsonConverter(false).toConnectData('orders', Buffer.from('{nope'))).toThrow(
+      /serialization error of topic orders/,
+    );
+    expect(() => new JsonConverter(true).toConnectData('t', Buffer.from('{"id":1}'))).toThrow(
+      /requires "schema" and "payload" fields.*set schemas.enable=false/,
+    );
+  });
+});
+
+describe('string and byte array converters', () => {
+  it('convert text and bytes, and refuse what they cannot carry', () => {
+    expect(stringConverter.fromConnectData('t', 'héllo')?.toString('utf8')).toBe('héllo');
+    expect(stringConverter.toConnectData('t', Buffer.from('héllo'))).toBe('héllo');
+    expect(stringConverter.fromConnectData('t', { a: 1 })?.toString()).toBe('{"a":1}');
+    const bytes = Buffer.from([0, 255]);
+    expect(byteArrayConverter.fromConnectData('t', bytes)).toBe(bytes);
+    expect(byteArrayConverter.toConnectData('t', bytes)).toBe(bytes);
+    expect(() => byteArrayConverter.fromConnectData('t', 'text')).toThrow('ByteArrayConverter needs bytes, got string');
+  });
+});
+
+describe('converterFor', () => {
+  it('takes Connect class names with their settings, and short names', () => {
+    const config = {
+      'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
+      'value.converter.schemas.enable': 'false',
+    };
+    expect(converterFor('value', config).fromConnectData('t', { a: 1 })?.toString()).toBe('{"a":1}');
+    expect(converterFor('key', { 'key.converter': 'string' })).toBe(stringConverter);
+    expect(() => converterFor('key', { 'key.converter': 'com.example.Avro' })).toThrow(
+      'key.converter: unknown converter com.example.Avro',
+    );
+  });
+});
