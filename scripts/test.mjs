@@ -22,6 +22,8 @@ const npx = (...args) => ['npx', ['--no-install', ...args]];
 
 if (!step('setup', process.execPath, [path.join(root, 'scripts', 'setup.mjs')])) process.exit(1);
 if (!step('build (tsc -b)', ...npx('tsc', '-b'))) process.exit(1);
+// tests run through swc, which strips types without checking them: check them here
+if (!step('type-check tests', ...npx('tsc', '-p', 'tsconfig.tests.json'))) process.exit(1);
 const linted =
   step('lint (eslint, prettier)', ...npx('eslint', '.')) && step('format check', ...npx('prettier', '--check', '.'));
 

@@ -25,3 +25,11 @@ export type { SourceRunnerOptions } from './source/source-task-runner.js';
 export { SourceTaskRunner } from './source/source-task-runner.js';
 export type { SinkRunnerOptions } from './sink/sink-task-runner.js';
 export { SinkTaskRunner } from './sink/sink-task-runner.js';
+export type {
+  Predicate,
+  PredicatePlugin,
+  Transform,
+  TransformPlugin,
+  TransformRecord,
+} from './transforms/transform.js';
+export { PREDICATE_PLUGINS, TRANSFORM_PLUGINS, transformChain } from './transforms/transform-chain.js';

@@ -30,13 +30,20 @@ async function until(condition: () => boolean, timeoutMs = 30_000): Promise<void
   }
 }
 
-function sourceRunner(name: string, input: string, topic: string, offsets: FileOffsetStore) {
+function sourceRunner(
+  name: string,
+  input: string,
+  topic: string,
+  offsets: FileOffsetStore,
+  extra: Record<string, string> = {},
+) {
   const config = {
     'connector.class': 'FileStreamSource',
     file: input,
     topic,
     'poll.interval.ms': '20',
     'value.converter': 'string',
+    ...extra,
   };
   const taskConfig = FileStreamSource.validator.parse({ file: input, topic, 'poll.interval.ms': '20' });
   return new SourceTaskRunner({
@@ -125,6 +132,33 @@ describe('file source -> Kafka -> file sink (real broker)', () => {
     expect(sink.status.state).toBe('UNASSIGNED');
     const inKafka = await readTopic(topic, 600);
     expect(inKafka).toHaveLength(600); // the restart produced nothing twice
+  });
+});
+
+describe('transforms in the source path (real broker)', () => {
+  it('routes and stamps records before they are produced', async () => {
+    const topic = `routed-${randomUUID()}`;
+    const input = path.join(dir, `${topic}.in`);
+    fs.writeFileSync(input, 'a\nb\nc\n');
+    const runner = sourceRunner(`source-${topic}`, input, topic, new FileOffsetStore(path.join(dir, `${topic}.json`)), {
+      transforms: 'route,stamp',
+      'transforms.route.type': 'org.apache.kafka.connect.transforms.RegexRouter',
+      'transforms.route.regex': '(.*)',
+      'transforms.route.replacement': '$1.v2',
+      'transforms.stamp.type': 'org.apache.kafka.connect.transforms.InsertHeader',
+      'transforms.stamp.header': 'pipeline',
+      'transforms.stamp.value.literal': 'sluice',
+    });
+    await runner.start();
+    await until(() => runner.produced === 3);
+    await runner.stop();
+    const messages = await readTopic(`${topic}.v2`, 3);
+    expect(messages.map((m) => m.value?.toString())).toEqual(['a', 'b', 'c']);
+    expect(messages.map((m) => Object.assign({}, ...(m.headers ?? [])).pipeline?.toString())).toEqual([
+      'sluice',
+      'sluice',
+      'sluice',
+    ]);
   });
 });
 

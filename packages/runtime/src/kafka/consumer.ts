@@ -1,4 +1,4 @@
-import { KafkaConsumer } from '@confluentinc/kafka-javascript';
+import { CODES, KafkaConsumer } from '@confluentinc/kafka-javascript';
 import type { LibrdKafkaError, Message, TopicPartitionOffset } from '@confluentinc/kafka-javascript';
 import type { KafkaClientSettings } from './client-config.js';
 import { connectClient, disconnectClient } from './connect.js';
@@ -81,7 +81,12 @@ export class KafkaGroupConsumer {
   consume(max: number): Promise<Message[]> {
     if (this.early.length > 0) return Promise.resolve(this.early.splice(0, max));
     return new Promise((resolve, reject) => {
-      this.consumer.consume(max, (error, messages) => (error ? reject(error) : resolve(messages)));
+      this.consumer.consume(max, (error, messages) => {
+        if (!error) resolve(messages);
+        // a subscribed topic that does not exist yet: not an error, it is picked up once created
+        else if (error.code === CODES.ERRORS.ERR_UNKNOWN_TOPIC_OR_PART) resolve([]);
+        else reject(error);
+      });
     });
   }
 

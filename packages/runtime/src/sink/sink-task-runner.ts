@@ -12,6 +12,8 @@ import type { KafkaClientSettings } from '../kafka/client-config.js';
 import { KafkaGroupConsumer, nextOffsets } from '../kafka/consumer.js';
 import { KafkaProducer } from '../kafka/producer.js';
 import type { TaskStatus } from '../task-status.js';
+import type { Transform, TransformRecord } from '../transforms/transform.js';
+import { transformChain } from '../transforms/transform-chain.js';
 import { traceOf } from '../task-status.js';
 
 export interface SinkRunnerOptions {
@@ -44,6 +46,7 @@ export class SinkTaskRunner {
   private readonly valueConverter: Converter;
   private readonly policy: ErrorPolicy;
   private readonly errors: ErrantRecordHandler;
+  private readonly transform: Transform;
   /** Next offsets of everything put (or skipped as errant) since the last commit. */
   private uncommitted = new Map<string, TopicPartitionOffset>();
   private task: SinkTask | undefined;
@@ -56,6 +59,7 @@ export class SinkTaskRunner {
     this.policy = errorPolicyOf(options.config);
     this.keyConverter = converterFor('key', options.config);
     this.valueConverter = converterFor('value', options.config);
+    this.transform = transformChain(options.config);
     this.consumer = new KafkaGroupConsumer(options.kafka, { groupId: `connect-${options.connectorName}` });
     const dlq = this.policy['errors.deadletterqueue.topic.name'] !== '';
     this.deadLetters = dlq
@@ -145,7 +149,8 @@ export class SinkTaskRunner {
         );
         stage = 'VALUE_CONVERTER';
         const value = this.valueConverter.toConnectData(message.topic, message.value);
-        records.push({
+        stage = 'TRANSFORMATION';
+        const record = this.transform({
           topic: message.topic,
           partition: message.partition,
           offset: String(message.offset),
@@ -154,6 +159,7 @@ export class SinkTaskRunner {
           headers: headersOf(message),
           timestamp: message.timestamp ?? 0,
         });
+        if (record !== null) records.push(toSinkRecord(record, message));
       } catch (error) {
         await this.errors.handle(stage, error as Error, errantOf(message));
       }
@@ -187,6 +193,21 @@ export class SinkTaskRunner {
     this.status = { state: 'FAILED', trace: traceOf(error) };
     this.options.log.error('task failed', { error: (error as Error).message });
   }
+}
+
+function toSinkRecord(record: TransformRecord, message: Message): SinkRecord {
+  const headers: Record<string, Buffer> = {};
+  for (const [name, value] of Object.entries(record.headers))
+    headers[name] = Buffer.isBuffer(value) ? value : Buffer.from(value);
+  return {
+    topic: record.topic,
+    partition: record.partition ?? message.partition,
+    offset: record.offset ?? String(message.offset),
+    key: record.key,
+    value: record.value,
+    headers,
+    timestamp: record.timestamp ?? message.timestamp ?? 0,
+  };
 }
 
 function toBuffer(key: Message['key']): Buffer | null {

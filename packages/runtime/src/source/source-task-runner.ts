@@ -11,6 +11,8 @@ import { KafkaProducer } from '../kafka/producer.js';
 import type { OffsetStore, PartitionOffset } from '../stores/offset-store.js';
 import type { TaskStatus } from '../task-status.js';
 import { traceOf } from '../task-status.js';
+import type { Transform } from '../transforms/transform.js';
+import { transformChain } from '../transforms/transform-chain.js';
 
 export interface SourceRunnerOptions {
   readonly connectorName: string;
@@ -36,6 +38,7 @@ export class SourceTaskRunner {
   private readonly keyConverter: Converter;
   private readonly valueConverter: Converter;
   private readonly errors: ErrantRecordHandler;
+  private readonly transform: Transform;
   private readonly policy;
   private loop: Promise<void> | undefined;
   private task: SourceTask | undefined;
@@ -47,6 +50,7 @@ export class SourceTaskRunner {
     this.policy = errorPolicyOf(options.config);
     this.keyConverter = converterFor('key', options.config);
     this.valueConverter = converterFor('value', options.config);
+    this.transform = transformChain(options.config);
     this.producer = new KafkaProducer(options.kafka);
     this.errors = new ErrantRecordHandler(
       this.policy,
@@ -96,23 +100,22 @@ export class SourceTaskRunner {
     }
   }
 
+  /** transforms → key and value converters; a failing record goes to the errant-record handler. */
   private async convert(records: readonly SourceRecord[]): Promise<OutgoingMessage[]> {
     const messages: OutgoingMessage[] = [];
-    for (const record of records) {
-      let stage: Stage = 'KEY_CONVERTER';
+    for (const polled of records) {
+      let stage: Stage = 'TRANSFORMATION';
       try {
-        const key = this.keyConverter.fromConnectData(record.topic, record.key ?? null);
+        const record = this.transform({ ...polled, key: polled.key ?? null, headers: polled.headers ?? {} });
+        if (record === null) continue;
+        stage = 'KEY_CONVERTER';
+        const key = this.keyConverter.fromConnectData(record.topic, record.key);
         stage = 'VALUE_CONVERTER';
         const value = this.valueConverter.fromConnectData(record.topic, record.value);
-        messages.push({
-          topic: record.topic,
-          key,
-          value,
-          ...headersOf(record),
-          ...(record.timestamp ? { timestamp: record.timestamp } : {}),
-        });
+        const timestamp = record.timestamp ? { timestamp: record.timestamp } : {};
+        messages.push({ topic: record.topic, key, value, ...headersOf(record.headers), ...timestamp });
       } catch (error) {
-        await this.errors.handle(stage, error as Error, { topic: record.topic, key: null, value: null });
+        await this.errors.handle(stage, error as Error, { topic: polled.topic, key: null, value: null });
       }
     }
     return messages;
@@ -135,7 +138,9 @@ function lastOffsets(records: readonly SourceRecord[]): PartitionOffset[] {
   return [...last.values()];
 }
 
-function headersOf(record: SourceRecord): { headers?: { [key: string]: string | Buffer }[] } {
-  if (!record.headers) return {};
-  return { headers: Object.entries(record.headers).map(([key, value]) => ({ [key]: value })) };
+function headersOf(headers: Readonly<Record<string, string | Buffer>>): {
+  headers?: { [key: string]: string | Buffer }[];
+} {
+  const entries = Object.entries(headers);
+  return entries.length === 0 ? {} : { headers: entries.map(([key, value]) => ({ [key]: value })) };
 }

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { MongoClient } from 'mongodb';
-import type { ChangeStream, ChangeStreamDocument, Document } from 'mongodb';
+import type { ChangeStream, ChangeStreamDocument } from 'mongodb';
+
+type Doc = { _id: string | number; name?: string; stock?: number; ram?: number };
 import { requireService } from '@sluice/testkit';
 
 // The change-event shapes the MongoDB source relies on, checked against whatever MONGODB_URI
@@ -29,7 +31,7 @@ describe('MongoDB change events', () => {
   }
 
   it('describes insert, update, replace and delete with namespace and document key', async () => {
-    const products = db.collection<Document>('products');
+    const products = db.collection<Doc>('products');
     const stream = await opened(products.watch([], { fullDocument: 'updateLookup' }));
     await products.insertOne({ _id: 'p1', name: 'phone', stock: 1 });
     const [inserted] = await take(stream, 1);
@@ -65,9 +67,9 @@ describe('MongoDB change events', () => {
 
   it('watches a whole database, with the collection of each event in ns', async () => {
     const stream = await opened(db.watch([{ $match: { operationType: 'insert' } }]));
-    await db.collection<Document>('a').insertOne({ _id: 1 });
-    await db.collection<Document>('b').deleteMany({});
-    await db.collection<Document>('b').insertOne({ _id: 2 });
+    await db.collection<Doc>('a').insertOne({ _id: 1 });
+    await db.collection<Doc>('b').deleteMany({});
+    await db.collection<Doc>('b').insertOne({ _id: 2 });
     const events = await take(stream, 2);
     expect(events.map((event) => 'ns' in event && event.ns)).toEqual([
       { db: db.databaseName, coll: 'a' },
@@ -76,7 +78,7 @@ describe('MongoDB change events', () => {
   });
 
   it('ends a collection stream with drop and invalidate when the collection is dropped', async () => {
-    const doomed = db.collection<Document>('doomed');
+    const doomed = db.collection<Doc>('doomed');
     await doomed.insertOne({ _id: 0 });
     const stream = await opened(doomed.watch());
     await doomed.drop();

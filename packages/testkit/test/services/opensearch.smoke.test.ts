@@ -27,7 +27,8 @@ describe('OpenSearch (real node)', () => {
 
     const found = await client.search({
       index,
-      body: { query: { match: { name: 'phone' } }, aggs: { ram: { terms: { field: 'ram_gb' } } } },
+      // the client's declared terms-aggregation type omits `field`; the server requires it
+      body: { query: { match: { name: 'phone' } }, aggs: { ram: { terms: { field: 'ram_gb' } } } as never },
     });
     const names = found.body.hits.hits.map((hit) => (hit._source as { name: string }).name).sort();
     expect(names).toEqual(['Galaxy phone', 'Pixel phone']);

@@ -1,0 +1,66 @@
+import { Type } from '@sluice/sdk';
+import { formatDate, parseDate } from './date-format.js';
+import type { RecordPart, TransformPlugin } from './transform.js';
+import { defineTransform, requireMap, variants, withPart } from './transform.js';
+
+const UNIT_MS = { seconds: 1000, milliseconds: 1, microseconds: 0.001, nanoseconds: 0.000001 } as const;
+
+function timestampConverter(part: RecordPart) {
+  return defineTransform({
+    names: variants('TimestampConverter', part),
+    description: `Converts a timestamp field (or the whole record ${part}) between string, unix, Date, Time and Timestamp.`,
+    config: Type.Object({
+      field: Type.String({ default: '', description: 'The field; empty: the whole value.' }),
+      'target.type': Type.String({
+        enum: ['string', 'unix', 'Date', 'Time', 'Timestamp'],
+        description: 'The type to convert to.',
+      }),
+      format: Type.String({
+        default: '',
+        description: 'SimpleDateFormat-style pattern for string input/output (default ISO-8601).',
+      }),
+      'unix.precision': Type.String({
+        enum: ['seconds', 'milliseconds', 'microseconds', 'nanoseconds'],
+        default: 'milliseconds',
+        description: 'Unit of unix timestamps.',
+      }),
+    }),
+    create: (c) => {
+      const unit = UNIT_MS[c['unix.precision'] as keyof typeof UNIT_MS];
+      const toMs = (value: unknown): number => {
+        if (typeof value === 'number') return value * unit;
+        if (typeof value === 'string') return c.format === '' ? Date.parse(value) : parseDate(value, c.format);
+        if (value instanceof Date) return value.getTime();
+        throw new Error(`TimestampConverter: cannot read ${JSON.stringify(value)} as a timestamp`);
+      };
+      const fromMs = (ms: number): unknown => {
+        if (Number.isNaN(ms)) throw new Error('TimestampConverter: not a valid timestamp');
+        switch (c['target.type']) {
+          case 'string':
+            return c.format === '' ? new Date(ms).toISOString() : formatDate(ms, c.format);
+          case 'unix':
+            return Math.trunc(ms / unit);
+          case 'Date':
+            return Math.floor(ms / 86_400_000) * 86_400_000;
+          case 'Time':
+            return ms % 86_400_000;
+          default:
+            return ms;
+        }
+      };
+      return (record) => {
+        const data = part === 'key' ? record.key : record.value;
+        if (data === null || data === undefined) return record;
+        if (c.field === '') return withPart(record, part, fromMs(toMs(data)));
+        const map = { ...requireMap(data, 'TimestampConverter', part) };
+        if (map[c.field] !== null && map[c.field] !== undefined) map[c.field] = fromMs(toMs(map[c.field]));
+        return withPart(record, part, map);
+      };
+    },
+  });
+}
+
+export const timestampTransforms: TransformPlugin[] = [
+  timestampConverter('key'),
+  timestampConverter('value'),
+] as unknown as TransformPlugin[];
