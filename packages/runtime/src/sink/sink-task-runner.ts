@@ -60,7 +60,10 @@ export class SinkTaskRunner {
     this.keyConverter = converterFor('key', options.config);
     this.valueConverter = converterFor('value', options.config);
     this.transform = transformChain(options.config);
-    this.consumer = new KafkaGroupConsumer(options.kafka, { groupId: `connect-${options.connectorName}` });
+    this.consumer = new KafkaGroupConsumer(options.kafka, {
+      groupId: `connect-${options.connectorName}`,
+      instanceId: `sluice-${options.connectorName}-${options.taskId}`,
+    });
     const dlq = this.policy['errors.deadletterqueue.topic.name'] !== '';
     this.deadLetters = dlq
       ? new KafkaProducer({ ...options.kafka, 'client.id': `${options.connectorName}-dlq` })
