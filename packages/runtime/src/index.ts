@@ -33,3 +33,11 @@ export type {
   TransformRecord,
 } from './transforms/transform.js';
 export { PREDICATE_PLUGINS, TRANSFORM_PLUGINS, transformChain } from './transforms/transform-chain.js';
+export type { ConfigStore, StoredConnector, TargetState } from './stores/config-store.js';
+export { FileConfigStore } from './stores/file-config-store.js';
+export type { CatalogEntry } from './standalone/connector-catalog.js';
+export { ConnectorCatalog } from './standalone/connector-catalog.js';
+export type { ResolvedConnectorConfig } from './standalone/connector-config.js';
+export { resolveConnectorConfig } from './standalone/connector-config.js';
+export type { ConnectorStatus, StandaloneRuntimeOptions } from './standalone/standalone-runtime.js';
+export { ConnectorExistsError, ConnectorNotFoundError, StandaloneRuntime } from './standalone/standalone-runtime.js';

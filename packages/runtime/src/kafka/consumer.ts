@@ -111,6 +111,17 @@ export class KafkaGroupConsumer {
     });
   }
 
+  /** Stops fetching from every assigned partition (the group membership stays). */
+  pauseAll(): void {
+    const assigned = this.consumer.assignments();
+    if (assigned.length > 0) this.consumer.pause(assigned);
+  }
+
+  resumeAll(): void {
+    const assigned = this.consumer.assignments();
+    if (assigned.length > 0) this.consumer.resume(assigned);
+  }
+
   disconnect(): Promise<void> {
     return disconnectClient(this.consumer);
   }

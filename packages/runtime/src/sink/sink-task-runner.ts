@@ -52,6 +52,7 @@ export class SinkTaskRunner {
   private task: SinkTask | undefined;
   private loop: Promise<void> | undefined;
   status: TaskStatus = { state: 'UNASSIGNED' };
+  private paused = false;
   /** Records handed to put, for metrics and tests. */
   delivered = 0;
 
@@ -87,6 +88,18 @@ export class SinkTaskRunner {
     this.loop = this.run(this.task).catch((error: unknown) => this.fail(error));
   }
 
+  /** Stops delivering records; the task and its resources stay (Connect's PAUSED). */
+  pause(): void {
+    this.paused = true;
+    if (this.status.state === 'RUNNING') this.status = { state: 'PAUSED' };
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.consumer.resumeAll();
+    if (this.status.state === 'PAUSED') this.status = { state: 'RUNNING' };
+  }
+
   /** Resolves once the group assigned partitions to this task (for tests and measurements). */
   waitForAssignment(timeoutMs?: number): Promise<void> {
     return this.consumer.waitForAssignment(timeoutMs);
@@ -96,12 +109,12 @@ export class SinkTaskRunner {
   async stop(): Promise<void> {
     this.stopController.abort();
     await this.loop;
-    if (this.task && this.status.state === 'RUNNING') {
+    if (this.task && this.status.state !== 'FAILED') {
       await this.flushAndCommit().catch((error: unknown) => this.fail(error));
     }
     await this.task?.close();
     await Promise.all([this.consumer.disconnect(), this.deadLetters?.disconnect()]);
-    if (this.status.state === 'RUNNING') this.status = { state: 'UNASSIGNED' };
+    if (this.status.state !== 'FAILED') this.status = { state: 'UNASSIGNED' };
   }
 
   private async run(task: SinkTask): Promise<void> {
@@ -109,6 +122,8 @@ export class SinkTaskRunner {
     const interval = this.options.commitIntervalMs ?? 5000;
     let lastCommit = Date.now();
     while (!signal.aborted) {
+      // paused: keep polling (group membership needs it) with every partition paused
+      if (this.paused) this.consumer.pauseAll();
       const messages = await this.consumer.consume(this.options.maxBatch ?? 2000);
       if (messages.length > 0) {
         const records = await this.convert(messages);

@@ -1,3 +1,4 @@
+import { pause } from '@sluice/sdk';
 import type { Logger, SourceConnector, SourceRecord, SourceTask } from '@sluice/sdk';
 import type { Converter } from '../converters/converter.js';
 import { converterFor } from '../converters/converter-config.js';
@@ -43,6 +44,7 @@ export class SourceTaskRunner {
   private loop: Promise<void> | undefined;
   private task: SourceTask | undefined;
   status: TaskStatus = { state: 'UNASSIGNED' };
+  private paused = false;
   /** Records produced and acknowledged, for metrics and tests. */
   produced = 0;
 
@@ -73,13 +75,24 @@ export class SourceTaskRunner {
     this.loop = this.run(this.task).catch((error: unknown) => this.fail(error));
   }
 
+  /** Stops polling; the task and its resources stay (Connect's PAUSED). */
+  pause(): void {
+    this.paused = true;
+    if (this.status.state === 'RUNNING') this.status = { state: 'PAUSED' };
+  }
+
+  resume(): void {
+    this.paused = false;
+    if (this.status.state === 'PAUSED') this.status = { state: 'RUNNING' };
+  }
+
   /** Stops polling, lets the batch in flight finish (produce, offsets, commit), closes. */
   async stop(): Promise<void> {
     this.stopController.abort();
     await this.loop;
     await this.task?.close();
     await this.producer.disconnect();
-    if (this.status.state === 'RUNNING') this.status = { state: 'UNASSIGNED' };
+    if (this.status.state !== 'FAILED') this.status = { state: 'UNASSIGNED' };
   }
 
   private async run(task: SourceTask): Promise<void> {
@@ -90,6 +103,10 @@ export class SourceTaskRunner {
       signal,
     };
     while (!signal.aborted) {
+      if (this.paused) {
+        await pause(100, signal);
+        continue;
+      }
       const records = await withRetries(() => task.poll(), retry);
       if (records.length === 0) continue;
       const messages = await this.convert(records);

@@ -1,0 +1,213 @@
+import type { Logger } from '@sluice/sdk';
+import type { KafkaClientSettings } from '../kafka/client-config.js';
+import { SinkTaskRunner } from '../sink/sink-task-runner.js';
+import { SourceTaskRunner } from '../source/source-task-runner.js';
+import type { ConfigStore, TargetState } from '../stores/config-store.js';
+import type { OffsetStore } from '../stores/offset-store.js';
+import type { TaskStatus } from '../task-status.js';
+import type { ConnectorCatalog } from './connector-catalog.js';
+import type { ResolvedConnectorConfig } from './connector-config.js';
+import { resolveConnectorConfig } from './connector-config.js';
+
+export interface StandaloneRuntimeOptions {
+  readonly catalog: ConnectorCatalog;
+  readonly kafka: KafkaClientSettings;
+  readonly configs: ConfigStore;
+  readonly offsets: OffsetStore;
+  /** A logger for a connector's task (or the connector itself when task is undefined). */
+  readonly log: (connector: string, task?: number) => Logger;
+  readonly commitIntervalMs?: number;
+}
+
+export interface ConnectorStatus {
+  readonly name: string;
+  readonly type: 'source' | 'sink';
+  readonly connector: { readonly state: 'RUNNING' | 'PAUSED' | 'STOPPED' | 'FAILED' };
+  readonly tasks: (TaskStatus & { readonly id: number })[];
+}
+
+export class ConnectorNotFoundError extends Error {
+  override readonly name = 'ConnectorNotFoundError';
+  constructor(readonly connector: string) {
+    super(`Connector ${connector} not found`);
+  }
+}
+
+export class ConnectorExistsError extends Error {
+  override readonly name = 'ConnectorExistsError';
+  constructor(readonly connector: string) {
+    super(`Connector ${connector} already exists`);
+  }
+}
+
+type Runner = SourceTaskRunner | SinkTaskRunner;
+
+interface Running {
+  resolved: ResolvedConnectorConfig;
+  target: TargetState;
+  runners: Runner[];
+}
+
+/**
+ * Runs connectors in one process (standalone mode): configs and target states in a ConfigStore,
+ * source offsets in an OffsetStore, one runner per task. Every change is validated before
+ * anything stops, and stored before it is applied, so a crash replays the operator's intent.
+ */
+export class StandaloneRuntime {
+  private readonly connectors = new Map<string, Running>();
+
+  constructor(private readonly options: StandaloneRuntimeOptions) {}
+
+  /** Starts every stored connector in its stored target state. */
+  async start(): Promise<void> {
+    for (const [name, stored] of await this.options.configs.load()) {
+      const resolved = resolveConnectorConfig(stored.config, this.options.catalog);
+      const running: Running = { resolved, target: stored.target, runners: [] };
+      this.connectors.set(name, running);
+      await this.apply(running);
+    }
+  }
+
+  /** Creates a connector; throws ConnectorExistsError for a taken name, ConfigError for a bad config. */
+  async create(config: Readonly<Record<string, string>>): Promise<void> {
+    if (this.connectors.has(String(config.name))) throw new ConnectorExistsError(String(config.name));
+    await this.put(config);
+  }
+
+  /** Creates or replaces a connector's config; resolves true when it was created. */
+  async put(config: Readonly<Record<string, string>>): Promise<boolean> {
+    const resolved = resolveConnectorConfig(config, this.options.catalog);
+    const existing = this.connectors.get(resolved.name);
+    const target = existing?.target ?? 'STARTED';
+    await this.options.configs.put(resolved.name, { config, target });
+    if (existing) await this.stopRunners(existing);
+    const running: Running = { resolved, target, runners: [] };
+    this.connectors.set(resolved.name, running);
+    await this.apply(running);
+    return existing === undefined;
+  }
+
+  async remove(name: string): Promise<void> {
+    const running = this.get(name);
+    await this.options.configs.remove(name);
+    this.connectors.delete(name);
+    await this.stopRunners(running);
+  }
+
+  pause(name: string): Promise<void> {
+    return this.retarget(name, 'PAUSED');
+  }
+
+  resume(name: string): Promise<void> {
+    return this.retarget(name, 'STARTED');
+  }
+
+  /** Connect's STOPPED: tasks shut down and release everything; the config stays. */
+  stop(name: string): Promise<void> {
+    return this.retarget(name, 'STOPPED');
+  }
+
+  /** Restarts tasks (all, or only FAILED ones). */
+  async restart(name: string, onlyFailed = false): Promise<void> {
+    const running = this.get(name);
+    const ids = running.runners
+      .map((runner, id) => ({ runner, id }))
+      .filter(({ runner }) => !onlyFailed || runner.status.state === 'FAILED');
+    for (const { id } of ids) await this.restartTask(name, id);
+  }
+
+  async restartTask(name: string, id: number): Promise<void> {
+    const running = this.get(name);
+    const old = running.runners[id];
+    if (!old) throw new ConnectorNotFoundError(`${name} task ${id}`);
+    await old.stop();
+    running.runners[id] = this.createRunner(running.resolved, id);
+    await this.startRunner(running, running.runners[id] as Runner);
+  }
+
+  names(): string[] {
+    return [...this.connectors.keys()].sort();
+  }
+
+  config(name: string): Readonly<Record<string, string>> {
+    return this.get(name).resolved.config;
+  }
+
+  status(name: string): ConnectorStatus {
+    const running = this.get(name);
+    const tasks = running.runners.map((runner, id) => ({ id, ...runner.status }));
+    const state = running.target === 'STOPPED' ? 'STOPPED' : running.target === 'PAUSED' ? 'PAUSED' : 'RUNNING';
+    return { name, type: running.resolved.connector.kind, connector: { state }, tasks };
+  }
+
+  /** Stops every task gracefully (flush, commit, close), giving up after `timeoutMs`. */
+  async shutdown(timeoutMs = 30_000): Promise<void> {
+    const all = Promise.all([...this.connectors.values()].map((running) => this.stopRunners(running)));
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        this.options.log('worker').warn('shutdown timed out; tasks still stopping were abandoned', { timeoutMs });
+        resolve();
+      }, timeoutMs);
+    });
+    await Promise.race([all, timeout]);
+    clearTimeout(timer);
+  }
+
+  private get(name: string): Running {
+    const running = this.connectors.get(name);
+    if (!running) throw new ConnectorNotFoundError(name);
+    return running;
+  }
+
+  private async retarget(name: string, target: TargetState): Promise<void> {
+    const running = this.get(name);
+    await this.options.configs.put(name, { config: running.resolved.config, target });
+    running.target = target;
+    await this.apply(running);
+  }
+
+  /** Brings the runners in line with the target state. */
+  private async apply(running: Running): Promise<void> {
+    if (running.target === 'STOPPED') return this.stopRunners(running);
+    if (running.runners.length === 0) {
+      running.runners = running.resolved.taskConfigs.map((_, id) => this.createRunner(running.resolved, id));
+      for (const runner of running.runners) await this.startRunner(running, runner);
+    }
+    for (const runner of running.runners) {
+      if (running.target === 'PAUSED') runner.pause();
+      else runner.resume();
+    }
+  }
+
+  private async startRunner(running: Running, runner: Runner): Promise<void> {
+    await runner.start();
+    if (running.target === 'PAUSED') runner.pause();
+  }
+
+  private async stopRunners(running: Running): Promise<void> {
+    const runners = running.runners;
+    running.runners = [];
+    await Promise.all(runners.map((runner) => runner.stop()));
+  }
+
+  private createRunner(resolved: ResolvedConnectorConfig, taskId: number): Runner {
+    const common = {
+      connectorName: resolved.name,
+      taskId,
+      config: resolved.config,
+      taskConfig: resolved.taskConfigs[taskId] ?? {},
+      kafka: { ...this.options.kafka, 'client.id': `${resolved.name}-${taskId}` },
+      log: this.options.log(resolved.name, taskId),
+    };
+    if (resolved.connector.kind === 'source') {
+      return new SourceTaskRunner({ ...common, connector: resolved.connector, offsets: this.options.offsets });
+    }
+    return new SinkTaskRunner({
+      ...common,
+      connector: resolved.connector,
+      topics: resolved.topics,
+      ...(this.options.commitIntervalMs === undefined ? {} : { commitIntervalMs: this.options.commitIntervalMs }),
+    });
+  }
+}

@@ -1,0 +1,174 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import FileStreamSink from '@sluice/file-sink';
+import FileStreamSource from '@sluice/file-source';
+import { ConfigError } from '@sluice/sdk';
+import {
+  ConnectorCatalog,
+  ConnectorExistsError,
+  ConnectorNotFoundError,
+  FileConfigStore,
+  FileOffsetStore,
+  KafkaAdmin,
+  StandaloneRuntime,
+  kafkaClientSettings,
+} from '@sluice/runtime';
+import { recordingLogger, requireService } from '@sluice/testkit';
+
+// Standalone mode end to end on the real broker: two connectors submitted as Connect configs,
+// driven through their lifecycle, and a second runtime resuming from the stored state.
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'standalone-'));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+const catalog = new ConnectorCatalog([
+  { packageName: '@sluice/file-source', connector: FileStreamSource },
+  { packageName: '@sluice/file-sink', connector: FileStreamSink },
+]);
+
+function runtime(stateDir: string): StandaloneRuntime {
+  return new StandaloneRuntime({
+    catalog,
+    kafka: kafkaClientSettings(requireService('kafka'), 'standalone-test'),
+    configs: new FileConfigStore(path.join(stateDir, 'connectors.json')),
+    offsets: new FileOffsetStore(path.join(stateDir, 'offsets.json')),
+    log: () => recordingLogger(),
+    commitIntervalMs: 100,
+  });
+}
+
+const lines = (file: string) => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter(Boolean) : []);
+const append = (file: string, from: number, count: number) =>
+  fs.appendFileSync(file, Array.from({ length: count }, (_, i) => `line ${from + i}\n`).join(''));
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function until(condition: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await sleep(50);
+  }
+}
+
+describe('StandaloneRuntime (real broker)', () => {
+  const id = randomUUID().slice(0, 8);
+  const stateDir = path.join(dir, 'state');
+  const input = path.join(dir, 'in.txt');
+  const output = path.join(dir, 'out.txt');
+  const topic = `standalone-${id}`;
+  const sourceConfig = {
+    name: `src-${id}`,
+    'connector.class': 'FileStreamSource',
+    file: input,
+    topic,
+    'poll.interval.ms': '20',
+    'value.converter': 'string',
+  };
+  const sinkConfig = {
+    name: `sink-${id}`,
+    'connector.class': '@sluice/file-sink',
+    topics: topic,
+    file: output,
+    'value.converter': 'string',
+    'key.converter': 'string',
+  };
+
+  it('runs submitted connectors through pause, resume, stop, restart and a new process', async () => {
+    const admin = new KafkaAdmin(kafkaClientSettings(requireService('kafka'), 'standalone-admin'));
+    await admin.ensureTopic({ topic, partitions: 1, replicationFactor: 1 });
+    admin.close();
+    append(input, 0, 100);
+    const first = runtime(stateDir);
+    await first.start();
+    await first.create(sourceConfig);
+    expect(await first.put(sinkConfig)).toBe(true);
+    await until(() => lines(output).length === 100);
+    expect(first.status(`src-${id}`)).toEqual({
+      name: `src-${id}`,
+      type: 'source',
+      connector: { state: 'RUNNING' },
+      tasks: [{ id: 0, state: 'RUNNING' }],
+    });
+    await expect(first.create(sourceConfig)).rejects.toBeInstanceOf(ConnectorExistsError);
+
+    await first.pause(`src-${id}`);
+    append(input, 100, 50);
+    await sleep(800);
+    expect(lines(output)).toHaveLength(100); // paused: nothing new moves
+    expect(first.status(`src-${id}`).tasks[0]?.state).toBe('PAUSED');
+    await first.resume(`src-${id}`);
+    await until(() => lines(output).length === 150);
+
+    await first.stop(`sink-${id}`);
+    expect(first.status(`sink-${id}`)).toMatchObject({ connector: { state: 'STOPPED' }, tasks: [] });
+    append(input, 150, 50);
+    await sleep(500);
+    expect(lines(output)).toHaveLength(150);
+    await first.resume(`sink-${id}`);
+    await until(() => lines(output).length === 200);
+    await first.restart(`src-${id}`);
+    await first.pause(`sink-${id}`);
+    await first.shutdown();
+
+    // a new process: configs, target states and offsets come back from the state directory
+    append(input, 200, 50);
+    const second = runtime(stateDir);
+    await second.start();
+    expect(second.names()).toEqual([`sink-${id}`, `src-${id}`].sort());
+    expect(second.status(`sink-${id}`).connector.state).toBe('PAUSED');
+    await second.resume(`sink-${id}`);
+    await until(() => lines(output).length === 250);
+    await sleep(300);
+    expect(lines(output)).toEqual(Array.from({ length: 250 }, (_, i) => `line ${i}`));
+
+    await second.remove(`src-${id}`);
+    expect(second.names()).toEqual([`sink-${id}`]);
+    expect(() => second.status(`src-${id}`)).toThrow(ConnectorNotFoundError);
+    await second.shutdown();
+    expect(Object.keys(JSON.parse(fs.readFileSync(path.join(stateDir, 'connectors.json'), 'utf8')))).toEqual([
+      `sink-${id}`,
+    ]);
+  }, 90_000);
+
+  it('rejects a bad config naming the key, and changes nothing', async () => {
+    const stateFile = path.join(dir, 'bad', 'connectors.json');
+    const rt = runtime(path.dirname(stateFile));
+    await rt.start();
+    const bad: [Record<string, string>, string, RegExp][] = [
+      [
+        { name: 'a', 'connector.class': 'FileStreamSink', topics: 't' },
+        'file',
+        /Missing required configuration "file"/,
+      ],
+      [
+        { name: 'a', 'connector.class': 'Nope' },
+        'connector.class',
+        /no connector named Nope \(known: FileStreamSource, FileStreamSink\)/,
+      ],
+      [{ name: 'a', 'connector.class': 'FileStreamSink', file: '/tmp/x' }, 'topics', /needs topics or topics.regex/],
+      [
+        { name: 'a', 'connector.class': 'FileStreamSink', file: '/tmp/x', topics: 't', 'tasks.max': 'two' },
+        'tasks.max',
+        /must be integer/,
+      ],
+      [
+        { name: 'a', 'connector.class': 'FileStreamSink', file: '/tmp/x', topics: 't', 'errors.tolerance': 'some' },
+        'errors.tolerance',
+        /allowed values \(none, all\)/,
+      ],
+      [
+        { name: 'a', 'connector.class': 'FileStreamSink', file: '/tmp/x', topics: 't', transforms: 'x' },
+        'transforms.x.type',
+        /is required/,
+      ],
+    ];
+    for (const [config, field, reason] of bad) {
+      const error = await rt.put(config).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).field).toBe(field);
+      expect((error as ConfigError).message).toMatch(reason);
+    }
+    expect(rt.names()).toEqual([]);
+    expect(fs.existsSync(stateFile)).toBe(false);
+  });
+});
