@@ -14,12 +14,19 @@ export function statePath(file: string): string {
   return `${file}.sluice-state.json`;
 }
 
+/**
+ * The stored state; on first use, records the file's current length as committed (content that
+ * was there before this sink) before any flush can append, so a crash during the very first
+ * flush still rolls back to it.
+ */
 export async function readState(file: string, currentLength: number): Promise<WrittenState> {
   try {
     return JSON.parse(await readFile(statePath(file), 'utf8')) as WrittenState;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    return { length: currentLength, offsets: {} }; // a new file, or one written by something else
+    const state = { length: currentLength, offsets: {} };
+    await writeState(file, state);
+    return state;
   }
 }
 

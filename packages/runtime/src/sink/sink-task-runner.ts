@@ -1,32 +1,17 @@
 import type { Message, TopicPartitionOffset } from '@confluentinc/kafka-javascript';
-import type { Logger, SinkConnector, SinkRecord, SinkTask } from '@sluice/sdk';
+import type { SinkConnector, SinkRecord, SinkTask } from '@sluice/sdk';
 import { RetriableError } from '@sluice/sdk';
-import type { Converter } from '../converters/converter.js';
-import { converterFor } from '../converters/converter-config.js';
 import type { Stage } from '../errors/errant-records.js';
-import { ErrantRecordHandler } from '../errors/errant-records.js';
-import type { ErrorPolicy } from '../errors/error-policy.js';
-import { errorPolicyOf } from '../errors/error-policy.js';
 import { withRetries } from '../errors/retry.js';
-import type { KafkaClientSettings } from '../kafka/client-config.js';
 import { KafkaGroupConsumer, nextOffsets } from '../kafka/consumer.js';
 import { KafkaProducer } from '../kafka/producer.js';
-import type { TaskStatus } from '../task-status.js';
-import type { Transform, TransformRecord } from '../transforms/transform.js';
-import { transformChain } from '../transforms/transform-chain.js';
-import { traceOf } from '../task-status.js';
+import type { TaskRunnerOptions } from '../task-runner.js';
+import { TaskRunner } from '../task-runner.js';
+import type { TransformRecord } from '../transforms/transform.js';
 
-export interface SinkRunnerOptions {
-  readonly connectorName: string;
-  readonly taskId: number;
+export interface SinkRunnerOptions extends TaskRunnerOptions {
   readonly connector: SinkConnector;
-  /** The connector's whole config as submitted (framework keys and its own). */
-  readonly config: Readonly<Record<string, unknown>>;
-  /** The connector's own config, validated, for this task. */
-  readonly taskConfig: Readonly<Record<string, unknown>>;
   readonly topics: string[];
-  readonly kafka: KafkaClientSettings;
-  readonly log: Logger;
   /** How often put records are flushed and their offsets committed (Connect: offset.flush.interval.ms). */
   readonly commitIntervalMs?: number;
   readonly maxBatch?: number;
@@ -38,39 +23,27 @@ export interface SinkRunnerOptions {
  * pass a record that is not durable in the target; after a crash, records since the last commit
  * are delivered again.
  */
-export class SinkTaskRunner {
-  private readonly stopController = new AbortController();
+export class SinkTaskRunner extends TaskRunner {
   private readonly consumer: KafkaGroupConsumer;
   private readonly deadLetters: KafkaProducer | undefined;
-  private readonly keyConverter: Converter;
-  private readonly valueConverter: Converter;
-  private readonly policy: ErrorPolicy;
-  private readonly errors: ErrantRecordHandler;
-  private readonly transform: Transform;
   /** Next offsets of everything put (or skipped as errant) since the last commit. */
   private uncommitted = new Map<string, TopicPartitionOffset>();
   private task: SinkTask | undefined;
-  private loop: Promise<void> | undefined;
-  status: TaskStatus = { state: 'UNASSIGNED' };
-  private paused = false;
   /** Records handed to put, for metrics and tests. */
   delivered = 0;
 
   constructor(private readonly options: SinkRunnerOptions) {
-    this.policy = errorPolicyOf(options.config);
-    this.keyConverter = converterFor('key', options.config);
-    this.valueConverter = converterFor('value', options.config);
-    this.transform = transformChain(options.config);
+    let deadLetters: KafkaProducer | undefined;
+    super(options, (policy) => {
+      if (policy['errors.deadletterqueue.topic.name'] === '') return undefined;
+      deadLetters = new KafkaProducer({ ...options.kafka, 'client.id': `${options.connectorName}-dlq` });
+      return deadLetters;
+    });
+    this.deadLetters = deadLetters;
     this.consumer = new KafkaGroupConsumer(options.kafka, {
       groupId: `connect-${options.connectorName}`,
       instanceId: `sluice-${options.connectorName}-${options.taskId}`,
     });
-    const dlq = this.policy['errors.deadletterqueue.topic.name'] !== '';
-    this.deadLetters = dlq
-      ? new KafkaProducer({ ...options.kafka, 'client.id': `${options.connectorName}-dlq` })
-      : undefined;
-    const origin = { connector: options.connectorName, taskId: options.taskId, log: options.log };
-    this.errors = new ErrantRecordHandler(this.policy, origin, this.deadLetters);
   }
 
   async start(): Promise<void> {
@@ -84,20 +57,12 @@ export class SinkTaskRunner {
       report: (record, error) => this.reportFromTask(record, error),
     });
     this.consumer.subscribe(options.topics);
-    this.status = { state: 'RUNNING' };
-    this.loop = this.run(this.task).catch((error: unknown) => this.fail(error));
+    const task = this.task;
+    this.launch(() => this.run(task));
   }
 
-  /** Stops delivering records; the task and its resources stay (Connect's PAUSED). */
-  pause(): void {
-    this.paused = true;
-    if (this.status.state === 'RUNNING') this.status = { state: 'PAUSED' };
-  }
-
-  resume(): void {
-    this.paused = false;
+  protected override onResume(): void {
     this.consumer.resumeAll();
-    if (this.status.state === 'PAUSED') this.status = { state: 'RUNNING' };
   }
 
   /** Resolves once the group assigned partitions to this task (for tests and measurements). */
@@ -107,14 +72,13 @@ export class SinkTaskRunner {
 
   /** Stops consuming, flushes and commits what was put, closes. */
   async stop(): Promise<void> {
-    this.stopController.abort();
-    await this.loop;
+    await this.endLoop();
     if (this.task && this.status.state !== 'FAILED') {
       await this.flushAndCommit().catch((error: unknown) => this.fail(error));
     }
     await this.task?.close();
     await Promise.all([this.consumer.disconnect(), this.deadLetters?.disconnect()]);
-    if (this.status.state !== 'FAILED') this.status = { state: 'UNASSIGNED' };
+    this.markStopped();
   }
 
   private async run(task: SinkTask): Promise<void> {
@@ -123,11 +87,14 @@ export class SinkTaskRunner {
     let lastCommit = Date.now();
     while (!signal.aborted) {
       // paused: keep polling (group membership needs it) with every partition paused
-      if (this.paused) this.consumer.pauseAll();
+      if (this.paused) {
+        this.consumer.pauseAll();
+        this.acknowledgePause();
+      }
       const messages = await this.consumer.consume(this.options.maxBatch ?? 2000);
       if (messages.length > 0) {
         const records = await this.convert(messages);
-        await withRetries(() => task.put(records), this.retryOptions());
+        await withRetries(() => task.put(records), this.retryOptions('put'));
         this.delivered += records.length;
         for (const offset of nextOffsets(messages)) this.uncommitted.set(`${offset.topic}/${offset.partition}`, offset);
       }
@@ -195,21 +162,6 @@ export class SinkTaskRunner {
       key,
       value,
     });
-  }
-
-  private retryOptions() {
-    return {
-      timeoutMs: this.policy['errors.retry.timeout'],
-      maxDelayMs: this.policy['errors.retry.delay.max.ms'],
-      signal: this.stopController.signal,
-      onRetry: (error: Error, attempt: number, delayMs: number) =>
-        this.options.log.warn('put failed, retrying', { error: error.message, attempt, delayMs }),
-    };
-  }
-
-  private fail(error: unknown): void {
-    this.status = { state: 'FAILED', trace: traceOf(error) };
-    this.options.log.error('task failed', { error: (error as Error).message });
   }
 }
 

@@ -1,31 +1,16 @@
 import { pause } from '@sluice/sdk';
-import type { Logger, SourceConnector, SourceRecord, SourceTask } from '@sluice/sdk';
-import type { Converter } from '../converters/converter.js';
-import { converterFor } from '../converters/converter-config.js';
+import type { SourceConnector, SourceRecord, SourceTask } from '@sluice/sdk';
 import type { Stage } from '../errors/errant-records.js';
-import { ErrantRecordHandler } from '../errors/errant-records.js';
-import { errorPolicyOf } from '../errors/error-policy.js';
 import { withRetries } from '../errors/retry.js';
-import type { KafkaClientSettings } from '../kafka/client-config.js';
 import type { OutgoingMessage } from '../kafka/producer.js';
 import { KafkaProducer } from '../kafka/producer.js';
 import type { OffsetStore, PartitionOffset } from '../stores/offset-store.js';
-import type { TaskStatus } from '../task-status.js';
-import { traceOf } from '../task-status.js';
-import type { Transform } from '../transforms/transform.js';
-import { transformChain } from '../transforms/transform-chain.js';
+import type { TaskRunnerOptions } from '../task-runner.js';
+import { TaskRunner } from '../task-runner.js';
 
-export interface SourceRunnerOptions {
-  readonly connectorName: string;
-  readonly taskId: number;
+export interface SourceRunnerOptions extends TaskRunnerOptions {
   readonly connector: SourceConnector;
-  /** The connector's whole config as submitted (framework keys and its own). */
-  readonly config: Readonly<Record<string, unknown>>;
-  /** The connector's own config, validated, for this task. */
-  readonly taskConfig: Readonly<Record<string, unknown>>;
-  readonly kafka: KafkaClientSettings;
   readonly offsets: OffsetStore;
-  readonly log: Logger;
 }
 
 /**
@@ -33,32 +18,16 @@ export interface SourceRunnerOptions {
  * acknowledged every record of the batch, store their source offsets → commit(). A crash at any
  * point leaves stored offsets at or behind what Kafka holds: records may repeat, never vanish.
  */
-export class SourceTaskRunner {
-  private readonly stopController = new AbortController();
+export class SourceTaskRunner extends TaskRunner {
   private readonly producer: KafkaProducer;
-  private readonly keyConverter: Converter;
-  private readonly valueConverter: Converter;
-  private readonly errors: ErrantRecordHandler;
-  private readonly transform: Transform;
-  private readonly policy;
-  private loop: Promise<void> | undefined;
   private task: SourceTask | undefined;
-  status: TaskStatus = { state: 'UNASSIGNED' };
-  private paused = false;
   /** Records produced and acknowledged, for metrics and tests. */
   produced = 0;
 
   constructor(private readonly options: SourceRunnerOptions) {
-    this.policy = errorPolicyOf(options.config);
-    this.keyConverter = converterFor('key', options.config);
-    this.valueConverter = converterFor('value', options.config);
-    this.transform = transformChain(options.config);
-    this.producer = new KafkaProducer(options.kafka);
-    this.errors = new ErrantRecordHandler(
-      this.policy,
-      { connector: options.connectorName, taskId: options.taskId, log: options.log },
-      this.producer,
-    );
+    const producer = new KafkaProducer(options.kafka);
+    super(options, () => producer);
+    this.producer = producer;
   }
 
   async start(): Promise<void> {
@@ -71,39 +40,24 @@ export class SourceTaskRunner {
       signal: this.stopController.signal,
       offsetOf: (partition) => options.offsets.get(options.connectorName, partition),
     });
-    this.status = { state: 'RUNNING' };
-    this.loop = this.run(this.task).catch((error: unknown) => this.fail(error));
-  }
-
-  /** Stops polling; the task and its resources stay (Connect's PAUSED). */
-  pause(): void {
-    this.paused = true;
-    if (this.status.state === 'RUNNING') this.status = { state: 'PAUSED' };
-  }
-
-  resume(): void {
-    this.paused = false;
-    if (this.status.state === 'PAUSED') this.status = { state: 'RUNNING' };
+    const task = this.task;
+    this.launch(() => this.run(task));
   }
 
   /** Stops polling, lets the batch in flight finish (produce, offsets, commit), closes. */
   async stop(): Promise<void> {
-    this.stopController.abort();
-    await this.loop;
+    await this.endLoop();
     await this.task?.close();
     await this.producer.disconnect();
-    if (this.status.state !== 'FAILED') this.status = { state: 'UNASSIGNED' };
+    this.markStopped();
   }
 
   private async run(task: SourceTask): Promise<void> {
     const signal = this.stopController.signal;
-    const retry = {
-      timeoutMs: this.policy['errors.retry.timeout'],
-      maxDelayMs: this.policy['errors.retry.delay.max.ms'],
-      signal,
-    };
+    const retry = this.retryOptions('poll');
     while (!signal.aborted) {
       if (this.paused) {
+        this.acknowledgePause();
         await pause(100, signal);
         continue;
       }
@@ -136,11 +90,6 @@ export class SourceTaskRunner {
       }
     }
     return messages;
-  }
-
-  private fail(error: unknown): void {
-    this.status = { state: 'FAILED', trace: traceOf(error) };
-    this.options.log.error('task failed', { error: (error as Error).message });
   }
 }
 

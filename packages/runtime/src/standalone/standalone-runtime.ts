@@ -175,14 +175,14 @@ export class StandaloneRuntime {
       for (const runner of running.runners) await this.startRunner(running, runner);
     }
     for (const runner of running.runners) {
-      if (running.target === 'PAUSED') runner.pause();
+      if (running.target === 'PAUSED') await runner.pause();
       else runner.resume();
     }
   }
 
   private async startRunner(running: Running, runner: Runner): Promise<void> {
     await runner.start();
-    if (running.target === 'PAUSED') runner.pause();
+    if (running.target === 'PAUSED') await runner.pause();
   }
 
   private async stopRunners(running: Running): Promise<void> {
