@@ -41,3 +41,5 @@ export type { ResolvedConnectorConfig } from './standalone/connector-config.js';
 export { resolveConnectorConfig } from './standalone/connector-config.js';
 export type { ConnectorStatus, StandaloneRuntimeOptions } from './standalone/standalone-runtime.js';
 export { ConnectorExistsError, ConnectorNotFoundError, StandaloneRuntime } from './standalone/standalone-runtime.js';
+export type { DurationSummary, TaskMetricsSnapshot } from './metrics/task-metrics.js';
+export { TaskMetrics } from './metrics/task-metrics.js';

@@ -7,6 +7,8 @@ import { errorPolicyOf } from './errors/error-policy.js';
 import type { RetryOptions } from './errors/retry.js';
 import type { KafkaClientSettings } from './kafka/client-config.js';
 import type { KafkaProducer } from './kafka/producer.js';
+import { TaskMetrics } from './metrics/task-metrics.js';
+import type { TaskMetricsSnapshot } from './metrics/task-metrics.js';
 import type { TaskStatus } from './task-status.js';
 import { traceOf } from './task-status.js';
 import type { Transform } from './transforms/transform.js';
@@ -38,6 +40,7 @@ export abstract class TaskRunner {
   private readonly pauseAcknowledgements: (() => void)[] = [];
   private loop: Promise<void> | undefined;
   status: TaskStatus = { state: 'UNASSIGNED' };
+  readonly metrics = new TaskMetrics();
 
   /** @param deadLetters the producer errant records go to, when the policy names a DLQ topic */
   protected constructor(
@@ -70,6 +73,10 @@ export abstract class TaskRunner {
   }
 
   protected onResume(): void {}
+
+  metricsSnapshot(): TaskMetricsSnapshot {
+    return this.metrics.snapshot({ errantRecords: this.errors.skipped });
+  }
 
   /** Called by the loop when it sees the pause: the batch in flight is done. */
   protected acknowledgePause(): void {

@@ -90,6 +90,10 @@ describe('StandaloneRuntime (real broker)', () => {
       tasks: [{ id: 0, state: 'RUNNING' }],
     });
     await expect(first.create(sourceConfig)).rejects.toBeInstanceOf(ConnectorExistsError);
+    const figures = Object.fromEntries(first.metrics().map((m) => [m.type, m.metrics]));
+    expect(figures.source).toMatchObject({ recordsIn: 100, recordsOut: 100, errantRecords: 0 });
+    expect(figures.sink).toMatchObject({ recordsIn: 100, recordsOut: 100, offsetCommitFailures: 0 });
+    expect(figures.sink?.offsetCommits).toBeGreaterThan(0);
 
     await first.pause(`src-${id}`);
     append(input, 100, 50);

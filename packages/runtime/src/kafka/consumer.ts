@@ -111,6 +111,32 @@ export class KafkaGroupConsumer {
     });
   }
 
+  /**
+   * Polls once without delivering (call with every partition paused): keeps the group membership
+   * alive while the caller is busy longer than max.poll.interval.ms allows. Anything still
+   * returned is kept for the next consume(), in order.
+   */
+  async keepAlive(): Promise<void> {
+    const messages = await new Promise<Message[]>((resolve, reject) => {
+      this.consumer.consume(1, (error, batch) => (error ? reject(error) : resolve(batch)));
+    });
+    this.early.push(...messages);
+  }
+
+  /** Records in Kafka beyond this consumer's position, summed over its partitions (from cached watermarks). */
+  lag(): number {
+    let lag = 0;
+    for (const { topic, partition, offset } of this.consumer.position()) {
+      try {
+        const { highOffset } = this.consumer.getWatermarkOffsets(topic, partition);
+        if (offset >= 0 && highOffset >= offset) lag += highOffset - offset;
+      } catch {
+        // no watermark fetched yet for this partition
+      }
+    }
+    return lag;
+  }
+
   /** Stops fetching from every assigned partition (the group membership stays). */
   pauseAll(): void {
     const assigned = this.consumer.assignments();

@@ -93,8 +93,12 @@ export class SinkTaskRunner extends TaskRunner {
       }
       const messages = await this.consumer.consume(this.options.maxBatch ?? 2000);
       if (messages.length > 0) {
+        this.metrics.recordsIn += messages.length;
         const records = await this.convert(messages);
-        await withRetries(() => task.put(records), this.retryOptions('put'));
+        const startedAt = performance.now();
+        await this.putKeepingMembership(task, records);
+        this.metrics.observeBatch(records.length, startedAt);
+        this.metrics.recordsOut += records.length;
         this.delivered += records.length;
         for (const offset of nextOffsets(messages)) this.uncommitted.set(`${offset.topic}/${offset.partition}`, offset);
       }
@@ -106,6 +110,32 @@ export class SinkTaskRunner extends TaskRunner {
   }
 
   /** Flush first; commit only what that flush made durable. A retriable flush failure commits nothing. */
+  /**
+   * put, retried per the error policy. While it takes longer than a second (a slow or failing
+   * target), every partition is paused and the consumer keeps polling, so the group does not
+   * evict this task (max.poll.interval.ms) and no records pile up in memory.
+   */
+  private async putKeepingMembership(task: SinkTask, records: SinkRecord[]): Promise<void> {
+    let done = false;
+    const put = withRetries(() => task.put(records), this.retryOptions('put')).finally(() => {
+      done = true;
+    });
+    let pausedHere = false;
+    while (!done) {
+      await Promise.race([put.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 1000))]);
+      if (done) break;
+      this.consumer.pauseAll();
+      pausedHere = true;
+      await this.consumer.keepAlive();
+    }
+    if (pausedHere && !this.paused) this.consumer.resumeAll();
+    await put;
+  }
+
+  override metricsSnapshot() {
+    return this.metrics.snapshot({ errantRecords: this.errors.skipped, recordLag: this.consumer.lag() });
+  }
+
   private async flushAndCommit(): Promise<void> {
     if (!this.task || this.uncommitted.size === 0) return;
     const covered = [...this.uncommitted.values()];
@@ -116,7 +146,17 @@ export class SinkTaskRunner extends TaskRunner {
       this.options.log.warn('flush failed; offsets stay uncommitted and flush is retried', { error: error.message });
       return;
     }
-    await this.consumer.commit(covered);
+    try {
+      await this.consumer.commit(covered);
+      this.metrics.offsetCommits += 1;
+    } catch (error) {
+      // e.g. the partitions moved to another task: their records are delivered again there
+      this.metrics.offsetCommitFailures += 1;
+      this.options.log.warn('offset commit failed; the offsets are committed with the next flush', {
+        error: (error as Error).message,
+      });
+      return;
+    }
     for (const offset of covered) {
       const key = `${offset.topic}/${offset.partition}`;
       if (this.uncommitted.get(key) === offset) this.uncommitted.delete(key);

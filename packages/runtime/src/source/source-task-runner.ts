@@ -61,12 +61,17 @@ export class SourceTaskRunner extends TaskRunner {
         await pause(100, signal);
         continue;
       }
+      const startedAt = performance.now();
       const records = await withRetries(() => task.poll(), retry);
+      this.metrics.observeBatch(records.length, startedAt);
       if (records.length === 0) continue;
+      this.metrics.recordsIn += records.length;
       const messages = await this.convert(records);
       await this.producer.send(messages);
       this.produced += messages.length;
+      this.metrics.recordsOut += messages.length;
       await this.options.offsets.set(this.options.connectorName, lastOffsets(records));
+      this.metrics.offsetCommits += 1;
       await task.commit?.(records);
     }
   }

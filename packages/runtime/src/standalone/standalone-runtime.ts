@@ -4,6 +4,7 @@ import { SinkTaskRunner } from '../sink/sink-task-runner.js';
 import { SourceTaskRunner } from '../source/source-task-runner.js';
 import type { ConfigStore, TargetState } from '../stores/config-store.js';
 import type { OffsetStore } from '../stores/offset-store.js';
+import type { TaskMetricsSnapshot } from '../metrics/task-metrics.js';
 import type { TaskStatus } from '../task-status.js';
 import type { ConnectorCatalog } from './connector-catalog.js';
 import type { ResolvedConnectorConfig } from './connector-config.js';
@@ -123,6 +124,18 @@ export class StandaloneRuntime {
     await old.stop();
     running.runners[id] = this.createRunner(running.resolved, id);
     await this.startRunner(running, running.runners[id] as Runner);
+  }
+
+  /** Every running task's figures, for the worker to publish. */
+  metrics(): { connector: string; task: number; type: 'source' | 'sink'; metrics: TaskMetricsSnapshot }[] {
+    return [...this.connectors.entries()].flatMap(([connector, running]) =>
+      running.runners.map((runner, task) => ({
+        connector,
+        task,
+        type: running.resolved.connector.kind,
+        metrics: runner.metricsSnapshot(),
+      })),
+    );
   }
 
   names(): string[] {
