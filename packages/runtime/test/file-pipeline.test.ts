@@ -162,6 +162,25 @@ describe('transforms in the source path (real broker)', () => {
   });
 });
 
+describe('topic creation for sources (real broker)', () => {
+  it('creates a source topic with topic.creation.default.* before writing to it', async () => {
+    const topic = `created-${randomUUID()}`;
+    const input = path.join(dir, `${topic}.in`);
+    fs.writeFileSync(input, 'x\ny\n');
+    const runner = sourceRunner(`source-${topic}`, input, topic, new FileOffsetStore(path.join(dir, `${topic}.json`)), {
+      'topic.creation.default.partitions': '3',
+      'topic.creation.default.replication.factor': '1',
+      'topic.creation.default.retention.ms': '3600000', // (compact would reject the keyless lines)
+    });
+    await runner.start();
+    await until(() => runner.produced === 2);
+    await runner.stop();
+    const admin = new KafkaAdmin(kafka());
+    await expect(admin.partitionCount(topic)).resolves.toBe(3); // the broker's auto-creation would make 1
+    admin.close();
+  });
+});
+
 describe('errant records in the sink path (real broker)', () => {
   async function produceRaw(topic: string, values: string[]): Promise<void> {
     const producer = new KafkaProducer(kafka());

@@ -30,6 +30,7 @@ const PREFIXES = [
   'consumer.override.',
   'admin.override.',
   'sluice.',
+  'topic.creation.',
 ];
 
 export function isFrameworkKey(key: string): boolean {

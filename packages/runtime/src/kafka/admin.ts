@@ -45,6 +45,18 @@ export class KafkaAdmin {
     });
   }
 
+  /** Number of partitions of an existing topic. */
+  partitionCount(topic: string, timeoutMs = 10_000): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.client.describeTopics([topic], { timeout: timeoutMs }, (error, descriptions) => {
+        const described = descriptions?.[0];
+        if (error || !described || described.error) {
+          reject(new Error(`describing topic ${topic} failed: ${(error ?? described?.error)?.message ?? 'no answer'}`));
+        } else resolve(described.partitions.length);
+      });
+    });
+  }
+
   listTopics(timeoutMs = 10_000): Promise<string[]> {
     return new Promise((resolve, reject) => {
       this.client.listTopics({ timeout: timeoutMs }, (error, topics) => {

@@ -2,11 +2,14 @@ import { pause } from '@sluice/sdk';
 import type { SourceConnector, SourceRecord, SourceTask } from '@sluice/sdk';
 import type { Stage } from '../errors/errant-records.js';
 import { withRetries } from '../errors/retry.js';
+import type { TopicSpec } from '../kafka/admin.js';
+import { KafkaAdmin } from '../kafka/admin.js';
 import type { OutgoingMessage } from '../kafka/producer.js';
 import { KafkaProducer } from '../kafka/producer.js';
 import type { OffsetStore, PartitionOffset } from '../stores/offset-store.js';
 import type { TaskRunnerOptions } from '../task-runner.js';
 import { TaskRunner } from '../task-runner.js';
+import { topicCreationOf } from './topic-creation.js';
 
 export interface SourceRunnerOptions extends TaskRunnerOptions {
   readonly connector: SourceConnector;
@@ -21,6 +24,9 @@ export interface SourceRunnerOptions extends TaskRunnerOptions {
 export class SourceTaskRunner extends TaskRunner {
   private readonly producer: KafkaProducer;
   private task: SourceTask | undefined;
+  private readonly topicSpec: ((topic: string) => TopicSpec) | undefined;
+  /** Topics known to exist (created here or found), so creation is tried once per topic. */
+  private readonly readyTopics = new Set<string>();
   /** Records produced and acknowledged, for metrics and tests. */
   produced = 0;
 
@@ -28,6 +34,7 @@ export class SourceTaskRunner extends TaskRunner {
     const producer = new KafkaProducer(options.kafka);
     super(options, () => producer);
     this.producer = producer;
+    this.topicSpec = topicCreationOf(options.config);
   }
 
   async start(): Promise<void> {
@@ -67,12 +74,31 @@ export class SourceTaskRunner extends TaskRunner {
       if (records.length === 0) continue;
       this.metrics.recordsIn += records.length;
       const messages = await this.convert(records);
+      await this.createTopics(messages);
       await this.producer.send(messages);
       this.produced += messages.length;
       this.metrics.recordsOut += messages.length;
       await this.options.offsets.set(this.options.connectorName, lastOffsets(records));
       this.metrics.offsetCommits += 1;
       await task.commit?.(records);
+    }
+  }
+
+  /** Creates, per topic.creation.default.*, the topics this batch writes to for the first time. */
+  private async createTopics(messages: readonly OutgoingMessage[]): Promise<void> {
+    if (!this.topicSpec) return;
+    const fresh = [...new Set(messages.map((message) => message.topic))].filter(
+      (topic) => !this.readyTopics.has(topic),
+    );
+    if (fresh.length === 0) return;
+    const admin = new KafkaAdmin(this.options.kafka);
+    try {
+      for (const topic of fresh) {
+        if (await admin.ensureTopic(this.topicSpec(topic))) this.options.log.info('created topic', { topic });
+        this.readyTopics.add(topic);
+      }
+    } finally {
+      admin.close();
     }
   }
 

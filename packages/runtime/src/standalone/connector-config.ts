@@ -2,6 +2,7 @@ import { ConfigError, ConfigValidator, Type, splitFrameworkKeys, taskConfigsOf }
 import type { Connector } from '@sluice/sdk';
 import { converterFor } from '../converters/converter-config.js';
 import { errorPolicyOf } from '../errors/error-policy.js';
+import { topicCreationOf } from '../source/topic-creation.js';
 import { transformChain } from '../transforms/transform-chain.js';
 import type { ConnectorCatalog } from './connector-catalog.js';
 
@@ -54,6 +55,7 @@ export function resolveConnectorConfig(
   converterFor('key', framework);
   converterFor('value', framework);
   transformChain(framework);
+  topicCreationOf(framework);
   const parsed = entry.connector.validator.parse(own);
   const taskConfigs = taskConfigsOf(entry.connector as never, parsed as never, basics['tasks.max']) as Record<
     string,
