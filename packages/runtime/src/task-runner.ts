@@ -23,6 +23,8 @@ export interface TaskRunnerOptions {
   readonly taskConfig: Readonly<Record<string, unknown>>;
   readonly kafka: KafkaClientSettings;
   readonly log: Logger;
+  /** Told when the task fails (after its status says FAILED), e.g. to schedule a restart. */
+  readonly onFailed?: () => void;
 }
 
 /**
@@ -114,5 +116,6 @@ export abstract class TaskRunner {
   protected fail(error: unknown): void {
     this.status = { state: 'FAILED', trace: traceOf(error) };
     this.common.log.error('task failed', { error: (error as Error).message });
+    this.common.onFailed?.();
   }
 }

@@ -5,6 +5,7 @@ import { errorPolicyOf } from '../errors/error-policy.js';
 import { topicCreationOf } from '../source/topic-creation.js';
 import { transformChain } from '../transforms/transform-chain.js';
 import type { ConnectorCatalog } from './connector-catalog.js';
+import { restartPolicyOf } from './restart-policy.js';
 
 /** The framework keys every connector has, with Connect's names. */
 const commonSchema = Type.Object({
@@ -56,6 +57,7 @@ export function resolveConnectorConfig(
   converterFor('value', framework);
   transformChain(framework);
   topicCreationOf(framework);
+  restartPolicyOf(framework);
   const parsed = entry.connector.validator.parse(own);
   const taskConfigs = taskConfigsOf(entry.connector as never, parsed as never, basics['tasks.max']) as Record<
     string,

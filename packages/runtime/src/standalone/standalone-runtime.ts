@@ -9,6 +9,7 @@ import type { TaskStatus } from '../task-status.js';
 import type { ConnectorCatalog } from './connector-catalog.js';
 import type { ResolvedConnectorConfig } from './connector-config.js';
 import { resolveConnectorConfig } from './connector-config.js';
+import { RestartBackoff, restartPolicyOf } from './restart-policy.js';
 
 export interface StandaloneRuntimeOptions {
   readonly catalog: ConnectorCatalog;
@@ -47,6 +48,8 @@ interface Running {
   resolved: ResolvedConnectorConfig;
   target: TargetState;
   runners: Runner[];
+  /** Per task: restart backoff and when the task last started (on-failure policy). */
+  restarts: Map<number, { backoff: RestartBackoff; startedAt: number; timer?: NodeJS.Timeout | undefined }>;
 }
 
 /**
@@ -63,7 +66,7 @@ export class StandaloneRuntime {
   async start(): Promise<void> {
     for (const [name, stored] of await this.options.configs.load()) {
       const resolved = resolveConnectorConfig(stored.config, this.options.catalog);
-      const running: Running = { resolved, target: stored.target, runners: [] };
+      const running: Running = { resolved, target: stored.target, runners: [], restarts: new Map() };
       this.connectors.set(name, running);
       await this.apply(running);
     }
@@ -82,7 +85,7 @@ export class StandaloneRuntime {
     const target = existing?.target ?? 'STARTED';
     await this.options.configs.put(resolved.name, { config, target });
     if (existing) await this.stopRunners(existing);
-    const running: Running = { resolved, target, runners: [] };
+    const running: Running = { resolved, target, runners: [], restarts: new Map() };
     this.connectors.set(resolved.name, running);
     await this.apply(running);
     return existing === undefined;
@@ -122,7 +125,7 @@ export class StandaloneRuntime {
     const old = running.runners[id];
     if (!old) throw new ConnectorNotFoundError(`${name} task ${id}`);
     await old.stop();
-    running.runners[id] = this.createRunner(running.resolved, id);
+    running.runners[id] = this.createRunner(running, id);
     await this.startRunner(running, running.runners[id] as Runner);
   }
 
@@ -184,7 +187,7 @@ export class StandaloneRuntime {
   private async apply(running: Running): Promise<void> {
     if (running.target === 'STOPPED') return this.stopRunners(running);
     if (running.runners.length === 0) {
-      running.runners = running.resolved.taskConfigs.map((_, id) => this.createRunner(running.resolved, id));
+      running.runners = running.resolved.taskConfigs.map((_, id) => this.createRunner(running, id));
       for (const runner of running.runners) await this.startRunner(running, runner);
     }
     for (const runner of running.runners) {
@@ -194,18 +197,45 @@ export class StandaloneRuntime {
   }
 
   private async startRunner(running: Running, runner: Runner): Promise<void> {
+    const id = running.runners.indexOf(runner);
+    const restart = running.restarts.get(id) ?? {
+      backoff: new RestartBackoff(restartPolicyOf(running.resolved.config)),
+      startedAt: 0,
+    };
+    restart.startedAt = Date.now();
+    running.restarts.set(id, restart);
     await runner.start();
     if (running.target === 'PAUSED') await runner.pause();
   }
 
+  /** on-failure policy: restarts a failed task after its backoff, unless it was stopped meanwhile. */
+  private scheduleRestart(running: Running, id: number): void {
+    const restart = running.restarts.get(id);
+    if (!restart || restartPolicyOf(running.resolved.config)['sluice.restart.policy'] !== 'on-failure') return;
+    const delayMs = restart.backoff.next(Date.now() - restart.startedAt);
+    const log = this.options.log(running.resolved.name, id);
+    log.warn('task failed; restarting it after a backoff (sluice.restart.policy=on-failure)', { delayMs });
+    restart.timer = setTimeout(() => {
+      restart.timer = undefined;
+      if (this.connectors.get(running.resolved.name) !== running || running.runners[id]?.status.state !== 'FAILED')
+        return;
+      this.restartTask(running.resolved.name, id).catch((error: unknown) =>
+        log.error('restart failed', { error: (error as Error).message }),
+      );
+    }, delayMs);
+  }
+
   private async stopRunners(running: Running): Promise<void> {
+    for (const restart of running.restarts.values()) clearTimeout(restart.timer);
     const runners = running.runners;
     running.runners = [];
     await Promise.all(runners.map((runner) => runner.stop()));
   }
 
-  private createRunner(resolved: ResolvedConnectorConfig, taskId: number): Runner {
+  private createRunner(running: Running, taskId: number): Runner {
+    const resolved = running.resolved;
     const common = {
+      onFailed: () => this.scheduleRestart(running, taskId),
       connectorName: resolved.name,
       taskId,
       config: resolved.config,
