@@ -230,3 +230,34 @@ describe('transform configuration errors', () => {
     for (const plugin of [...TRANSFORM_PLUGINS, ...PREDICATE_PLUGINS]) expect(plugin.description).not.toBe('');
   });
 });
+
+describe('every map-based transform on malformed input', () => {
+  // [type, settings]: each needs the record value to be a JSON object
+  const needsMap: [string, Record<string, string>][] = [
+    ['InsertField$Value', { 'static.field': 'a', 'static.value': 'b' }],
+    ['ReplaceField$Value', { exclude: 'a' }],
+    ['MaskField$Value', { fields: 'a' }],
+    ['ExtractField$Value', { field: 'a' }],
+    ['Cast$Value', { spec: 'a:int32' }],
+    ['Flatten$Value', {}],
+    ['ValueToKey', { fields: 'a' }],
+    ['HeadersFrom$Value', { fields: 'a', headers: 'h', operation: 'copy' }],
+    ['TimestampConverter$Value', { field: 'a', 'target.type': 'unix' }],
+  ];
+
+  it.each(needsMap)('%s names itself when the value is not a map', (type, settings) => {
+    const name = type.replace(/\$.*/, '');
+    expect(() => apply(`${T}${type}`, settings, { ...base, value: 'plain text' })).toThrow(
+      new RegExp(`^${name} needs the record value to be a map`),
+    );
+  });
+
+  it('a failing transform is an errant record the chain does not swallow', () => {
+    const chain = transformChain({
+      transforms: 'c',
+      'transforms.c.type': `${T}Cast$Value`,
+      'transforms.c.spec': 'name:int64',
+    });
+    expect(() => chain(base)).toThrow('Cast: "phone" is not a number (int64)');
+  });
+});
