@@ -43,6 +43,32 @@ export const workerConfigSchema = {
     env: 'SLUICE_STATE_DIR',
     arg: 'state-dir',
   },
+  pluginPath: {
+    doc: "Directories with connector packages (beside the worker's own node_modules).",
+    format: Array,
+    default: [] as string[],
+    env: 'SLUICE_PLUGIN_PATH',
+    arg: 'plugin-path',
+  },
+  offsetFlushIntervalMs: {
+    doc: 'How often sink tasks flush and commit offsets (Connect: offset.flush.interval.ms).',
+    format: 'nat',
+    default: 10_000,
+    env: 'SLUICE_OFFSET_FLUSH_INTERVAL_MS',
+    arg: 'offset-flush-interval-ms',
+  },
+  shutdownTimeoutMs: {
+    doc: 'On SIGTERM, how long tasks may take to flush, commit and close before the worker exits.',
+    format: 'nat',
+    default: 30_000,
+    env: 'SLUICE_SHUTDOWN_TIMEOUT_MS',
+    arg: 'shutdown-timeout-ms',
+  },
+  kafka: {
+    doc: 'librdkafka settings passed to every Kafka client (security.protocol, sasl.*, ssl.*, ...).',
+    format: Object,
+    default: {} as Record<string, string | number | boolean>,
+  },
   logLevel: {
     doc: 'Log level at start; changeable at run time through /admin/loggers.',
     format: ['error', 'warn', 'info', 'debug'],
@@ -57,6 +83,10 @@ export interface WorkerConfig {
   readonly groupId: string;
   readonly rest: { readonly host: string; readonly port: number };
   readonly stateDir: string;
+  readonly pluginPath: readonly string[];
+  readonly offsetFlushIntervalMs: number;
+  readonly shutdownTimeoutMs: number;
+  readonly kafka: Readonly<Record<string, string | number | boolean>>;
   readonly logLevel: 'error' | 'warn' | 'info' | 'debug';
 }
 

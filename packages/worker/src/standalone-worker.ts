@@ -1,0 +1,75 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Logger } from '@sluice/sdk';
+import { FileConfigStore, FileOffsetStore, StandaloneRuntime, kafkaClientSettings } from '@sluice/runtime';
+import type winston from 'winston';
+import { loadPlugins } from './plugins/plugin-loader.js';
+import type { WorkerConfig } from './worker-config.js';
+
+export interface StandaloneWorker {
+  readonly runtime: StandaloneRuntime;
+  /** Graceful: every task flushes, commits and closes, bounded by shutdownTimeoutMs. */
+  stop(): Promise<void>;
+}
+
+/**
+ * A standalone worker: plugins from node_modules and the plugin path, connector configs and
+ * source offsets in `stateDir`, the connector files given on the command line applied on top.
+ */
+export async function startStandaloneWorker(
+  config: WorkerConfig,
+  connectorFiles: readonly string[],
+  log: winston.Logger,
+): Promise<StandaloneWorker> {
+  const catalog = loadPlugins([process.cwd(), ...config.pluginPath]);
+  log.info('plugins loaded', {
+    connectors: catalog.entries().map((entry) => `${entry.packageName} (${entry.connector.name})`),
+  });
+  const runtime = new StandaloneRuntime({
+    catalog,
+    kafka: kafkaClientSettings(config.bootstrapServers, 'sluice-worker', config.kafka),
+    configs: new FileConfigStore(path.join(config.stateDir, 'connectors.json')),
+    offsets: new FileOffsetStore(path.join(config.stateDir, 'offsets.json')),
+    log: (connector, task) => adapt(log.child(task === undefined ? { connector } : { connector, task })),
+    commitIntervalMs: config.offsetFlushIntervalMs,
+  });
+  await runtime.start();
+  for (const file of connectorFiles) {
+    const connector = readConnectorFile(file);
+    const created = await runtime.put(connector);
+    log.info(created ? 'connector created' : 'connector updated', { connector: connector.name, file });
+  }
+  return { runtime, stop: () => runtime.shutdown(config.shutdownTimeoutMs) };
+}
+
+/**
+ * A connector file: the body of Connect's `POST /connectors` (`{"name": ..., "config": {...}}`)
+ * or a flat config map. Values become strings, as Connect configs are.
+ */
+export function readConnectorFile(file: string): Record<string, string> {
+  let json: unknown;
+  try {
+    json = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`connector file ${file}: ${(error as Error).message}`);
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    throw new Error(`connector file ${file}: must hold a JSON object`);
+  const body = json as { name?: unknown; config?: unknown };
+  const flat =
+    typeof body.config === 'object' && body.config !== null ? { ...(body.config as object), name: body.name } : body;
+  return Object.fromEntries(
+    Object.entries(flat)
+      .filter(([, value]) => value !== undefined && value !== null)
+      .map(([key, value]) => [key, typeof value === 'object' ? JSON.stringify(value) : String(value)]),
+  );
+}
+
+function adapt(logger: winston.Logger): Logger {
+  return {
+    debug: (message, fields) => logger.debug(message, fields),
+    info: (message, fields) => logger.info(message, fields),
+    warn: (message, fields) => logger.warn(message, fields),
+    error: (message, fields) => logger.error(message, fields),
+  };
+}
