@@ -6,3 +6,5 @@ export { PluginError, loadPlugins } from './plugins/plugin-loader.js';
 export type { StandaloneWorker } from './standalone-worker.js';
 export { readConnectorFile, startStandaloneWorker } from './standalone-worker.js';
 export { main } from './cli.js';
+export type { RestServerOptions } from './rest/server.js';
+export { createRestServer } from './rest/server.js';

@@ -4,10 +4,16 @@ import type { Logger } from '@sluice/sdk';
 import { FileConfigStore, FileOffsetStore, StandaloneRuntime, kafkaClientSettings } from '@sluice/runtime';
 import type winston from 'winston';
 import { loadPlugins } from './plugins/plugin-loader.js';
+import { createRestServer } from './rest/server.js';
 import type { WorkerConfig } from './worker-config.js';
+
+const VERSION = (JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { version: string })
+  .version;
 
 export interface StandaloneWorker {
   readonly runtime: StandaloneRuntime;
+  /** Where the REST API listens, e.g. http://127.0.0.1:8083. */
+  readonly restUrl: string;
   /** Graceful: every task flushes, commits and closes, bounded by shutdownTimeoutMs. */
   stop(): Promise<void>;
 }
@@ -39,7 +45,18 @@ export async function startStandaloneWorker(
     const created = await runtime.put(connector);
     log.info(created ? 'connector created' : 'connector updated', { connector: connector.name, file });
   }
-  return { runtime, stop: () => runtime.shutdown(config.shutdownTimeoutMs) };
+  const workerId = `${config.rest.host}:${config.rest.port}`;
+  const rest = createRestServer({ runtime, catalog, workerId, version: VERSION });
+  const restUrl = await rest.listen({ host: config.rest.host, port: config.rest.port });
+  log.info('REST API listening', { url: restUrl });
+  return {
+    runtime,
+    restUrl,
+    stop: async () => {
+      await rest.close();
+      await runtime.shutdown(config.shutdownTimeoutMs);
+    },
+  };
 }
 
 /**

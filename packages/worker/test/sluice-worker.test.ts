@@ -42,10 +42,12 @@ describe('sluice-worker (standalone, real broker)', () => {
     const input = path.join(dir, `in-${id}.txt`);
     const output = path.join(dir, `out-${id}.txt`);
     fs.writeFileSync(input, Array.from({ length: 100 }, (_, i) => `line ${i}\n`).join(''));
+    const port = 18000 + Math.floor(Math.random() * 1000);
     const worker = write(`worker-${id}.json`, {
       bootstrapServers: requireService('kafka'),
       stateDir: path.join(dir, `state-${id}`),
       offsetFlushIntervalMs: 200,
+      rest: { port },
     });
     const topic = `worker-${id}`;
     const source = write(`source-${id}.json`, {
@@ -71,6 +73,8 @@ describe('sluice-worker (standalone, real broker)', () => {
 
     const first = startWorker(['--config', worker, source, sink]);
     await until(() => lines(output).length === 100);
+    const listed = await fetch(`http://127.0.0.1:${port}/connectors`);
+    expect(await listed.json()).toEqual([`sink-${id}`, `src-${id}`].sort());
     first.child.kill('SIGTERM');
     const code = await new Promise((resolve) => first.child.once('exit', resolve));
     expect(code).toBe(0);

@@ -1,0 +1,37 @@
+import { ConfigError } from '@sluice/sdk';
+import { ConnectorExistsError, ConnectorNotFoundError } from '@sluice/runtime';
+
+/** Kafka Connect's error body: the HTTP status repeated as error_code, and a message. */
+export interface ConnectErrorBody {
+  readonly error_code: number;
+  readonly message: string;
+}
+
+/** An error the REST layer raises itself, with its status. */
+export class RestError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Maps any error to Connect's status code and body; unknown errors are 500s. */
+export function toConnectError(error: unknown): ConnectErrorBody {
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof RestError) return { error_code: error.status, message };
+  if (error instanceof ConnectorNotFoundError) return { error_code: 404, message };
+  if (error instanceof ConnectorExistsError) return { error_code: 409, message };
+  if (error instanceof ConfigError) {
+    return {
+      error_code: 400,
+      message: `Connector configuration is invalid and contains the following 1 error(s):\n${message}\nYou can also find the above list of errors at the endpoint \`/connector-plugins/{connectorType}/config/validate\``,
+    };
+  }
+  const fastify = error as { statusCode?: number; code?: string };
+  if (typeof fastify.statusCode === 'number' && fastify.statusCode >= 400 && fastify.statusCode < 500) {
+    return { error_code: fastify.statusCode, message };
+  }
+  return { error_code: 500, message };
+}

@@ -1,0 +1,32 @@
+import type { ConnectorStatus, StandaloneRuntime } from '@sluice/runtime';
+
+/** Connect's ConnectorInfo: name, config, tasks and type. */
+export function connectorInfo(runtime: StandaloneRuntime, name: string) {
+  const status = runtime.status(name);
+  return {
+    name,
+    config: runtime.config(name),
+    tasks: status.tasks.map((task) => ({ connector: name, task: task.id })),
+    type: status.type,
+  };
+}
+
+/** Connect's ConnectorStateInfo, every state reported by this worker. */
+export function connectorStatus(runtime: StandaloneRuntime, name: string, workerId: string) {
+  const status: ConnectorStatus = runtime.status(name);
+  return {
+    name,
+    connector: { state: status.connector.state, worker_id: workerId },
+    tasks: status.tasks.map((task) => taskState(task, workerId)),
+    type: status.type,
+  };
+}
+
+export function taskState(task: ConnectorStatus['tasks'][number], workerId: string) {
+  return {
+    id: task.id,
+    state: task.state,
+    worker_id: workerId,
+    ...(task.trace === undefined ? {} : { trace: task.trace }),
+  };
+}

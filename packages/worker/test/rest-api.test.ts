@@ -1,0 +1,165 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { FileConfigStore, FileOffsetStore, StandaloneRuntime, kafkaClientSettings } from '@sluice/runtime';
+import { recordingLogger, requireService } from '@sluice/testkit';
+import { createRestServer, loadPlugins } from '@sluice/worker';
+
+// The Connect-compatible REST API, driven with HTTP requests (fastify's inject) against a
+// runtime on the real broker, success and error cases.
+const repo = path.resolve(__dirname, '..', '..', '..');
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rest-'));
+const catalog = loadPlugins([repo]);
+const runtime = new StandaloneRuntime({
+  catalog,
+  kafka: kafkaClientSettings(requireService('kafka'), 'rest-test'),
+  configs: new FileConfigStore(path.join(dir, 'connectors.json')),
+  offsets: new FileOffsetStore(path.join(dir, 'offsets.json')),
+  log: () => recordingLogger(),
+  commitIntervalMs: 200,
+});
+const app = createRestServer({ runtime, catalog, workerId: '127.0.0.1:8083', version: '0.1.0', bodyLimit: 4096 });
+let base = '';
+beforeAll(async () => {
+  base = await app.listen({ host: '127.0.0.1', port: 0 });
+});
+afterAll(async () => {
+  await runtime.shutdown();
+  await app.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const id = randomUUID().slice(0, 8);
+const name = `sink-${id}`;
+const sinkConfig = {
+  'connector.class': 'FileStreamSink',
+  topics: `rest-${id}`,
+  file: path.join(dir, 'out.txt'),
+  'value.converter': 'string',
+};
+/** A real HTTP request; the body as text (JSON unless a raw string is given). */
+async function call(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: unknown) {
+  const body = payload === undefined ? undefined : typeof payload === 'string' ? payload : JSON.stringify(payload);
+  const response = await fetch(`${base}${url}`, {
+    method,
+    ...(body === undefined ? {} : { body, headers: { 'content-type': 'application/json' } }),
+  });
+  const text = await response.text();
+  return { statusCode: response.status, json: () => JSON.parse(text) };
+}
+
+describe('REST API (real broker)', () => {
+  it('answers the root and health', async () => {
+    expect((await call('GET', '/')).json()).toMatchObject({ version: '0.1.0' });
+    expect((await call('GET', '/health')).json()).toMatchObject({ status: 'healthy' });
+  });
+
+  it('creates, reads, lists and updates a connector', async () => {
+    const created = await call('POST', '/connectors', { name, config: sinkConfig });
+    expect(created.statusCode).toBe(201);
+    expect(created.json()).toEqual({
+      name,
+      config: { ...sinkConfig, name },
+      tasks: [{ connector: name, task: 0 }],
+      type: 'sink',
+    });
+    expect((await call('GET', '/connectors')).json()).toEqual([name]);
+    expect((await call('GET', `/connectors/${name}/config`)).json()).toEqual({ ...sinkConfig, name });
+    expect((await call('GET', `/connectors/${name}/status`)).json()).toEqual({
+      name,
+      connector: { state: 'RUNNING', worker_id: '127.0.0.1:8083' },
+      tasks: [{ id: 0, state: 'RUNNING', worker_id: '127.0.0.1:8083' }],
+      type: 'sink',
+    });
+    expect((await call('GET', `/connectors/${name}/tasks/0/status`)).json()).toEqual({
+      id: 0,
+      state: 'RUNNING',
+      worker_id: '127.0.0.1:8083',
+    });
+    const expanded = (await call('GET', '/connectors?expand=status&expand=info')).json();
+    expect(Object.keys(expanded[name])).toEqual(['status', 'info']);
+    const updated = await call('PUT', `/connectors/${name}/config`, { ...sinkConfig, 'tasks.max': '1' });
+    expect(updated.statusCode).toBe(200);
+    expect(updated.json().config['tasks.max']).toBe('1');
+  });
+
+  it('pauses, resumes, stops and restarts', async () => {
+    expect((await call('PUT', `/connectors/${name}/pause`)).statusCode).toBe(202);
+    expect((await call('GET', `/connectors/${name}/status`)).json().tasks[0].state).toBe('PAUSED');
+    expect((await call('PUT', `/connectors/${name}/resume`)).statusCode).toBe(202);
+    expect((await call('GET', `/connectors/${name}/status`)).json().connector.state).toBe('RUNNING');
+    const restarted = await call('POST', `/connectors/${name}/restart?includeTasks=true`);
+    expect(restarted.statusCode).toBe(202);
+    expect(restarted.json().tasks[0].state).toBe('RUNNING');
+    expect((await call('POST', `/connectors/${name}/tasks/0/restart`)).statusCode).toBe(204);
+    expect((await call('PUT', `/connectors/${name}/stop`)).statusCode).toBe(202);
+    expect((await call('GET', `/connectors/${name}/status`)).json()).toMatchObject({
+      connector: { state: 'STOPPED' },
+      tasks: [],
+    });
+  });
+
+  it('lists plugins and validates configs field by field', async () => {
+    const plugins = (await call('GET', '/connector-plugins')).json();
+    expect(plugins).toEqual(
+      expect.arrayContaining([{ class: '@sluice/file-sink', alias: 'FileStreamSink', type: 'sink', version: '0.1.0' }]),
+    );
+    const validation = (
+      await call('PUT', '/connector-plugins/FileStreamSink/config/validate', {
+        'connector.class': 'FileStreamSink',
+        topics: 't',
+      })
+    ).json();
+    expect(validation.name).toBe('@sluice/file-sink');
+    expect(validation.error_count).toBe(1);
+    const file = validation.configs.find((c: { value: { name: string } }) => c.value.name === 'file');
+    expect(file.value.errors).toEqual(['Missing required configuration "file" which has no default value.']);
+    expect(file.definition).toMatchObject({ name: 'file', type: 'STRING', required: true, importance: 'HIGH' });
+  });
+
+  it('answers bad requests with Connect status codes and messages, changing nothing', async () => {
+    const expectError = async (response: Awaited<ReturnType<typeof call>>, status: number, message: RegExp) => {
+      expect(response.statusCode).toBe(status);
+      expect(response.json()).toEqual({ error_code: status, message: expect.stringMatching(message) });
+    };
+    await expectError(await call('GET', '/connectors/nope'), 404, /^Connector nope not found$/);
+    await expectError(
+      await call('POST', '/connectors', { name, config: sinkConfig }),
+      409,
+      /^Connector .* already exists$/,
+    );
+    await expectError(
+      await call('POST', '/connectors', { name: 'bad', config: { 'connector.class': 'Nope' } }),
+      400,
+      /connector.class: no connector named Nope/,
+    );
+    await expectError(
+      await call('POST', '/connectors', { name: 'bad', config: { 'connector.class': 'FileStreamSink', topics: 't' } }),
+      400,
+      /file: Missing required configuration "file"/,
+    );
+    await expectError(await call('POST', '/connectors', { config: sinkConfig }), 400, /name must be given/);
+    await expectError(
+      await call('PUT', `/connectors/${name}/config`, { ...sinkConfig, name: 'other' }),
+      400,
+      /doesn't match connector name in the URL/,
+    );
+    const malformed = await call('POST', '/connectors', '{"name": ');
+    expect(malformed.statusCode).toBe(400);
+    expect(malformed.json().error_code).toBe(400);
+    const huge = await call('POST', '/connectors', {
+      name: 'big',
+      config: { ...sinkConfig, padding: 'x'.repeat(10_000) },
+    });
+    expect(huge.statusCode).toBe(413);
+    await expectError(await call('GET', '/connector-plugins/Nope/config'), 404, /Nope/);
+    expect((await call('GET', '/connectors')).json()).toEqual([name]); // nothing created or changed
+  });
+
+  it('deletes a connector', async () => {
+    expect((await call('DELETE', `/connectors/${name}`)).statusCode).toBe(204);
+    expect((await call('GET', '/connectors')).json()).toEqual([]);
+    expect((await call('DELETE', `/connectors/${name}`)).statusCode).toBe(404);
+  });
+});
