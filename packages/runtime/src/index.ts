@@ -43,3 +43,4 @@ export type { ConnectorStatus, StandaloneRuntimeOptions } from './standalone/sta
 export { ConnectorExistsError, ConnectorNotFoundError, StandaloneRuntime } from './standalone/standalone-runtime.js';
 export type { DurationSummary, TaskMetricsSnapshot } from './metrics/task-metrics.js';
 export { TaskMetrics } from './metrics/task-metrics.js';
+export { resolveConfigProviders } from './standalone/config-providers.js';

@@ -4,6 +4,7 @@ import { converterFor } from '../converters/converter-config.js';
 import { errorPolicyOf } from '../errors/error-policy.js';
 import { topicCreationOf } from '../source/topic-creation.js';
 import { transformChain } from '../transforms/transform-chain.js';
+import { resolveConfigProviders } from './config-providers.js';
 import type { ConnectorCatalog } from './connector-catalog.js';
 import { restartPolicyOf } from './restart-policy.js';
 
@@ -22,8 +23,10 @@ export interface ResolvedConnectorConfig {
   readonly name: string;
   readonly connector: Connector;
   readonly topics: string[];
-  /** The whole config as submitted: framework keys and the connector's own. */
+  /** The whole config as submitted (config provider references unresolved). */
   readonly config: Readonly<Record<string, string>>;
+  /** The same with ${env:...} and ${file:...} resolved: what the runners use; never stored or shown. */
+  readonly effectiveConfig: Readonly<Record<string, string>>;
   /** The connector's own config per task, validated (defaults applied, types coerced). */
   readonly taskConfigs: Record<string, unknown>[];
 }
@@ -36,7 +39,8 @@ export function resolveConnectorConfig(
   config: Readonly<Record<string, string>>,
   catalog: ConnectorCatalog,
 ): ResolvedConnectorConfig {
-  const { framework, connector: own } = splitFrameworkKeys(config);
+  const effectiveConfig = resolveConfigProviders(config);
+  const { framework, connector: own } = splitFrameworkKeys(effectiveConfig);
   const basics = common.parse(
     Object.fromEntries(Object.entries(framework).filter(([key]) => COMMON_KEYS.includes(key))),
   );
@@ -63,7 +67,7 @@ export function resolveConnectorConfig(
     string,
     unknown
   >[];
-  return { name: basics.name, connector: entry.connector, topics, config, taskConfigs };
+  return { name: basics.name, connector: entry.connector, topics, config, effectiveConfig, taskConfigs };
 }
 
 /** A sink names its input with exactly one of topics and topics.regex (as in Connect). */

@@ -1,4 +1,4 @@
-import type { Logger } from '@sluice/sdk';
+import type { Connector, Logger } from '@sluice/sdk';
 import type { KafkaClientSettings } from '../kafka/client-config.js';
 import { SinkTaskRunner } from '../sink/sink-task-runner.js';
 import { SourceTaskRunner } from '../source/source-task-runner.js';
@@ -10,6 +10,7 @@ import type { ConnectorCatalog } from './connector-catalog.js';
 import type { ResolvedConnectorConfig } from './connector-config.js';
 import { resolveConnectorConfig } from './connector-config.js';
 import { RestartBackoff, restartPolicyOf } from './restart-policy.js';
+import { scrubbingLogger, secretScrubber } from './secret-scrubber.js';
 
 export interface StandaloneRuntimeOptions {
   readonly catalog: ConnectorCatalog;
@@ -149,9 +150,18 @@ export class StandaloneRuntime {
     return this.get(name).resolved.config;
   }
 
+  /** The connector definition a connector runs (its schema says which fields are secret). */
+  connectorOf(name: string): Connector {
+    return this.get(name).resolved.connector;
+  }
+
   status(name: string): ConnectorStatus {
     const running = this.get(name);
-    const tasks = running.runners.map((runner, id) => ({ id, ...runner.status }));
+    const scrub = secretScrubber(running.resolved);
+    const tasks = running.runners.map((runner, id) => {
+      const { state, trace } = runner.status;
+      return trace === undefined ? { id, state } : { id, state, trace: scrub(trace) };
+    });
     const state = running.target === 'STOPPED' ? 'STOPPED' : running.target === 'PAUSED' ? 'PAUSED' : 'RUNNING';
     return { name, type: running.resolved.connector.kind, connector: { state }, tasks };
   }
@@ -238,10 +248,10 @@ export class StandaloneRuntime {
       onFailed: () => this.scheduleRestart(running, taskId),
       connectorName: resolved.name,
       taskId,
-      config: resolved.config,
+      config: resolved.effectiveConfig,
       taskConfig: resolved.taskConfigs[taskId] ?? {},
       kafka: { ...this.options.kafka, 'client.id': `${resolved.name}-${taskId}` },
-      log: this.options.log(resolved.name, taskId),
+      log: scrubbingLogger(this.options.log(resolved.name, taskId), secretScrubber(resolved)),
     };
     if (resolved.connector.kind === 'source') {
       return new SourceTaskRunner({ ...common, connector: resolved.connector, offsets: this.options.offsets });

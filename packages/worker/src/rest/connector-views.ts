@@ -1,11 +1,17 @@
+import { redact } from '@sluice/sdk';
 import type { ConnectorStatus, StandaloneRuntime } from '@sluice/runtime';
+
+/** The connector's config as submitted, its secret fields shown as [hidden]. */
+export function shownConfig(runtime: StandaloneRuntime, name: string): Record<string, unknown> {
+  return redact(runtime.connectorOf(name).config, runtime.config(name));
+}
 
 /** Connect's ConnectorInfo: name, config, tasks and type. */
 export function connectorInfo(runtime: StandaloneRuntime, name: string) {
   const status = runtime.status(name);
   return {
     name,
-    config: runtime.config(name),
+    config: shownConfig(runtime, name),
     tasks: status.tasks.map((task) => ({ connector: name, task: task.id })),
     type: status.type,
   };

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { StandaloneRuntime } from '@sluice/runtime';
 import { RestError } from './connect-errors.js';
-import { connectorInfo, connectorStatus, taskState } from './connector-views.js';
+import { connectorInfo, connectorStatus, shownConfig, taskState } from './connector-views.js';
 
 type Params = { name: string };
 type TaskParams = { name: string; id: string };
@@ -39,7 +39,7 @@ export function connectorsRoutes(app: FastifyInstance, runtime: StandaloneRuntim
   });
 
   app.get<{ Params: Params }>('/connectors/:name', async (request) => connectorInfo(runtime, request.params.name));
-  app.get<{ Params: Params }>('/connectors/:name/config', async (request) => runtime.config(request.params.name));
+  app.get<{ Params: Params }>('/connectors/:name/config', async (request) => shownConfig(runtime, request.params.name));
 
   app.put<{ Params: Params; Body: unknown }>('/connectors/:name/config', async (request, reply) => {
     const { name } = request.params;

@@ -8,14 +8,12 @@ import { RestError } from './connect-errors.js';
 /** Connect's /connector-plugins resources. */
 export function pluginsRoutes(app: FastifyInstance, catalog: ConnectorCatalog): void {
   app.get('/connector-plugins', async () =>
-    catalog
-      .entries()
-      .map(({ packageName, connector }) => ({
-        class: packageName,
-        alias: connector.name,
-        type: connector.kind,
-        version: connector.version,
-      })),
+    catalog.entries().map(({ packageName, connector }) => ({
+      class: packageName,
+      alias: connector.name,
+      type: connector.kind,
+      version: connector.version,
+    })),
   );
 
   app.get<{ Params: { type: string } }>('/connector-plugins/:type/config', async (request) =>

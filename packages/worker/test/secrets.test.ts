@@ -1,0 +1,126 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Secret, Type, defineSink } from '@sluice/sdk';
+import {
+  ConnectorCatalog,
+  FileConfigStore,
+  FileOffsetStore,
+  KafkaProducer,
+  StandaloneRuntime,
+  kafkaClientSettings,
+} from '@sluice/runtime';
+import { recordingLogger, requireService } from '@sluice/testkit';
+import type { LogLine } from '@sluice/testkit';
+import { createRestServer } from '@sluice/worker';
+
+// A secret must not leave the worker in clear: not in REST answers, not in a failed task's
+// trace, not in logs, not in the stored config when it came through a config provider.
+const PASSWORD = `pw-${randomUUID()}`;
+const LeakySink = defineSink({
+  name: 'LeakySink',
+  version: '0.0.1',
+  description: 'Tells its password to anyone, on purpose.',
+  config: Type.Object({ user: Type.String({ description: 'User.' }), password: Secret({ description: 'Password.' }) }),
+  async createTask(config, ctx) {
+    ctx.log.info(`connecting as ${config.user} with ${config.password}`, { password: config.password });
+    return {
+      async put(records) {
+        if (records.length > 0) throw new Error(`authentication failed for ${config.user}:${config.password}`);
+      },
+      async flush() {},
+      async close() {},
+    };
+  },
+});
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'secrets-'));
+const logs: LogLine[] = [];
+const catalog = new ConnectorCatalog([{ packageName: 'leaky-sink', connector: LeakySink }]);
+const runtime = new StandaloneRuntime({
+  catalog,
+  kafka: kafkaClientSettings(requireService('kafka'), 'secrets-test'),
+  configs: new FileConfigStore(path.join(dir, 'connectors.json')),
+  offsets: new FileOffsetStore(path.join(dir, 'offsets.json')),
+  log: () => recordingLogger(logs),
+});
+const app = createRestServer({ runtime, catalog, workerId: 'w', version: '0' });
+let base = '';
+beforeAll(async () => {
+  base = await app.listen({ host: '127.0.0.1', port: 0 });
+});
+afterAll(async () => {
+  await runtime.shutdown();
+  await app.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const get = async (url: string) => (await fetch(`${base}${url}`)).text();
+
+describe('secret redaction', () => {
+  it('keeps a secret out of REST answers, traces, logs and the stored config', async () => {
+    const secrets = path.join(dir, 'secrets.properties');
+    fs.writeFileSync(secrets, `# credentials\ndb.password=${PASSWORD}\n`);
+    const topic = `secrets-${randomUUID()}`;
+    const producer = new KafkaProducer(kafkaClientSettings(requireService('kafka'), 'secrets-producer'));
+    await producer.connect();
+    await producer.send([{ topic, key: null, value: Buffer.from('"x"') }]);
+    await producer.disconnect();
+
+    const config = {
+      'connector.class': 'LeakySink',
+      topics: topic,
+      'value.converter': 'string',
+      user: 'app',
+      password: `\${file:${secrets}:db.password}`,
+    };
+    const created = await fetch(`${base}/connectors`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'leaky', config }),
+    });
+    expect(created.status).toBe(201);
+    const deadline = Date.now() + 30_000;
+    while (runtime.status('leaky').tasks[0]?.state !== 'FAILED' && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
+
+    const answers = [
+      await created.text(),
+      await get('/connectors/leaky'),
+      await get('/connectors/leaky/config'),
+      await get('/connectors/leaky/status'),
+      await get('/connectors?expand=info&expand=status'),
+    ];
+    const validation = await fetch(`${base}/connector-plugins/LeakySink/config/validate`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...config, password: PASSWORD }),
+    });
+    answers.push(await validation.text());
+    for (const answer of answers) expect(answer).not.toContain(PASSWORD);
+    expect(JSON.parse(answers[2] as string).password).toBe('[hidden]');
+    const status = JSON.parse(answers[3] as string);
+    expect(status.tasks[0].trace).toContain('authentication failed for app:[hidden]');
+    expect(JSON.stringify(logs)).not.toContain(PASSWORD);
+    expect(logs.some((line) => line.message === 'connecting as app with [hidden]')).toBe(true);
+    const stored = fs.readFileSync(path.join(dir, 'connectors.json'), 'utf8');
+    expect(stored).not.toContain(PASSWORD);
+    expect(stored).toContain('${file:');
+  }, 60_000);
+
+  it('refuses an unresolvable provider reference, naming the key', async () => {
+    const response = await fetch(`${base}/connectors`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        name: 'nope',
+        config: { 'connector.class': 'LeakySink', topics: 't', user: 'u', password: '${env:SLUICE_TEST_UNSET_VAR}' },
+      }),
+    });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { message: string }).message).toMatch(
+      /password: \$\{env:SLUICE_TEST_UNSET_VAR\}: the environment variable SLUICE_TEST_UNSET_VAR is not set/,
+    );
+  });
+});
