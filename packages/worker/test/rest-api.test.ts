@@ -84,6 +84,15 @@ describe('REST API (real broker)', () => {
     expect(updated.json().config['tasks.max']).toBe('1');
   });
 
+  it('publishes task metrics for Prometheus', async () => {
+    const response = await fetch(`${base}/metrics`);
+    expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
+    const text = await response.text();
+    expect(text).toMatch(new RegExp(`sluice_task_records_in_total\\{connector="${name}",task="0",type="sink"\\} \\d+`));
+    expect(text).toContain('sluice_worker_process_resident_memory_bytes');
+    expect((await call('GET', '/ready')).json()).toEqual({ status: 'ready', connectors: 1 });
+  });
+
   it('pauses, resumes, stops and restarts', async () => {
     expect((await call('PUT', `/connectors/${name}/pause`)).statusCode).toBe(202);
     expect((await call('GET', `/connectors/${name}/status`)).json().tasks[0].state).toBe('PAUSED');

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ConnectorCatalog, StandaloneRuntime } from '@sluice/runtime';
 import { toConnectError } from './connect-errors.js';
 import { connectorsRoutes } from './connectors-routes.js';
+import { metricsRoute } from './metrics-route.js';
 import { pluginsRoutes } from './plugins-routes.js';
 
 export interface RestServerOptions {
@@ -32,6 +33,8 @@ export function createRestServer(options: RestServerOptions): FastifyInstance {
     status: 'healthy',
     message: 'Worker has completed startup and is ready to handle requests.',
   }));
+  app.get('/ready', async () => ({ status: 'ready', connectors: options.runtime.names().length }));
+  metricsRoute(app, options.runtime);
   connectorsRoutes(app, options.runtime, options.workerId);
   pluginsRoutes(app, options.catalog);
   return app;

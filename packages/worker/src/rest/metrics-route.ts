@@ -1,0 +1,54 @@
+import type { FastifyInstance } from 'fastify';
+import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import type { StandaloneRuntime, TaskMetricsSnapshot } from '@sluice/runtime';
+
+type Figure = (metrics: TaskMetricsSnapshot) => number | undefined;
+
+/** Per-task figures as Prometheus gauges (cumulative ones named *_total), read at scrape time. */
+const FIGURES: [name: string, help: string, figure: Figure][] = [
+  [
+    'sluice_task_records_in_total',
+    'Records a task received (source: polled; sink: read from Kafka).',
+    (m) => m.recordsIn,
+  ],
+  [
+    'sluice_task_records_out_total',
+    'Records a task delivered (source: acknowledged by Kafka; sink: put).',
+    (m) => m.recordsOut,
+  ],
+  ['sluice_task_batches_total', 'Non-empty batches moved.', (m) => m.batches],
+  ['sluice_task_batch_size_max', 'Largest batch moved.', (m) => m.largestBatch],
+  ['sluice_task_call_seconds_total', 'Time spent in poll (source) or put (sink).', (m) => m.taskCalls.totalMs / 1000],
+  ['sluice_task_call_seconds_max', 'Longest poll or put.', (m) => m.taskCalls.maxMs / 1000],
+  ['sluice_task_offset_commits_total', 'Offset commits (sink) or stores (source).', (m) => m.offsetCommits],
+  ['sluice_task_offset_commit_failures_total', 'Offset commits that failed.', (m) => m.offsetCommitFailures],
+  [
+    'sluice_task_errant_records_total',
+    'Records skipped under errors.tolerance=all (and sent to the DLQ if set).',
+    (m) => m.errantRecords,
+  ],
+  ['sluice_sink_record_lag', "Records in Kafka beyond a sink task's position.", (m) => m.recordLag],
+];
+
+/** GET /metrics in Prometheus text format: the tasks' figures and the process's own. */
+export function metricsRoute(app: FastifyInstance, runtime: StandaloneRuntime): void {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'sluice_worker_' });
+  for (const [name, help, figure] of FIGURES) {
+    new Gauge({
+      name,
+      help,
+      labelNames: ['connector', 'task', 'type'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const task of runtime.metrics()) {
+          const value = figure(task.metrics);
+          if (value !== undefined)
+            this.set({ connector: task.connector, task: String(task.task), type: task.type }, value);
+        }
+      },
+    });
+  }
+  app.get('/metrics', async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()));
+}
