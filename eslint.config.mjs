@@ -27,6 +27,7 @@ export default tseslint.config(
         Buffer: 'readonly',
         setTimeout: 'readonly',
         setInterval: 'readonly',
+        performance: 'readonly',
         clearTimeout: 'readonly',
         require: 'readonly',
         module: 'writable',

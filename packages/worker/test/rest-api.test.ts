@@ -102,7 +102,7 @@ describe('REST API (real broker)', () => {
     expect(restarted.statusCode).toBe(202);
     expect(restarted.json().tasks[0].state).toBe('RUNNING');
     expect((await call('POST', `/connectors/${name}/tasks/0/restart`)).statusCode).toBe(204);
-    expect((await call('PUT', `/connectors/${name}/stop`)).statusCode).toBe(202);
+    expect((await call('PUT', `/connectors/${name}/stop`)).statusCode).toBe(204);
     expect((await call('GET', `/connectors/${name}/status`)).json()).toMatchObject({
       connector: { state: 'STOPPED' },
       tasks: [],

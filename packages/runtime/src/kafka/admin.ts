@@ -1,6 +1,6 @@
-import { AdminClient } from '@confluentinc/kafka-javascript';
 import type { IAdminClient, NewTopic } from '@confluentinc/kafka-javascript';
 import type { KafkaClientSettings } from './client-config.js';
+import { kafkaLibrary } from './library.js';
 
 const TOPIC_ALREADY_EXISTS = 36;
 
@@ -16,7 +16,7 @@ export class KafkaAdmin {
   private readonly client: IAdminClient;
 
   constructor(settings: KafkaClientSettings) {
-    this.client = AdminClient.create(settings);
+    this.client = kafkaLibrary().AdminClient.create(settings);
   }
 
   /** Creates the topic unless it exists; resolves true when this call created it. */

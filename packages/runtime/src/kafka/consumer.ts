@@ -1,7 +1,7 @@
-import { CODES, KafkaConsumer } from '@confluentinc/kafka-javascript';
-import type { LibrdKafkaError, Message, TopicPartitionOffset } from '@confluentinc/kafka-javascript';
+import type { KafkaConsumer, LibrdKafkaError, Message, TopicPartitionOffset } from '@confluentinc/kafka-javascript';
 import type { KafkaClientSettings } from './client-config.js';
 import { connectClient, disconnectClient } from './connect.js';
+import { kafkaLibrary } from './library.js';
 
 export interface ConsumerOptions {
   readonly groupId: string;
@@ -38,7 +38,7 @@ export class KafkaGroupConsumer {
   private readonly early: Message[] = [];
 
   constructor(settings: KafkaClientSettings, options: ConsumerOptions) {
-    this.consumer = new KafkaConsumer(
+    this.consumer = new (kafkaLibrary().KafkaConsumer)(
       {
         'partition.assignment.strategy': 'cooperative-sticky',
         // a subscribed topic created later (or matching a pattern) is seen within 10 s, not
@@ -91,7 +91,7 @@ export class KafkaGroupConsumer {
       this.consumer.consume(max, (error, messages) => {
         if (!error) resolve(messages);
         // a subscribed topic that does not exist yet: not an error, it is picked up once created
-        else if (error.code === CODES.ERRORS.ERR_UNKNOWN_TOPIC_OR_PART) resolve([]);
+        else if (error.code === kafkaLibrary().CODES.ERRORS.ERR_UNKNOWN_TOPIC_OR_PART) resolve([]);
         else reject(error);
       });
     });

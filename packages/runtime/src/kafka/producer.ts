@@ -1,7 +1,7 @@
-import { CODES, Producer } from '@confluentinc/kafka-javascript';
-import type { DeliveryReport, LibrdKafkaError, MessageHeader } from '@confluentinc/kafka-javascript';
+import type { DeliveryReport, LibrdKafkaError, MessageHeader, Producer } from '@confluentinc/kafka-javascript';
 import type { KafkaClientSettings } from './client-config.js';
 import { connectClient, disconnectClient } from './connect.js';
+import { kafkaLibrary } from './library.js';
 
 export interface OutgoingMessage {
   readonly topic: string;
@@ -33,7 +33,7 @@ export class KafkaProducer {
   private readonly producer: Producer;
 
   constructor(settings: KafkaClientSettings) {
-    this.producer = new Producer({
+    this.producer = new (kafkaLibrary().Producer)({
       acks: -1,
       'enable.idempotence': true,
       'linger.ms': 5,
@@ -92,7 +92,7 @@ export class KafkaProducer {
       );
       return true;
     } catch (error) {
-      if ((error as LibrdKafkaError).code === CODES.ERRORS.ERR__QUEUE_FULL) return false;
+      if ((error as LibrdKafkaError).code === kafkaLibrary().CODES.ERRORS.ERR__QUEUE_FULL) return false;
       throw error;
     }
   }

@@ -75,6 +75,7 @@ export class StandaloneRuntime {
 
   /** Creates a connector; throws ConnectorExistsError for a taken name, ConfigError for a bad config. */
   async create(config: Readonly<Record<string, string>>): Promise<void> {
+    resolveConnectorConfig(config, this.options.catalog); // a bad config is reported before a name clash, as in Connect
     if (this.connectors.has(String(config.name))) throw new ConnectorExistsError(String(config.name));
     await this.put(config);
   }

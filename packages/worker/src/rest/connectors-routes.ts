@@ -67,10 +67,15 @@ export function connectorsRoutes(app: FastifyInstance, runtime: StandaloneRuntim
     return taskState(task, workerId);
   });
 
-  for (const action of ['pause', 'resume', 'stop'] as const) {
+  // Connect answers pause and resume with 202 Accepted, stop with 204 No Content
+  for (const [action, status] of [
+    ['pause', 202],
+    ['resume', 202],
+    ['stop', 204],
+  ] as const) {
     app.put<{ Params: Params }>(`/connectors/:name/${action}`, async (request, reply) => {
       await runtime[action](request.params.name);
-      return reply.code(202).send();
+      return reply.code(status).send();
     });
   }
 
