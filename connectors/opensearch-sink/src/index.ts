@@ -1,2 +1,30 @@
-export type { DocumentWrite } from './bulk-body.js';
-export { bulkBody } from './bulk-body.js';
+import { defineSink } from '@sluice/sdk';
+import { config } from './config.js';
+import { OpenSearchSinkTask, createClient } from './sink-task.js';
+
+export type { Action } from './bulk-actions.js';
+export { bulkLines, toAction } from './bulk-actions.js';
+export type { SinkConfig } from './config.js';
+export type { SinkCounters } from './sink-task.js';
+export { OpenSearchSinkTask } from './sink-task.js';
+
+export default defineSink({
+  name: 'OpenSearchSink',
+  version: '0.1.0',
+  description:
+    'Kafka records to OpenSearch documents through the bulk API: idempotent, ordered by external version, retrying only what OpenSearch refuses.',
+  config,
+  async createTask(taskConfig, ctx) {
+    const client = createClient(taskConfig);
+    try {
+      await client.ping();
+    } catch (error) {
+      await client.close();
+      throw new Error(
+        `OpenSearch at ${taskConfig['connection.url'].join(', ')} does not answer: ${(error as Error).message}`,
+        { cause: error },
+      );
+    }
+    return new OpenSearchSinkTask(taskConfig, ctx, client);
+  },
+});

@@ -28,7 +28,11 @@ describe('loadPlugins', () => {
       .entries()
       .map((entry) => `${entry.packageName}=${entry.connector.name}`)
       .sort();
-    expect(names).toEqual(['@sluice/file-sink=FileStreamSink', '@sluice/file-source=FileStreamSource']);
+    expect(names).toEqual([
+      '@sluice/file-sink=FileStreamSink',
+      '@sluice/file-source=FileStreamSource',
+      '@sluice/opensearch-sink=OpenSearchSink',
+    ]);
     expect(catalog.find('FileStreamSink')?.connector.kind).toBe('sink');
     expect(catalog.find('@sluice/file-source')?.connector.name).toBe('FileStreamSource');
   });
