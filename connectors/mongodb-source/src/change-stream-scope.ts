@@ -1,4 +1,4 @@
-import type { ChangeStream, ChangeStreamOptions, Document, MongoClient, ResumeToken } from 'mongodb';
+import type { ChangeStream, ChangeStreamOptions, Document, MongoClient } from 'mongodb';
 
 /** What one change stream watches: a collection, a whole database, or the whole deployment. */
 export interface ChangeStreamScope {
@@ -7,21 +7,17 @@ export interface ChangeStreamScope {
 }
 
 /**
- * Opens the change stream for `scope`, resuming strictly after `resumeAfter` when given (the
- * last event Kafka acknowledged). A collection without a database is a config error, named.
+ * Opens the change stream for `scope` (`options.startAfter` resumes strictly after a token). A
+ * collection without a database is a config error, named.
  */
 export function openChangeStream(
   client: MongoClient,
   scope: ChangeStreamScope,
-  resumeAfter?: ResumeToken,
+  options: ChangeStreamOptions = { fullDocument: 'updateLookup' },
   pipeline: Document[] = [],
 ): ChangeStream {
-  const options: ChangeStreamOptions = { fullDocument: 'updateLookup' };
-  if (resumeAfter !== undefined) options.startAfter = resumeAfter;
   if (scope.collection !== undefined) {
-    if (scope.database === undefined) {
-      throw new Error('collection: needs database to be set too');
-    }
+    if (scope.database === undefined) throw new Error('collection: needs database to be set too');
     return client.db(scope.database).collection(scope.collection).watch(pipeline, options);
   }
   if (scope.database !== undefined) return client.db(scope.database).watch(pipeline, options);

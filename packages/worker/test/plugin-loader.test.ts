@@ -31,6 +31,7 @@ describe('loadPlugins', () => {
     expect(names).toEqual([
       '@sluice/file-sink=FileStreamSink',
       '@sluice/file-source=FileStreamSource',
+      '@sluice/mongodb-source=MongoDbSource',
       '@sluice/opensearch-sink=OpenSearchSink',
     ]);
     expect(catalog.find('FileStreamSink')?.connector.kind).toBe('sink');

@@ -107,8 +107,9 @@ export function describeSourceContract(options: SourceContractOptions): void {
       'resumes after a restart from the stored offsets: nothing lost, nothing committed repeated',
       withFixture(async (fixture) => {
         const offsets = new MemoryOffsetStore();
-        const written = await fixture.write(20);
+        // start first: a source may capture only what is written after it starts (change streams)
         const first = await SourceRun.start(options, fixture, offsets);
+        const written = await fixture.write(20);
         const beforeStop = await first.pollUntil((r) => r.length >= 5, timeoutMs);
         offsets.commit(beforeStop);
         await first.close();
