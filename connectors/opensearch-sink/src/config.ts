@@ -37,6 +37,12 @@ export const config = Type.Object({
       'A document OpenSearch rejects (mapping conflict, bad field): drop it, log it, report it as an errant record (dead-letter queue or failure per errors.tolerance), or fail the task.',
   }),
   'batch.size': Type.Integer({ default: 500, minimum: 1, description: 'Most documents per bulk request.' }),
+  'linger.ms': Type.Integer({
+    default: 0,
+    minimum: 0,
+    description:
+      'How long put may hold documents to fill a bulk: 0 sends each put at once (lowest latency); above 0, documents wait for the next flush unless batch.size are buffered.',
+  }),
   'max.retries': Type.Integer({
     default: 5,
     minimum: 0,

@@ -19,7 +19,8 @@ export interface SinkCounters {
 }
 
 /**
- * Buffers records as bulk actions in put; flush sends them in bulks of batch.size and resolves
+ * Sends records as bulk actions from put (at once with linger.ms=0, else when batch.size are
+ * buffered), keeping what OpenSearch refuses; flush sends them in bulks of batch.size and resolves
  * only when OpenSearch accepted every one (or it was handled as malformed). Items answered with
  * 429/5xx or a write block are retried alone (accepted items are not re-sent), with doubling
  * backoff, up to max.retries; then flush throws RetriableError and keeps them for the next try.
@@ -45,6 +46,13 @@ export class OpenSearchSinkTask implements SinkTask {
         continue;
       }
       if (action) this.actions.push(action);
+    }
+    if (
+      this.actions.length >= this.config['batch.size'] ||
+      (this.config['linger.ms'] === 0 && this.actions.length > 0)
+    ) {
+      // one attempt now; what OpenSearch refuses stays buffered for flush, which retries it
+      this.actions = (await this.sendAll(this.actions)).actions;
     }
   }
 

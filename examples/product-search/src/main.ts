@@ -1,25 +1,26 @@
 #!/usr/bin/env node
 // The demo: an e-commerce catalogue in MongoDB made searchable with facet filters in
-// OpenSearch, through Kafka. Until the worker and the connectors exist, this wires the
-// pipeline from the runtime's Kafka I/O and the official clients (a real smoke pipeline).
+// OpenSearch, through Kafka, by a sluice-worker running the MongoDB source and the OpenSearch
+// sink connectors, configured the way an operator would (connector JSON files).
+import os from 'node:os';
+import path from 'node:path';
 import { Client } from '@opensearch-project/opensearch';
 import { MongoClient } from 'mongodb';
-import type { Product } from './catalogue.js';
-import { KafkaAdmin, KafkaGroupConsumer, KafkaProducer, kafkaClientSettings } from '@sluice/runtime';
+import type { Collection } from 'mongodb';
+import { KafkaAdmin, kafkaClientSettings } from '@sluice/runtime';
 import { catalogue } from './catalogue.js';
-import type { CaptureProgress } from './change-capture.js';
-import { captureChanges } from './change-capture.js';
+import type { Product } from './catalogue.js';
 import { PRODUCT_MAPPING, facetSearch } from './facet-search.js';
-import type { IndexProgress } from './search-indexer.js';
-import { indexChanges } from './search-indexer.js';
 import { compareWithSource } from './verify.js';
+import { startWorker } from './worker-process.js';
+import type { WorkerHandle } from './worker-process.js';
 import { runWorkload } from './workload.js';
 
 const PRODUCTS = 1000;
 const UPDATES = 300;
 const DELETES = 50;
-const INDEX = 'products';
 const SINGLE_CHANGES = 20;
+const INDEX = 'products';
 
 function required(name: string): string {
   const value = process.env[name];
@@ -31,102 +32,139 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 
 async function main(): Promise<void> {
   const kafka = required('KAFKA_BOOTSTRAP_SERVERS');
-  const mongo = new MongoClient(required('MONGODB_URI'), { serverSelectionTimeoutMS: 10_000 });
-  const search = new Client({ node: required('OPENSEARCH_URL') });
-  const topic = `sluice-demo.shop.products.${Date.now().toString(36)}`;
-  const admin = new KafkaAdmin(kafkaClientSettings(kafka, 'sluice-demo-admin'));
-  const producer = new KafkaProducer(kafkaClientSettings(kafka, 'sluice-demo-source'));
-  const consumer = new KafkaGroupConsumer(kafkaClientSettings(kafka, 'sluice-demo-sink'), { groupId: `${topic}.sink` });
+  const mongoUri = required('MONGODB_URI');
+  const searchUrl = required('OPENSEARCH_URL');
+  const mongo = new MongoClient(mongoUri, { serverSelectionTimeoutMS: 10_000 });
+  const search = new Client({ node: searchUrl });
+  const run = Date.now().toString(36);
+  const prefix = `demo-${run}`;
+  const topic = `${prefix}.shop.products`;
   const products = mongo.db('shop').collection<Product>('products');
 
-  say('Sluice demo: MongoDB catalogue -> change stream -> Kafka -> OpenSearch, searchable with facet filters');
-  say(`  MongoDB: ${await describeMongo(mongo)}; Kafka: ${kafka}; OpenSearch: ${required('OPENSEARCH_URL')}`);
+  say('Sluice demo: a MongoDB catalogue made searchable in OpenSearch through Kafka by a sluice-worker');
+  say(`  MongoDB: ${await describeMongo(mongo)}; Kafka: ${kafka}; OpenSearch: ${searchUrl}`);
   await products.drop().catch(() => undefined);
   await search.indices.delete({ index: INDEX }, { ignore: [404] });
   await search.indices.create({ index: INDEX, body: PRODUCT_MAPPING });
+  const admin = new KafkaAdmin(kafkaClientSettings(kafka, 'sluice-demo'));
   await admin.ensureTopic({ topic, partitions: 3, replicationFactor: 1 });
-  await Promise.all([producer.connect(), consumer.connect()]);
-  consumer.subscribe([topic]);
-  await consumer.waitForAssignment();
-  const stream = products.watch([], { fullDocument: 'updateLookup' });
-  await stream.tryNext(); // the stream starts now: every change after this line is captured
 
-  const stop = new AbortController();
-  const captured: CaptureProgress = { events: 0, batches: 0, resumeToken: undefined, latenciesMs: [] };
-  const indexed: IndexProgress = { actions: 0, bulks: 0, latenciesMs: [] };
-  const loops = Promise.all([
-    captureChanges(stream, producer, topic, stop.signal, captured),
-    indexChanges(consumer, search, INDEX, stop.signal, indexed),
-  ]);
-  loops.catch(() => stop.abort());
+  const json = { 'key.converter': 'string', 'value.converter': 'json', 'value.converter.schemas.enable': 'false' };
+  const worker = await startWorker({
+    repoRoot: path.resolve(__dirname, '..', '..', '..'),
+    stateDir: path.join(os.tmpdir(), `sluice-demo-${run}`),
+    port: 18_083,
+    bootstrapServers: kafka,
+    connectors: {
+      'products-source': {
+        'connector.class': 'MongoDbSource',
+        'connection.uri': mongoUri,
+        database: 'shop',
+        collection: 'products',
+        'topic.prefix': prefix,
+        'poll.await.ms': '100',
+        ...json,
+      },
+      'products-search': {
+        'connector.class': 'OpenSearchSink',
+        'connection.url': searchUrl,
+        topics: topic,
+        'index.name.template': INDEX,
+        ...json,
+      },
+    },
+  });
+  say(
+    `  sluice-worker running at ${worker.url}: products-source (MongoDbSource) -> ${topic} -> products-search (OpenSearchSink)`,
+  );
+  try {
+    await exercise(worker, products, search, topic);
+  } catch (error) {
+    // what the tasks say is the first thing an operator needs when the pipeline stalls
+    say(`  connector status: ${JSON.stringify(await worker.get('/connectors?expand=status'))}`);
+    throw error;
+  } finally {
+    const exit = await worker.stop();
+    say(`  sluice-worker stopped gracefully (exit ${exit})`);
+    await admin.deleteTopic(topic).catch(() => undefined);
+    admin.close();
+    await Promise.all([mongo.close(), search.close()]);
+  }
+  say('done: every change reached the search index, and the index equals the catalogue.');
+}
+
+/** The workload, the measurements and the checks, against a running worker. */
+async function exercise(
+  worker: WorkerHandle,
+  products: Collection<Product>,
+  search: Client,
+  topic: string,
+): Promise<void> {
+  void topic;
 
   const started = Date.now();
   const written = await runWorkload(products, catalogue(PRODUCTS), UPDATES, DELETES);
   say(
     `  wrote ${written.inserts} inserts, ${written.updates} price updates, ${written.deletes} deletes to shop.products in ${Date.now() - started} ms`,
   );
-  const expected = written.inserts + written.updates + written.deletes;
-  await waitFor(
-    () => indexed.actions >= expected || stop.signal.aborted,
-    60_000,
-    () => `waiting: ${captured.events}/${expected} changes in Kafka, ${indexed.actions}/${expected} indexed`,
-  );
-  const elapsed = Date.now() - started;
-
-  // One change at a time into the idle pipeline: the "searchable milliseconds after a change" figure.
-  const burstSamples = { captured: captured.latenciesMs.length, indexed: indexed.latenciesMs.length };
-  for (let i = 0; i < SINGLE_CHANGES; i++) {
-    await products.updateOne({ _id: `sku-${String(i).padStart(5, '0')}` }, { $set: { updated_at: Date.now() } });
-    await waitFor(
-      () => indexed.actions >= expected + i + 1 || stop.signal.aborted,
-      10_000,
-      () => 'waiting for a single change',
-    );
-    await new Promise((resolve) => setTimeout(resolve, 20));
+  let comparison = await compareWithSource(products, search, INDEX);
+  while (!equal(comparison) && Date.now() - started < 90_000) {
+    await sleep(200);
+    comparison = await compareWithSource(products, search, INDEX);
   }
-  stop.abort();
-  await loops;
+  const elapsed = Date.now() - started;
+  const changes = written.inserts + written.updates + written.deletes;
   say(
-    `  captured ${captured.events} change events into Kafka topic ${topic} (3 partitions, acks=all) in ${captured.batches} batches`,
-  );
-  say(
-    `  indexed ${indexed.actions} actions into OpenSearch index "${INDEX}" in ${indexed.bulks} bulk requests; offsets committed after each`,
-  );
-  say(`  end to end: ${expected} changes in ${elapsed} ms (${Math.round((expected * 1000) / elapsed)} changes/s)`);
-  say(
-    `  latency under that burst, MongoDB write -> Kafka acknowledged:      ${percentiles(captured.latenciesMs.slice(0, burstSamples.captured))}`,
-  );
-  say(
-    `  latency under that burst, MongoDB write -> OpenSearch acknowledged: ${percentiles(indexed.latenciesMs.slice(0, burstSamples.indexed))}`,
-  );
-  say(
-    `  latency of ${SINGLE_CHANGES} single changes, MongoDB write -> Kafka acknowledged:      ${percentiles(captured.latenciesMs.slice(burstSamples.captured))}`,
-  );
-  say(
-    `  latency of ${SINGLE_CHANGES} single changes, MongoDB write -> OpenSearch acknowledged: ${percentiles(indexed.latenciesMs.slice(burstSamples.indexed))}`,
+    `  end to end: all ${changes} changes searchable after ${elapsed} ms (${Math.round((changes * 1000) / elapsed)} changes/s)`,
   );
 
-  const comparison = await compareWithSource(products, search, INDEX);
-  const same = comparison.mismatched.length === 0 && comparison.sourceCount === comparison.indexCount;
+  const latencies: number[] = [];
+  for (let i = 0; i < SINGLE_CHANGES; i++)
+    latencies.push(await singleChange(products, search, `sku-${String(i).padStart(5, '0')}`));
   say(
-    `  index equals source: ${same ? 'yes' : 'NO'} (${comparison.sourceCount} in MongoDB, ${comparison.indexCount} in OpenSearch, ${comparison.mismatched.length} differ)`,
+    `  ${SINGLE_CHANGES} single changes, MongoDB write -> found by an OpenSearch search: ${percentiles(latencies)} (index refresh 100 ms)`,
   );
 
+  comparison = await compareWithSource(products, search, INDEX);
+  say(
+    `  index equals source: ${equal(comparison) ? 'yes' : 'NO'} (${comparison.sourceCount} in MongoDB, ${comparison.indexCount} in OpenSearch, ${comparison.mismatched.length} differ)`,
+  );
   const facets = await facetSearch(search, INDEX, 'phone', 8);
   say(`  search "phone" with RAM >= 8 GB: ${facets.hits} hits in ${facets.tookMs} ms`);
   say(`    brands:  ${format(facets.brands)}`);
   say(`    screens: ${format(facets.screens)} (inches)`);
   say(`    cheapest: ${facets.top.map((p) => `${p.name} ($${p.price})`).join(', ')}`);
+  const statuses =
+    await worker.get<Record<string, { status: { tasks: { state: string }[] } }>>('/connectors?expand=status');
+  say(
+    `  connector tasks: ${Object.entries(statuses)
+      .map(([name, s]) => `${name} ${s.status.tasks.map((t) => t.state).join(',')}`)
+      .join('; ')}`,
+  );
 
-  await stream.close();
-  await Promise.all([producer.disconnect(), consumer.disconnect()]);
-  await admin.deleteTopic(topic).catch(() => undefined);
-  admin.close();
-  await Promise.all([mongo.close(), search.close()]);
-  if (!same)
+  if (!equal(comparison))
     throw new Error(`the index does not match the source: ${comparison.mismatched.slice(0, 5).join(', ')} ...`);
-  say('done: every change reached the search index, and the index equals the catalogue.');
 }
+
+/** Changes one product and times until a search finds the new version. */
+async function singleChange(products: Collection<Product>, search: Client, id: string): Promise<number> {
+  const stamp = Date.now();
+  await products.updateOne({ _id: id }, { $set: { updated_at: stamp } });
+  for (;;) {
+    const found = await search.search({
+      index: INDEX,
+      body: { query: { bool: { filter: [{ ids: { values: [id] } }, { term: { updated_at: stamp } }] } } },
+    });
+    const total = found.body.hits.total;
+    if ((typeof total === 'number' ? total : total?.value) === 1) return Date.now() - stamp;
+    if (Date.now() - stamp > 30_000) throw new Error(`change to ${id} not searchable after 30 s`);
+    await sleep(2);
+  }
+}
+
+const equal = (c: { sourceCount: number; indexCount: number; mismatched: string[] }) =>
+  c.mismatched.length === 0 && c.sourceCount === c.indexCount;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Says whether the demo ran against the emulator or a real server (its build info tells). */
 async function describeMongo(client: MongoClient): Promise<string> {
@@ -134,24 +172,10 @@ async function describeMongo(client: MongoClient): Promise<string> {
   return typeof info.emulator === 'string' ? `${info.emulator} (emulator)` : `MongoDB ${String(info.version)}`;
 }
 
-async function waitFor(done: () => boolean, timeoutMs: number, status: () => string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let lastReport = Date.now();
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms (${status()})`);
-    if (Date.now() - lastReport > 2000) {
-      say(`  ${status()}`);
-      lastReport = Date.now();
-    }
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 function percentiles(samples: number[]): string {
-  if (samples.length === 0) return 'no samples';
   const sorted = [...samples].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-  return `p50 ${at(0.5)} ms, p95 ${at(0.95)} ms, p99 ${at(0.99)} ms, max ${sorted[sorted.length - 1]} ms (${samples.length} samples)`;
+  return `p50 ${at(0.5)} ms, p95 ${at(0.95)} ms, max ${sorted[sorted.length - 1]} ms`;
 }
 
 function format(counts: Record<string, number>): string {

@@ -40,10 +40,14 @@ export class SinkTaskRunner extends TaskRunner {
       return deadLetters;
     });
     this.deadLetters = deadLetters;
-    this.consumer = new KafkaGroupConsumer(options.kafka, {
-      groupId: `connect-${options.connectorName}`,
-      instanceId: `sluice-${options.connectorName}-${options.taskId}`,
-    });
+    // Dynamic membership, a 10 s session: a stopped task leaves its group at once, a killed one is
+    // replaced within 10 s. (Static membership was tried: a static member never leaves, so after
+    // a topics change or a re-created connector the stale member stalls every rebalance for its
+    // whole session timeout.)
+    this.consumer = new KafkaGroupConsumer(
+      { 'session.timeout.ms': 10_000, ...options.kafka },
+      { groupId: `connect-${options.connectorName}` },
+    );
   }
 
   async start(): Promise<void> {
