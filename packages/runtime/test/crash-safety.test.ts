@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Message } from '@confluentinc/kafka-javascript';
 import { KafkaAdmin, KafkaGroupConsumer, KafkaProducer, kafkaClientSettings } from '@sluice/runtime';
-import { requireService } from '@sluice/testkit';
+import { requireService, eventually as until } from '@sluice/testkit';
 
 // At-least-once across a kill -9: a sink process killed mid-stream, then restarted, ends with
 // every record in the target. The file sink is idempotent, so "no record missing" and "none
@@ -29,14 +29,6 @@ function startSink(topic: string, file: string, connector: string): Promise<Chil
 
 const lineCount = (file: string) =>
   fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).length : 0;
-
-async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 describe('sink crash safety (real broker, separate process)', () => {
   it('loses nothing when the sink process is killed with SIGKILL mid-stream', async () => {

@@ -14,21 +14,13 @@ import {
   SourceTaskRunner,
   kafkaClientSettings,
 } from '@sluice/runtime';
-import { recordingLogger, requireService } from '@sluice/testkit';
+import { recordingLogger, requireService, eventually as until } from '@sluice/testkit';
 
 // The runtime's source and sink paths on the real broker, with the reference file connectors:
 // lines of a file -> Kafka -> lines of another file.
 const kafka = () => kafkaClientSettings(requireService('kafka'), `pipeline-${randomUUID().slice(0, 8)}`);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pipeline-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-async function until(condition: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 function sourceRunner(
   name: string,

@@ -12,7 +12,7 @@ import {
   StandaloneRuntime,
   kafkaClientSettings,
 } from '@sluice/runtime';
-import { recordingLogger, requireService } from '@sluice/testkit';
+import { recordingLogger, requireService, eventually as until } from '@sluice/testkit';
 
 // sluice.restart.policy=on-failure: a task that fails is restarted after a backoff and carries
 // on from the last committed offsets; with the default (none) it stays FAILED, as in Connect.
@@ -69,14 +69,6 @@ async function setUp(policy: Record<string, string>) {
     ...policy,
   });
   return { runtime, name };
-}
-
-async function until(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 describe('restart policy (real broker)', () => {

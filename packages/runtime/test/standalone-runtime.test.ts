@@ -15,7 +15,7 @@ import {
   StandaloneRuntime,
   kafkaClientSettings,
 } from '@sluice/runtime';
-import { recordingLogger, requireService } from '@sluice/testkit';
+import { recordingLogger, requireService, eventually as until } from '@sluice/testkit';
 
 // Standalone mode end to end on the real broker: two connectors submitted as Connect configs,
 // driven through their lifecycle, and a second runtime resuming from the stored state.
@@ -41,14 +41,6 @@ const lines = (file: string) => (fs.existsSync(file) ? fs.readFileSync(file, 'ut
 const append = (file: string, from: number, count: number) =>
   fs.appendFileSync(file, Array.from({ length: count }, (_, i) => `line ${from + i}\n`).join(''));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(condition: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await sleep(50);
-  }
-}
 
 describe('StandaloneRuntime (real broker)', () => {
   const id = randomUUID().slice(0, 8);

@@ -25,3 +25,4 @@ export { contractRecords, describeSinkContract } from './contract/sink-suite.js'
 export { expectReadmeTableCurrent } from './contract/readme-table.js';
 export type { ConnectorKind, ScaffoldOptions, Scaffolded } from './scaffold/create-connector.js';
 export { aliasOf, createConnector } from './scaffold/create-connector.js';
+export { eventually } from './contract/eventually.js';

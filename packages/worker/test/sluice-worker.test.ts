@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { requireService } from '@sluice/testkit';
+import { requireService, eventually as until } from '@sluice/testkit';
 
 // The sluice-worker process in standalone mode on the real broker: connector files on the
 // command line, state in its state directory, SIGTERM stops it gracefully, a restart resumes.
@@ -26,14 +26,6 @@ function startWorker(args: string[]): { child: ChildProcessWithoutNullStreams; o
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   return { child, output: () => output };
-}
-
-async function until(condition: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 describe('sluice-worker (standalone, real broker)', () => {
