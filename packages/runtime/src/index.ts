@@ -10,7 +10,7 @@ export type { Converter } from './converters/converter.js';
 export { ConversionError } from './converters/converter.js';
 export { JsonConverter } from './converters/json-converter.js';
 export { byteArrayConverter, stringConverter } from './converters/simple-converters.js';
-export { converterFor } from './converters/converter-config.js';
+export { CONVERTER_CLASSES, converterFor } from './converters/converter-config.js';
 export type { ErrorPolicy } from './errors/error-policy.js';
 export { errorPolicyOf, errorPolicySchema } from './errors/error-policy.js';
 export type { ErrantRecord, Stage } from './errors/errant-records.js';

@@ -109,6 +109,47 @@ describe('REST API (real broker)', () => {
     });
   });
 
+  it('lists transforms, predicates and converters with connectorsOnly=false', async () => {
+    const all = (await call('GET', '/connector-plugins?connectorsOnly=false')).json() as {
+      class: string;
+      type: string;
+    }[];
+    expect(all).toEqual(
+      expect.arrayContaining([
+        { class: 'org.apache.kafka.connect.transforms.Cast$Value', type: 'transformation' },
+        { class: 'org.apache.kafka.connect.transforms.predicates.TopicNameMatches', type: 'predicate' },
+        { class: 'org.apache.kafka.connect.json.JsonConverter', type: 'converter' },
+      ]),
+    );
+    expect(
+      ((await call('GET', '/connector-plugins')).json() as { type: string }[]).every(
+        (p) => p.type === 'sink' || p.type === 'source',
+      ),
+    ).toBe(true);
+  });
+
+  it('creates a connector in the initial_state asked for, with a Location header', async () => {
+    const paused = `paused-${id}`;
+    const response = await fetch(`${base}/connectors`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        name: paused,
+        config: { ...sinkConfig, file: path.join(dir, 'paused.txt') },
+        initial_state: 'STOPPED',
+      }),
+    });
+    expect(response.status).toBe(201);
+    expect(response.headers.get('location')).toBe(`/connectors/${paused}`);
+    expect((await call('GET', `/connectors/${paused}/status`)).json()).toMatchObject({
+      connector: { state: 'STOPPED' },
+      tasks: [],
+    });
+    const bad = await call('POST', '/connectors', { name: `x-${id}`, config: sinkConfig, initial_state: 'SLEEPING' });
+    expect(bad.statusCode).toBe(400);
+    expect((await call('DELETE', `/connectors/${paused}`)).statusCode).toBe(204);
+  });
+
   it('lists plugins and validates configs field by field', async () => {
     const plugins = (await call('GET', '/connector-plugins')).json();
     expect(plugins).toEqual(

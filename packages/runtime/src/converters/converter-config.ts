@@ -12,6 +12,9 @@ const CONVERTERS: Record<string, (settings: Readonly<Record<string, unknown>>) =
   bytes: () => byteArrayConverter,
 };
 
+/** The Kafka Connect class names of the built-in converters. */
+export const CONVERTER_CLASSES: readonly string[] = Object.keys(CONVERTERS).filter((name) => name.includes('.'));
+
 function jsonFrom(settings: Readonly<Record<string, unknown>>): Converter {
   return new JsonConverter(String(settings['schemas.enable'] ?? 'true') !== 'false');
 }

@@ -74,17 +74,17 @@ export class StandaloneRuntime {
   }
 
   /** Creates a connector; throws ConnectorExistsError for a taken name, ConfigError for a bad config. */
-  async create(config: Readonly<Record<string, string>>): Promise<void> {
+  async create(config: Readonly<Record<string, string>>, target: TargetState = 'STARTED'): Promise<void> {
     resolveConnectorConfig(config, this.options.catalog); // a bad config is reported before a name clash, as in Connect
     if (this.connectors.has(String(config.name))) throw new ConnectorExistsError(String(config.name));
-    await this.put(config);
+    await this.put(config, target);
   }
 
-  /** Creates or replaces a connector's config; resolves true when it was created. */
-  async put(config: Readonly<Record<string, string>>): Promise<boolean> {
+  /** Creates or replaces a connector's config (a new one starts in `initialTarget`); resolves true when it was created. */
+  async put(config: Readonly<Record<string, string>>, initialTarget: TargetState = 'STARTED'): Promise<boolean> {
     const resolved = resolveConnectorConfig(config, this.options.catalog);
     const existing = this.connectors.get(resolved.name);
-    const target = existing?.target ?? 'STARTED';
+    const target = existing?.target ?? initialTarget;
     await this.options.configs.put(resolved.name, { config, target });
     if (existing) await this.stopRunners(existing);
     const running: Running = { resolved, target, runners: [], restarts: new Map() };

@@ -23,20 +23,30 @@ export function connectorsRoutes(app: FastifyInstance, runtime: StandaloneRuntim
     );
   });
 
-  app.post<{ Body: { name?: unknown; config?: unknown } }>('/connectors', async (request, reply) => {
-    const body = request.body ?? {};
-    if (typeof body.name !== 'string' || body.name === '')
-      throw new RestError(400, 'Connector name must be given in the request body as "name"');
-    const config = stringMap(body.config ?? {}, 'config');
-    if (config.name !== undefined && config.name !== body.name) {
-      throw new RestError(
-        400,
-        `Connector name configuration (${config.name}) doesn't match connector name in the URL (${body.name})`,
-      );
-    }
-    await runtime.create({ ...config, name: body.name });
-    return reply.code(201).send(connectorInfo(runtime, body.name));
-  });
+  app.post<{ Body: { name?: unknown; config?: unknown; initial_state?: unknown } }>(
+    '/connectors',
+    async (request, reply) => {
+      const body = request.body ?? {};
+      if (typeof body.name !== 'string' || body.name === '')
+        throw new RestError(400, 'Connector name must be given in the request body as "name"');
+      const config = stringMap(body.config ?? {}, 'config');
+      if (config.name !== undefined && config.name !== body.name) {
+        throw new RestError(
+          400,
+          `Connector name configuration (${config.name}) doesn't match connector name in the URL (${body.name})`,
+        );
+      }
+      const initial = (body as { initial_state?: unknown }).initial_state ?? 'RUNNING';
+      if (initial !== 'RUNNING' && initial !== 'PAUSED' && initial !== 'STOPPED') {
+        throw new RestError(400, `initial_state must be RUNNING, PAUSED or STOPPED, not ${String(initial)}`);
+      }
+      await runtime.create({ ...config, name: body.name }, initial === 'RUNNING' ? 'STARTED' : initial);
+      return reply
+        .code(201)
+        .header('location', `/connectors/${encodeURIComponent(body.name)}`)
+        .send(connectorInfo(runtime, body.name));
+    },
+  );
 
   app.get<{ Params: Params }>('/connectors/:name', async (request) => connectorInfo(runtime, request.params.name));
   app.get<{ Params: Params }>('/connectors/:name/config', async (request) => shownConfig(runtime, request.params.name));
@@ -51,6 +61,7 @@ export function connectorsRoutes(app: FastifyInstance, runtime: StandaloneRuntim
       );
     }
     const created = await runtime.put({ ...config, name });
+    if (created) void reply.header('location', `/connectors/${encodeURIComponent(name)}`);
     return reply.code(created ? 201 : 200).send(connectorInfo(runtime, name));
   });
 

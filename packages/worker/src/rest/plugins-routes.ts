@@ -2,19 +2,27 @@ import type { FastifyInstance } from 'fastify';
 import { ConfigError, splitFrameworkKeys } from '@sluice/sdk';
 import type { FieldResult } from '@sluice/sdk';
 import type { ConnectorCatalog } from '@sluice/runtime';
-import { resolveConnectorConfig } from '@sluice/runtime';
+import { CONVERTER_CLASSES, PREDICATE_PLUGINS, TRANSFORM_PLUGINS, resolveConnectorConfig } from '@sluice/runtime';
 import { RestError } from './connect-errors.js';
 
 /** Connect's /connector-plugins resources. */
 export function pluginsRoutes(app: FastifyInstance, catalog: ConnectorCatalog): void {
-  app.get('/connector-plugins', async () =>
-    catalog.entries().map(({ packageName, connector }) => ({
+  app.get<{ Querystring: { connectorsOnly?: string } }>('/connector-plugins', async (request) => {
+    const connectors = catalog.entries().map(({ packageName, connector }) => ({
       class: packageName,
       alias: connector.name,
       type: connector.kind,
       version: connector.version,
-    })),
-  );
+    }));
+    if (request.query.connectorsOnly !== 'false') return connectors;
+    // Connect's class names (the first name each built-in answers to), as Connect lists them
+    const builtins = [
+      ...TRANSFORM_PLUGINS.map((plugin) => ({ class: plugin.names[0], type: 'transformation' })),
+      ...PREDICATE_PLUGINS.map((plugin) => ({ class: plugin.names[0], type: 'predicate' })),
+      ...CONVERTER_CLASSES.map((name) => ({ class: name, type: 'converter' })),
+    ];
+    return [...connectors, ...builtins];
+  });
 
   app.get<{ Params: { type: string } }>('/connector-plugins/:type/config', async (request) =>
     plugin(catalog, request.params.type).connector.validator.definitions.map(definitionView),
