@@ -6,6 +6,7 @@ import { topicCreationOf } from '../source/topic-creation.js';
 import { transformChain } from '../transforms/transform-chain.js';
 import { resolveConfigProviders } from './config-providers.js';
 import type { ConnectorCatalog } from './connector-catalog.js';
+import type { RestartPolicy } from './restart-policy.js';
 import { restartPolicyOf } from './restart-policy.js';
 
 /** The framework keys every connector has, with Connect's names. */
@@ -29,6 +30,8 @@ export interface ResolvedConnectorConfig {
   readonly effectiveConfig: Readonly<Record<string, string>>;
   /** The connector's own config per task, validated (defaults applied, types coerced). */
   readonly taskConfigs: Record<string, unknown>[];
+  /** sluice.restart.* (validated once here, read on every task failure). */
+  readonly restartPolicy: RestartPolicy;
 }
 
 /**
@@ -61,13 +64,13 @@ export function resolveConnectorConfig(
   converterFor('value', framework);
   transformChain(framework);
   topicCreationOf(framework);
-  restartPolicyOf(framework);
+  const restartPolicy = restartPolicyOf(framework);
   const parsed = entry.connector.validator.parse(own);
   const taskConfigs = taskConfigsOf(entry.connector as never, parsed as never, basics['tasks.max']) as Record<
     string,
     unknown
   >[];
-  return { name: basics.name, connector: entry.connector, topics, config, effectiveConfig, taskConfigs };
+  return { name: basics.name, connector: entry.connector, topics, config, effectiveConfig, taskConfigs, restartPolicy };
 }
 
 /** A sink names its input with exactly one of topics and topics.regex (as in Connect). */

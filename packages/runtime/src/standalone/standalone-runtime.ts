@@ -9,7 +9,7 @@ import type { TaskStatus } from '../task-status.js';
 import type { ConnectorCatalog } from './connector-catalog.js';
 import type { ResolvedConnectorConfig } from './connector-config.js';
 import { resolveConnectorConfig } from './connector-config.js';
-import { RestartBackoff, restartPolicyOf } from './restart-policy.js';
+import { RestartBackoff } from './restart-policy.js';
 import { scrubbingLogger, secretScrubber } from './secret-scrubber.js';
 
 export interface StandaloneRuntimeOptions {
@@ -75,17 +75,22 @@ export class StandaloneRuntime {
 
   /** Creates a connector; throws ConnectorExistsError for a taken name, ConfigError for a bad config. */
   async create(config: Readonly<Record<string, string>>, target: TargetState = 'STARTED'): Promise<void> {
-    resolveConnectorConfig(config, this.options.catalog); // a bad config is reported before a name clash, as in Connect
-    if (this.connectors.has(String(config.name))) throw new ConnectorExistsError(String(config.name));
-    await this.put(config, target);
+    // a bad config is reported before a name clash, as in Connect
+    const resolved = resolveConnectorConfig(config, this.options.catalog);
+    if (this.connectors.has(resolved.name)) throw new ConnectorExistsError(resolved.name);
+    await this.install(resolved, target);
   }
 
   /** Creates or replaces a connector's config (a new one starts in `initialTarget`); resolves true when it was created. */
   async put(config: Readonly<Record<string, string>>, initialTarget: TargetState = 'STARTED'): Promise<boolean> {
-    const resolved = resolveConnectorConfig(config, this.options.catalog);
+    return this.install(resolveConnectorConfig(config, this.options.catalog), initialTarget);
+  }
+
+  /** Stores a validated config, then replaces the connector's runners; resolves true when it was new. */
+  private async install(resolved: ResolvedConnectorConfig, initialTarget: TargetState): Promise<boolean> {
     const existing = this.connectors.get(resolved.name);
     const target = existing?.target ?? initialTarget;
-    await this.options.configs.put(resolved.name, { config, target });
+    await this.options.configs.put(resolved.name, { config: resolved.config, target });
     if (existing) await this.stopRunners(existing);
     const running: Running = { resolved, target, runners: [], restarts: new Map() };
     this.connectors.set(resolved.name, running);
@@ -210,7 +215,7 @@ export class StandaloneRuntime {
   private async startRunner(running: Running, runner: Runner): Promise<void> {
     const id = running.runners.indexOf(runner);
     const restart = running.restarts.get(id) ?? {
-      backoff: new RestartBackoff(restartPolicyOf(running.resolved.config)),
+      backoff: new RestartBackoff(running.resolved.restartPolicy),
       startedAt: 0,
     };
     restart.startedAt = Date.now();
@@ -222,7 +227,7 @@ export class StandaloneRuntime {
   /** on-failure policy: restarts a failed task after its backoff, unless it was stopped meanwhile. */
   private scheduleRestart(running: Running, id: number): void {
     const restart = running.restarts.get(id);
-    if (!restart || restartPolicyOf(running.resolved.config)['sluice.restart.policy'] !== 'on-failure') return;
+    if (!restart || running.resolved.restartPolicy['sluice.restart.policy'] !== 'on-failure') return;
     const delayMs = restart.backoff.next(Date.now() - restart.startedAt);
     const log = this.options.log(running.resolved.name, id);
     log.warn('task failed; restarting it after a backoff (sluice.restart.policy=on-failure)', { delayMs });
