@@ -44,3 +44,7 @@ export { ConnectorExistsError, ConnectorNotFoundError, StandaloneRuntime } from 
 export type { DurationSummary, TaskMetricsSnapshot } from './metrics/task-metrics.js';
 export { TaskMetrics } from './metrics/task-metrics.js';
 export { resolveConfigProviders } from './standalone/config-providers.js';
+export type { GroupOffset } from './kafka/group-offsets.js';
+export { GroupOffsets } from './kafka/group-offsets.js';
+export type { ConnectorOffset } from './standalone/connector-offsets.js';
+export { ConnectorOffsets, OffsetsRequestError } from './standalone/connector-offsets.js';

@@ -25,6 +25,8 @@ export interface TaskRunnerOptions {
   readonly log: Logger;
   /** Told when the task fails (after its status says FAILED), e.g. to schedule a restart. */
   readonly onFailed?: () => void;
+  /** Told the topics a batch went to (source) or came from (sink): Connect's active topics. */
+  readonly onTopics?: (topics: readonly string[]) => void;
 }
 
 /**

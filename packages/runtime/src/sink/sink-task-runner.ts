@@ -98,6 +98,7 @@ export class SinkTaskRunner extends TaskRunner {
       const messages = await this.consumer.consume(this.options.maxBatch ?? 2000);
       if (messages.length > 0) {
         this.metrics.recordsIn += messages.length;
+        this.options.onTopics?.(messages.map((message) => message.topic));
         const records = await this.convert(messages);
         const startedAt = performance.now();
         await this.putKeepingMembership(task, records);

@@ -76,6 +76,7 @@ export class SourceTaskRunner extends TaskRunner {
       const messages = await this.convert(records);
       await this.createTopics(messages);
       await this.producer.send(messages);
+      this.options.onTopics?.(messages.map((message) => message.topic));
       this.produced += messages.length;
       this.metrics.recordsOut += messages.length;
       await this.options.offsets.set(this.options.connectorName, lastOffsets(records));

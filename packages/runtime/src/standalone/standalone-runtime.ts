@@ -60,6 +60,8 @@ interface Running {
  */
 export class StandaloneRuntime {
   private readonly connectors = new Map<string, Running>();
+  /** Per connector, the topics its records went to or came from (Connect's active topics). */
+  private readonly topics = new Map<string, Set<string>>();
 
   constructor(private readonly options: StandaloneRuntimeOptions) {}
 
@@ -102,6 +104,7 @@ export class StandaloneRuntime {
     const running = this.get(name);
     await this.options.configs.remove(name);
     this.connectors.delete(name);
+    this.topics.delete(name);
     await this.stopRunners(running);
   }
 
@@ -146,6 +149,21 @@ export class StandaloneRuntime {
         metrics: runner.metricsSnapshot(),
       })),
     );
+  }
+
+  /** Topics the connector's tasks used since it was created or last reset; [] for an unknown name, as Connect. */
+  activeTopics(name: string): string[] {
+    return [...(this.topics.get(name) ?? [])].sort();
+  }
+
+  resetActiveTopics(name: string): void {
+    this.topics.delete(name);
+  }
+
+  /** Connect's precondition for changing offsets: target STOPPED and no task left running. */
+  isStopped(name: string): boolean {
+    const running = this.get(name);
+    return running.target === 'STOPPED' && running.runners.length === 0;
   }
 
   names(): string[] {
@@ -241,6 +259,12 @@ export class StandaloneRuntime {
     }, delayMs);
   }
 
+  private noteTopics(name: string, topics: readonly string[]): void {
+    const known = this.topics.get(name) ?? new Set<string>();
+    for (const topic of topics) known.add(topic);
+    this.topics.set(name, known);
+  }
+
   private async stopRunners(running: Running): Promise<void> {
     for (const restart of running.restarts.values()) clearTimeout(restart.timer);
     const runners = running.runners;
@@ -252,6 +276,7 @@ export class StandaloneRuntime {
     const resolved = running.resolved;
     const common = {
       onFailed: () => this.scheduleRestart(running, taskId),
+      onTopics: (topics: readonly string[]) => this.noteTopics(resolved.name, topics),
       connectorName: resolved.name,
       taskId,
       config: resolved.effectiveConfig,
