@@ -1,3 +1,4 @@
+import { LogLevels } from './log-levels.js';
 import { createLogger } from './logger.js';
 import { startStandaloneWorker } from './standalone-worker.js';
 import { loadWorkerConfig } from './worker-config.js';
@@ -21,10 +22,11 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`sluice-worker: invalid configuration: ${(error as Error).message}\n`);
     return 2;
   }
-  const log = createLogger(config.logLevel);
+  const levels = new LogLevels(config.logLevel);
+  const log = createLogger(levels);
   let worker;
   try {
-    worker = await startStandaloneWorker(config, connectorFiles, log);
+    worker = await startStandaloneWorker(config, connectorFiles, log, levels);
   } catch (error) {
     log.error('worker failed to start', { error: (error as Error).message });
     return 1;

@@ -8,3 +8,6 @@ export { readConnectorFile, startStandaloneWorker } from './standalone-worker.js
 export { main } from './cli.js';
 export type { RestServerOptions } from './rest/server.js';
 export { createRestServer } from './rest/server.js';
+export type { ConnectLevel } from './log-levels.js';
+export { LogLevels } from './log-levels.js';
+export type { RestAuth } from './rest/auth.js';

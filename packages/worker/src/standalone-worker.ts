@@ -1,9 +1,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '@sluice/sdk';
-import { FileConfigStore, FileOffsetStore, StandaloneRuntime, kafkaClientSettings } from '@sluice/runtime';
+import {
+  ConnectorOffsets,
+  FileConfigStore,
+  FileOffsetStore,
+  StandaloneRuntime,
+  kafkaClientSettings,
+} from '@sluice/runtime';
 import type winston from 'winston';
+import type { LogLevels } from './log-levels.js';
 import { loadPlugins } from './plugins/plugin-loader.js';
+import { restSecurity } from './rest/rest-security.js';
 import { createRestServer } from './rest/server.js';
 import type { WorkerConfig } from './worker-config.js';
 
@@ -26,16 +34,20 @@ export async function startStandaloneWorker(
   config: WorkerConfig,
   connectorFiles: readonly string[],
   log: winston.Logger,
+  logLevels?: LogLevels,
 ): Promise<StandaloneWorker> {
   const catalog = loadPlugins([process.cwd(), ...config.pluginPath]);
   log.info('plugins loaded', {
     connectors: catalog.entries().map((entry) => `${entry.packageName} (${entry.connector.name})`),
   });
+  const kafka = kafkaClientSettings(config.bootstrapServers, 'sluice-worker', config.kafka);
+  const offsets = new FileOffsetStore(path.join(config.stateDir, 'offsets.json'));
+  const security = restSecurity(config.rest); // bad TLS or auth files stop the worker before anything runs
   const runtime = new StandaloneRuntime({
     catalog,
-    kafka: kafkaClientSettings(config.bootstrapServers, 'sluice-worker', config.kafka),
+    kafka,
     configs: new FileConfigStore(path.join(config.stateDir, 'connectors.json')),
-    offsets: new FileOffsetStore(path.join(config.stateDir, 'offsets.json')),
+    offsets,
     log: (connector, task) => adapt(log.child(task === undefined ? { connector } : { connector, task })),
     commitIntervalMs: config.offsetFlushIntervalMs,
   });
@@ -46,7 +58,15 @@ export async function startStandaloneWorker(
     log.info(created ? 'connector created' : 'connector updated', { connector: connector.name, file });
   }
   const workerId = `${config.rest.host}:${config.rest.port}`;
-  const rest = createRestServer({ runtime, catalog, workerId, version: VERSION });
+  const rest = createRestServer({
+    runtime,
+    catalog,
+    offsets: new ConnectorOffsets(runtime, offsets, kafka),
+    workerId,
+    version: VERSION,
+    ...(logLevels ? { logLevels } : {}),
+    ...security,
+  });
   const restUrl = await rest.listen({ host: config.rest.host, port: config.rest.port });
   log.info('REST API listening', { url: restUrl });
   return {

@@ -35,6 +35,38 @@ export const workerConfigSchema = {
       env: 'SLUICE_REST_PORT',
       arg: 'rest-port',
     },
+    tls: {
+      keyFile: {
+        doc: 'PEM private key: with certFile, the REST API serves HTTPS only.',
+        format: String,
+        default: '',
+        env: 'SLUICE_REST_TLS_KEY_FILE',
+        arg: 'rest-tls-key-file',
+      },
+      certFile: {
+        doc: 'PEM certificate (chain) for the REST API.',
+        format: String,
+        default: '',
+        env: 'SLUICE_REST_TLS_CERT_FILE',
+        arg: 'rest-tls-cert-file',
+      },
+    },
+    auth: {
+      usersFile: {
+        doc: 'HTTP basic auth: a file of "user: password" lines. Set, every request but /health and /ready needs credentials.',
+        format: String,
+        default: '',
+        env: 'SLUICE_REST_AUTH_USERS_FILE',
+        arg: 'rest-auth-users-file',
+      },
+      tokensFile: {
+        doc: 'HTTP bearer auth: a file with one accepted token per line.',
+        format: String,
+        default: '',
+        env: 'SLUICE_REST_AUTH_TOKENS_FILE',
+        arg: 'rest-auth-tokens-file',
+      },
+    },
   },
   stateDir: {
     doc: 'Standalone mode: directory for connector configs and source offsets.',
@@ -81,7 +113,12 @@ export const workerConfigSchema = {
 export interface WorkerConfig {
   readonly bootstrapServers: string;
   readonly groupId: string;
-  readonly rest: { readonly host: string; readonly port: number };
+  readonly rest: {
+    readonly host: string;
+    readonly port: number;
+    readonly tls: { readonly keyFile: string; readonly certFile: string };
+    readonly auth: { readonly usersFile: string; readonly tokensFile: string };
+  };
   readonly stateDir: string;
   readonly pluginPath: readonly string[];
   readonly offsetFlushIntervalMs: number;

@@ -2,24 +2,40 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { FileConfigStore, FileOffsetStore, StandaloneRuntime, kafkaClientSettings } from '@sluice/runtime';
+import {
+  ConnectorOffsets,
+  FileConfigStore,
+  FileOffsetStore,
+  StandaloneRuntime,
+  kafkaClientSettings,
+} from '@sluice/runtime';
 import { recordingLogger, requireService } from '@sluice/testkit';
 import { createRestServer, loadPlugins } from '@sluice/worker';
+import { restClient, until } from './rest-client';
 
 // The Connect-compatible REST API, driven with HTTP requests (fastify's inject) against a
 // runtime on the real broker, success and error cases.
 const repo = path.resolve(__dirname, '..', '..', '..');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rest-'));
 const catalog = loadPlugins([repo]);
+const kafka = kafkaClientSettings(requireService('kafka'), 'rest-test');
+const sourceOffsets = new FileOffsetStore(path.join(dir, 'offsets.json'));
 const runtime = new StandaloneRuntime({
   catalog,
-  kafka: kafkaClientSettings(requireService('kafka'), 'rest-test'),
+  kafka,
   configs: new FileConfigStore(path.join(dir, 'connectors.json')),
-  offsets: new FileOffsetStore(path.join(dir, 'offsets.json')),
+  offsets: sourceOffsets,
   log: () => recordingLogger(),
   commitIntervalMs: 200,
 });
-const app = createRestServer({ runtime, catalog, workerId: '127.0.0.1:8083', version: '0.1.0', bodyLimit: 4096 });
+const app = createRestServer({
+  runtime,
+  catalog,
+  offsets: new ConnectorOffsets(runtime, sourceOffsets, kafka),
+  workerId: '127.0.0.1:8083',
+  version: '0.1.0',
+  bodyLimit: 4096,
+});
 let base = '';
 beforeAll(async () => {
   base = await app.listen({ host: '127.0.0.1', port: 0 });
@@ -38,16 +54,7 @@ const sinkConfig = {
   file: path.join(dir, 'out.txt'),
   'value.converter': 'string',
 };
-/** A real HTTP request; the body as text (JSON unless a raw string is given). */
-async function call(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: unknown) {
-  const body = payload === undefined ? undefined : typeof payload === 'string' ? payload : JSON.stringify(payload);
-  const response = await fetch(`${base}${url}`, {
-    method,
-    ...(body === undefined ? {} : { body, headers: { 'content-type': 'application/json' } }),
-  });
-  const text = await response.text();
-  return { statusCode: response.status, json: () => JSON.parse(text) };
-}
+const call = restClient(() => base);
 
 describe('REST API (real broker)', () => {
   it('answers the root and health', async () => {
@@ -100,7 +107,11 @@ describe('REST API (real broker)', () => {
     expect((await call('GET', `/connectors/${name}/status`)).json().connector.state).toBe('RUNNING');
     const restarted = await call('POST', `/connectors/${name}/restart?includeTasks=true`);
     expect(restarted.statusCode).toBe(202);
-    expect(restarted.json().tasks[0].state).toBe('RUNNING');
+    expect(restarted.json()).toMatchObject({
+      connector: { state: 'RESTARTING' },
+      tasks: [{ id: 0, state: 'RESTARTING' }],
+    });
+    await until(async () => (await call('GET', `/connectors/${name}/status`)).json().tasks[0]?.state === 'RUNNING');
     expect((await call('POST', `/connectors/${name}/tasks/0/restart`)).statusCode).toBe(204);
     expect((await call('PUT', `/connectors/${name}/stop`)).statusCode).toBe(204);
     expect((await call('GET', `/connectors/${name}/status`)).json()).toMatchObject({

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Secret, Type, defineSink } from '@sluice/sdk';
 import {
   ConnectorCatalog,
+  ConnectorOffsets,
   FileConfigStore,
   FileOffsetStore,
   KafkaProducer,
@@ -38,14 +39,22 @@ const LeakySink = defineSink({
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'secrets-'));
 const logs: LogLine[] = [];
 const catalog = new ConnectorCatalog([{ packageName: 'leaky-sink', connector: LeakySink }]);
+const kafka = kafkaClientSettings(requireService('kafka'), 'rest-test');
+const sourceOffsets = new FileOffsetStore(path.join(dir, 'offsets.json'));
 const runtime = new StandaloneRuntime({
   catalog,
-  kafka: kafkaClientSettings(requireService('kafka'), 'secrets-test'),
+  kafka,
   configs: new FileConfigStore(path.join(dir, 'connectors.json')),
-  offsets: new FileOffsetStore(path.join(dir, 'offsets.json')),
+  offsets: sourceOffsets,
   log: () => recordingLogger(logs),
 });
-const app = createRestServer({ runtime, catalog, workerId: 'w', version: '0' });
+const app = createRestServer({
+  runtime,
+  catalog,
+  offsets: new ConnectorOffsets(runtime, sourceOffsets, kafka),
+  workerId: 'w',
+  version: '0',
+});
 let base = '';
 beforeAll(async () => {
   base = await app.listen({ host: '127.0.0.1', port: 0 });

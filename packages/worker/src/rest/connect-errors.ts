@@ -1,5 +1,5 @@
 import { ConfigError } from '@sluice/sdk';
-import { ConnectorExistsError, ConnectorNotFoundError } from '@sluice/runtime';
+import { ConnectorExistsError, ConnectorNotFoundError, OffsetsRequestError } from '@sluice/runtime';
 
 /** Kafka Connect's error body: the HTTP status repeated as error_code, and a message. */
 export interface ConnectErrorBody {
@@ -23,6 +23,7 @@ export function toConnectError(error: unknown): ConnectErrorBody {
   if (error instanceof RestError) return { error_code: error.status, message };
   if (error instanceof ConnectorNotFoundError) return { error_code: 404, message };
   if (error instanceof ConnectorExistsError) return { error_code: 409, message };
+  if (error instanceof OffsetsRequestError) return { error_code: 400, message };
   if (error instanceof ConfigError) {
     return {
       error_code: 400,

@@ -1,46 +1,88 @@
 import type { FastifyInstance } from 'fastify';
-import type { StandaloneRuntime } from '@sluice/runtime';
+import type { ConnectorCatalog, StandaloneRuntime } from '@sluice/runtime';
 import { RestError } from './connect-errors.js';
+import { withConfigErrors } from './config-validation.js';
 import { connectorInfo, connectorStatus, shownConfig, taskState } from './connector-views.js';
+import { lifecycleRoutes } from './lifecycle-routes.js';
+import * as schemas from './schemas.js';
+import type { Serial } from './serial.js';
 
 type Params = { name: string };
 type TaskParams = { name: string; id: string };
 
+const createBody = {
+  type: 'object',
+  properties: {
+    name: { type: 'string' },
+    config: { type: 'object', additionalProperties: true },
+    initial_state: { type: 'string' },
+  },
+} as const;
+
 /** Connect's /connectors resources over a standalone runtime. */
-export function connectorsRoutes(app: FastifyInstance, runtime: StandaloneRuntime, workerId: string): void {
-  app.get<{ Querystring: { expand?: string | string[] } }>('/connectors', async (request) => {
-    const expand = [request.query.expand ?? []].flat();
-    const names = runtime.names();
-    if (expand.length === 0) return names;
-    return Object.fromEntries(
-      names.map((name) => [
-        name,
-        {
-          ...(expand.includes('status') ? { status: connectorStatus(runtime, name, workerId) } : {}),
-          ...(expand.includes('info') ? { info: connectorInfo(runtime, name) } : {}),
+export function connectorsRoutes(
+  app: FastifyInstance,
+  runtime: StandaloneRuntime,
+  catalog: ConnectorCatalog,
+  workerId: string,
+  serial: Serial,
+): void {
+  app.get<{ Querystring: { expand?: string | string[] } }>(
+    '/connectors',
+    {
+      schema: {
+        summary: 'Connector names; with expand=status and/or expand=info, an object keyed by name',
+        querystring: {
+          type: 'object',
+          properties: { expand: { type: 'array', items: { type: 'string' } } },
         },
-      ]),
-    );
-  });
+        response: {
+          200: {
+            anyOf: [
+              { type: 'array', items: { type: 'string' } },
+              {
+                type: 'object',
+                additionalProperties: {
+                  type: 'object',
+                  properties: { status: schemas.connectorStateInfo, info: schemas.connectorInfo },
+                },
+              },
+            ],
+          },
+        },
+      },
+    },
+    async (request) => {
+      const expand = [request.query.expand ?? []].flat();
+      const names = runtime.names();
+      if (expand.length === 0) return names;
+      return Object.fromEntries(
+        names.map((name) => [
+          name,
+          {
+            ...(expand.includes('status') ? { status: connectorStatus(runtime, name, workerId) } : {}),
+            ...(expand.includes('info') ? { info: connectorInfo(runtime, name) } : {}),
+          },
+        ]),
+      );
+    },
+  );
 
   app.post<{ Body: { name?: unknown; config?: unknown; initial_state?: unknown } }>(
     '/connectors',
+    { schema: { summary: 'Creates a connector', body: createBody, response: { 201: schemas.connectorInfo } } },
     async (request, reply) => {
       const body = request.body ?? {};
       if (typeof body.name !== 'string' || body.name === '')
         throw new RestError(400, 'Connector name must be given in the request body as "name"');
       const config = stringMap(body.config ?? {}, 'config');
-      if (config.name !== undefined && config.name !== body.name) {
-        throw new RestError(
-          400,
-          `Connector name configuration (${config.name}) doesn't match connector name in the URL (${body.name})`,
-        );
-      }
-      const initial = (body as { initial_state?: unknown }).initial_state ?? 'RUNNING';
+      checkName(config, body.name);
+      const initial = body.initial_state ?? 'RUNNING';
       if (initial !== 'RUNNING' && initial !== 'PAUSED' && initial !== 'STOPPED') {
         throw new RestError(400, `initial_state must be RUNNING, PAUSED or STOPPED, not ${String(initial)}`);
       }
-      await runtime.create({ ...config, name: body.name }, initial === 'RUNNING' ? 'STARTED' : initial);
+      const full = { ...config, name: body.name };
+      await withConfigErrors(catalog, full, () => runtime.create(full, initial === 'RUNNING' ? 'STARTED' : initial));
       return reply
         .code(201)
         .header('location', `/connectors/${encodeURIComponent(body.name)}`)
@@ -48,70 +90,84 @@ export function connectorsRoutes(app: FastifyInstance, runtime: StandaloneRuntim
     },
   );
 
-  app.get<{ Params: Params }>('/connectors/:name', async (request) => connectorInfo(runtime, request.params.name));
-  app.get<{ Params: Params }>('/connectors/:name/config', async (request) => shownConfig(runtime, request.params.name));
-
-  app.put<{ Params: Params; Body: unknown }>('/connectors/:name/config', async (request, reply) => {
-    const { name } = request.params;
-    const config = stringMap(request.body ?? {}, 'body');
-    if (config.name !== undefined && config.name !== name) {
-      throw new RestError(
-        400,
-        `Connector name configuration (${config.name}) doesn't match connector name in the URL (${name})`,
-      );
-    }
-    const created = await runtime.put({ ...config, name });
-    if (created) void reply.header('location', `/connectors/${encodeURIComponent(name)}`);
-    return reply.code(created ? 201 : 200).send(connectorInfo(runtime, name));
-  });
-
-  app.get<{ Params: Params }>('/connectors/:name/status', async (request) =>
-    connectorStatus(runtime, request.params.name, workerId),
+  app.get<{ Params: Params }>(
+    '/connectors/:name',
+    { schema: { summary: 'A connector', params: schemas.nameParams, response: { 200: schemas.connectorInfo } } },
+    async (request) => connectorInfo(runtime, request.params.name),
   );
-  app.get<{ Params: Params }>('/connectors/:name/tasks', async (request) => {
-    const info = connectorInfo(runtime, request.params.name);
-    return info.tasks.map((id) => ({ id, config: info.config }));
-  });
-  app.get<{ Params: TaskParams }>('/connectors/:name/tasks/:id/status', async (request) => {
-    const task = runtime.status(request.params.name).tasks[Number(request.params.id)];
-    if (!task) throw new RestError(404, `Task ${request.params.name}-${request.params.id} not found`);
-    return taskState(task, workerId);
-  });
+  app.get<{ Params: Params }>(
+    '/connectors/:name/config',
+    {
+      schema: {
+        summary: "A connector's config (secrets hidden)",
+        params: schemas.nameParams,
+        response: { 200: schemas.configMap },
+      },
+    },
+    async (request) => shownConfig(runtime, request.params.name),
+  );
 
-  // Connect answers pause and resume with 202 Accepted, stop with 204 No Content
-  for (const [action, status] of [
-    ['pause', 202],
-    ['resume', 202],
-    ['stop', 204],
-  ] as const) {
-    app.put<{ Params: Params }>(`/connectors/:name/${action}`, async (request, reply) => {
-      await runtime[action](request.params.name);
-      return reply.code(status).send();
-    });
-  }
-
-  app.post<{ Params: Params; Querystring: { includeTasks?: string; onlyFailed?: string } }>(
-    '/connectors/:name/restart',
+  app.put<{ Params: Params; Body: unknown }>(
+    '/connectors/:name/config',
+    {
+      schema: {
+        summary: "Creates (201) or updates (200) a connector's config",
+        params: schemas.nameParams,
+        body: { type: 'object', additionalProperties: true },
+        response: { 200: schemas.connectorInfo, 201: schemas.connectorInfo },
+      },
+    },
     async (request, reply) => {
       const { name } = request.params;
-      const includeTasks = request.query.includeTasks === 'true';
-      const onlyFailed = request.query.onlyFailed === 'true';
-      runtime.status(name); // 404 for an unknown connector before anything restarts
-      if (!includeTasks) return reply.code(204).send(); // the connector object itself holds no resources here
-      await runtime.restart(name, onlyFailed);
-      return reply.code(202).send(connectorStatus(runtime, name, workerId));
+      const config = stringMap(request.body ?? {}, 'body');
+      checkName(config, name);
+      const full = { ...config, name };
+      const created = await serial.run(() => withConfigErrors(catalog, full, () => runtime.put(full)));
+      if (created) void reply.header('location', `/connectors/${encodeURIComponent(name)}`);
+      return reply.code(created ? 201 : 200).send(connectorInfo(runtime, name));
     },
   );
 
-  app.post<{ Params: TaskParams }>('/connectors/:name/tasks/:id/restart', async (request, reply) => {
-    await runtime.restartTask(request.params.name, Number(request.params.id));
-    return reply.code(204).send();
-  });
+  app.get<{ Params: Params }>(
+    '/connectors/:name/status',
+    {
+      schema: {
+        summary: "A connector's and its tasks' states",
+        params: schemas.nameParams,
+        response: { 200: schemas.connectorStateInfo },
+      },
+    },
+    async (request) => connectorStatus(runtime, request.params.name, workerId),
+  );
+  app.get<{ Params: Params }>(
+    '/connectors/:name/tasks',
+    { schema: { summary: "A connector's tasks", params: schemas.nameParams, response: { 200: schemas.taskInfos } } },
+    async (request) => {
+      const info = connectorInfo(runtime, request.params.name);
+      return info.tasks.map((id) => ({ id, config: info.config }));
+    },
+  );
+  app.get<{ Params: TaskParams }>(
+    '/connectors/:name/tasks/:id/status',
+    { schema: { summary: "A task's state", params: schemas.taskParams, response: { 200: schemas.taskState } } },
+    async (request) => {
+      const { name, id } = request.params;
+      const task = /^\d+$/.test(id) ? runtime.status(name).tasks[Number(id)] : undefined;
+      if (!task) throw new RestError(404, `No status found for task ${name}-${id}`);
+      return taskState(task, workerId);
+    },
+  );
 
-  app.delete<{ Params: Params }>('/connectors/:name', async (request, reply) => {
-    await runtime.remove(request.params.name);
-    return reply.code(204).send();
-  });
+  lifecycleRoutes(app, runtime, workerId, serial);
+}
+
+function checkName(config: Record<string, string>, name: string): void {
+  if (config.name !== undefined && config.name !== name) {
+    throw new RestError(
+      400,
+      `Connector name configuration (${config.name}) doesn't match connector name in the URL (${name})`,
+    );
+  }
 }
 
 /** A JSON object of config values, as Connect's string map; anything else is a 400 naming `what`. */

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import type * as PromClient from 'prom-client';
+import type { Registry } from 'prom-client';
 import type { StandaloneRuntime, TaskMetricsSnapshot } from '@sluice/runtime';
 
 type Figure = (metrics: TaskMetricsSnapshot) => number | undefined;
@@ -30,12 +31,26 @@ const FIGURES: [name: string, help: string, figure: Figure][] = [
   ['sluice_sink_record_lag', "Records in Kafka beyond a sink task's position.", (m) => m.recordLag],
 ];
 
-/** GET /metrics in Prometheus text format: the tasks' figures and the process's own. */
+/**
+ * GET /metrics in Prometheus text format: the tasks' figures and the process's own. prom-client
+ * is loaded at the first scrape (about 11 MB a worker nobody scrapes does not need); the
+ * process figures are cumulative anyway, the event-loop lag is sampled from then on.
+ */
 export function metricsRoute(app: FastifyInstance, runtime: StandaloneRuntime): void {
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'sluice_worker_' });
+  let registry: Registry | undefined;
+  app.get('/metrics', { schema: { summary: 'Prometheus metrics (text format)' } }, async (_request, reply) => {
+    registry ??= createRegistry(runtime);
+    return reply.type(registry.contentType).send(await registry.metrics());
+  });
+}
+
+function createRegistry(runtime: StandaloneRuntime): Registry {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const prom = require('prom-client') as typeof PromClient;
+  const registry = new prom.Registry();
+  prom.collectDefaultMetrics({ register: registry, prefix: 'sluice_worker_' });
   for (const [name, help, figure] of FIGURES) {
-    new Gauge({
+    new prom.Gauge({
       name,
       help,
       labelNames: ['connector', 'task', 'type'],
@@ -50,5 +65,5 @@ export function metricsRoute(app: FastifyInstance, runtime: StandaloneRuntime): 
       },
     });
   }
-  app.get('/metrics', async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()));
+  return registry;
 }

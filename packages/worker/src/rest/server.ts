@@ -1,24 +1,43 @@
 import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
-import type { ConnectorCatalog, StandaloneRuntime } from '@sluice/runtime';
+import type { ConnectorCatalog, ConnectorOffsets, StandaloneRuntime } from '@sluice/runtime';
+import { LogLevels } from '../log-levels.js';
+import type { RestAuth } from './auth.js';
+import { requireAuth } from './auth.js';
 import { toConnectError } from './connect-errors.js';
 import { connectorsRoutes } from './connectors-routes.js';
+import { loggersRoutes } from './loggers-routes.js';
 import { metricsRoute } from './metrics-route.js';
+import { offsetsRoutes } from './offsets-routes.js';
+import { openApiRoute } from './openapi.js';
 import { pluginsRoutes } from './plugins-routes.js';
+import { Serial } from './serial.js';
 
 export interface RestServerOptions {
   readonly runtime: StandaloneRuntime;
   readonly catalog: ConnectorCatalog;
+  readonly offsets: ConnectorOffsets;
   /** host:port this worker is reached at; reported as worker_id in statuses. */
   readonly workerId: string;
   readonly version: string;
+  /** Levels /admin/loggers reads and changes (default: a set of its own, root at INFO). */
+  readonly logLevels?: LogLevels;
   /** Largest request body accepted, bytes (default 1 MiB); larger ones get 413. */
   readonly bodyLimit?: number;
+  /** Serve HTTPS with this key and certificate (PEM). */
+  readonly tls?: { readonly key: string | Buffer; readonly cert: string | Buffer };
+  readonly auth?: RestAuth;
 }
 
 /** The Kafka Connect–compatible REST API over a standalone runtime (fastify). */
 export function createRestServer(options: RestServerOptions): FastifyInstance {
-  const app = Fastify({ bodyLimit: options.bodyLimit ?? 1 << 20, logger: false });
+  const app = Fastify({
+    bodyLimit: options.bodyLimit ?? 1 << 20,
+    logger: false,
+    ...(options.tls ? { https: { key: options.tls.key, cert: options.tls.cert } } : {}),
+  }) as unknown as FastifyInstance;
+  // response schemas document the API (OpenAPI); answers are small, plain JSON.stringify will do
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   app.setErrorHandler((error, _request, reply) => {
     const body = toConnectError(error);
     void reply.code(body.error_code).send(body);
@@ -28,14 +47,44 @@ export function createRestServer(options: RestServerOptions): FastifyInstance {
       .code(404)
       .send({ error_code: 404, message: `HTTP 404 Not Found: no resource ${request.method} ${request.url}` });
   });
-  app.get('/', async () => ({ version: options.version, commit: 'sluice', kafka_cluster_id: null }));
-  app.get('/health', async () => ({
-    status: 'healthy',
-    message: 'Worker has completed startup and is ready to handle requests.',
-  }));
-  app.get('/ready', async () => ({ status: 'ready', connectors: options.runtime.names().length }));
+  requireAuth(app, options.auth ?? {});
+  openApiRoute(app, { title: 'Sluice worker', version: options.version });
+  serverRoutes(app, options);
   metricsRoute(app, options.runtime);
-  connectorsRoutes(app, options.runtime, options.workerId);
+  const serial = new Serial();
+  connectorsRoutes(app, options.runtime, options.catalog, options.workerId, serial);
+  offsetsRoutes(app, options.runtime, options.offsets, serial);
   pluginsRoutes(app, options.catalog);
+  loggersRoutes(app, options.runtime, options.logLevels ?? new LogLevels('info'));
   return app;
+}
+
+function serverRoutes(app: FastifyInstance, options: RestServerOptions): void {
+  const object = (properties: Record<string, unknown>) => ({ type: 'object', properties });
+  const text = { type: 'string' };
+  app.get(
+    '/',
+    {
+      schema: {
+        summary: 'Version',
+        response: { 200: object({ version: text, commit: text, kafka_cluster_id: { type: ['string', 'null'] } }) },
+      },
+    },
+    async () => ({ version: options.version, commit: 'sluice', kafka_cluster_id: null }),
+  );
+  app.get(
+    '/health',
+    { schema: { summary: 'Liveness', response: { 200: object({ status: text, message: text }) } } },
+    async () => ({ status: 'healthy', message: 'Worker has completed startup and is ready to handle requests.' }),
+  );
+  app.get(
+    '/ready',
+    {
+      schema: {
+        summary: 'Readiness: stored connectors started, REST serving',
+        response: { 200: object({ status: text, connectors: { type: 'integer' } }) },
+      },
+    },
+    async () => ({ status: 'ready', connectors: options.runtime.names().length }),
+  );
 }

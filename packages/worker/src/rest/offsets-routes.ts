@@ -1,0 +1,98 @@
+import type { FastifyInstance } from 'fastify';
+import type { ConnectorOffset, ConnectorOffsets, StandaloneRuntime } from '@sluice/runtime';
+import { RestError } from './connect-errors.js';
+import * as schemas from './schemas.js';
+import type { Serial } from './serial.js';
+
+type Params = { name: string };
+
+const ALTERED =
+  'The Connect framework-managed offsets for this connector have been altered successfully. However, if this connector manages offsets externally, they will need to be manually altered in the system that the connector uses.';
+const RESET =
+  'The Connect framework-managed offsets for this connector have been reset successfully. However, if this connector manages offsets externally, they will need to be manually reset in the system that the connector uses.';
+
+/** Connect's offsets (KIP-875) and active topics (KIP-558) resources. */
+export function offsetsRoutes(
+  app: FastifyInstance,
+  runtime: StandaloneRuntime,
+  offsets: ConnectorOffsets,
+  serial: Serial,
+): void {
+  app.get<{ Params: Params }>(
+    '/connectors/:name/offsets',
+    {
+      schema: {
+        summary: "A connector's offsets (source: its own; sink: its consumer group's)",
+        params: schemas.nameParams,
+        response: { 200: schemas.connectorOffsets },
+      },
+    },
+    async (request) => ({ offsets: await offsets.get(request.params.name) }),
+  );
+
+  app.patch<{ Params: Params; Body: { offsets?: ConnectorOffset[] | null } }>(
+    '/connectors/:name/offsets',
+    {
+      schema: {
+        summary: 'Alters offsets (connector must be STOPPED); offset null removes a partition',
+        params: schemas.nameParams,
+        body: {
+          type: 'object',
+          properties: { offsets: { anyOf: [schemas.connectorOffsets.properties.offsets, { type: 'null' }] } },
+        },
+        response: { 200: schemas.message },
+      },
+    },
+    async (request) => {
+      const { name } = request.params;
+      runtime.status(name); // 404 first, as Connect
+      const given = request.body.offsets;
+      if (!given || given.length === 0)
+        throw new RestError(400, 'Partitions / offsets need to be provided for an alter offsets request');
+      await serial.run(() => offsets.alter(name, given));
+      return { message: ALTERED };
+    },
+  );
+
+  app.delete<{ Params: Params }>(
+    '/connectors/:name/offsets',
+    {
+      schema: {
+        summary: 'Resets every offset (connector must be STOPPED)',
+        params: schemas.nameParams,
+        response: { 200: schemas.message },
+      },
+    },
+    async (request) => {
+      await serial.run(() => offsets.reset(request.params.name));
+      return { message: RESET };
+    },
+  );
+
+  app.get<{ Params: Params }>(
+    '/connectors/:name/topics',
+    {
+      schema: {
+        summary: 'Topics the connector produced to or consumed from since created or reset',
+        params: schemas.nameParams,
+        response: { 200: schemas.activeTopics },
+      },
+    },
+    async (request) => ({ [request.params.name]: { topics: runtime.activeTopics(request.params.name) } }),
+  );
+
+  app.put<{ Params: Params }>(
+    '/connectors/:name/topics/reset',
+    {
+      schema: {
+        summary: "Forgets a connector's active topics",
+        params: schemas.nameParams,
+        response: { 202: schemas.noContent },
+      },
+    },
+    async (request, reply) => {
+      runtime.resetActiveTopics(request.params.name);
+      return reply.code(202).send();
+    },
+  );
+}

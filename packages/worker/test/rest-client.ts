@@ -1,0 +1,31 @@
+/** Test helpers: real HTTP calls to a worker's REST API, and polling for an async condition. */
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface Answer {
+  readonly statusCode: number;
+  readonly text: string;
+  readonly headers: Headers;
+  json(): any; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+/** A client for one base URL; a payload string is sent as is (to send malformed JSON). */
+export function restClient(base: () => string, headers: Record<string, string> = {}) {
+  return async (method: Method, url: string, payload?: unknown): Promise<Answer> => {
+    const body = payload === undefined ? undefined : typeof payload === 'string' ? payload : JSON.stringify(payload);
+    const response = await fetch(`${base()}${url}`, {
+      method,
+      headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body }),
+    });
+    const text = await response.text();
+    return { statusCode: response.status, text, headers: response.headers, json: () => JSON.parse(text) };
+  };
+}
+
+export async function until(condition: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
