@@ -1,3 +1,4 @@
+import type { Logger } from '@sluice/sdk';
 import winston from 'winston';
 import { LogLevels } from './log-levels.js';
 
@@ -24,4 +25,14 @@ export function createLogger(
 
 export function taskLogger(parent: winston.Logger, connector: string, task: number): winston.Logger {
   return parent.child({ connector, task });
+}
+
+/** The SDK's Logger (what connectors and the runtime log through) over a winston logger. */
+export function sdkLogger(logger: winston.Logger): Logger {
+  return {
+    debug: (message, fields) => logger.debug(message, fields),
+    info: (message, fields) => logger.info(message, fields),
+    warn: (message, fields) => logger.warn(message, fields),
+    error: (message, fields) => logger.error(message, fields),
+  };
 }

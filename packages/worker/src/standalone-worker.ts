@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Logger } from '@sluice/sdk';
 import {
   ConnectorOffsets,
   FileConfigStore,
@@ -10,6 +9,7 @@ import {
 } from '@sluice/runtime';
 import type winston from 'winston';
 import type { LogLevels } from './log-levels.js';
+import { sdkLogger } from './logger.js';
 import { loadPlugins } from './plugins/plugin-loader.js';
 import { restSecurity } from './rest/rest-security.js';
 import { createRestServer } from './rest/server.js';
@@ -48,7 +48,7 @@ export async function startStandaloneWorker(
     kafka,
     configs: new FileConfigStore(path.join(config.stateDir, 'connectors.json')),
     offsets,
-    log: (connector, task) => adapt(log.child(task === undefined ? { connector } : { connector, task })),
+    log: (connector, task) => sdkLogger(log.child(task === undefined ? { connector } : { connector, task })),
     commitIntervalMs: config.offsetFlushIntervalMs,
   });
   await runtime.start();
@@ -100,13 +100,4 @@ export function readConnectorFile(file: string): Record<string, string> {
       .filter(([, value]) => value !== undefined && value !== null)
       .map(([key, value]) => [key, typeof value === 'object' ? JSON.stringify(value) : String(value)]),
   );
-}
-
-function adapt(logger: winston.Logger): Logger {
-  return {
-    debug: (message, fields) => logger.debug(message, fields),
-    info: (message, fields) => logger.info(message, fields),
-    warn: (message, fields) => logger.warn(message, fields),
-    error: (message, fields) => logger.error(message, fields),
-  };
 }

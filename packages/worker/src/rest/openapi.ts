@@ -26,7 +26,7 @@ export function openApiRoute(app: FastifyInstance, info: { title: string; versio
   const paths: Record<string, Record<string, unknown>> = {};
   app.addHook('onRoute', (route: RouteOptions) => {
     for (const method of [route.method].flat()) {
-      if (method === 'HEAD' || route.url === '/openapi.json') continue;
+      if (method === 'HEAD') continue;
       const path = route.url.replace(/:(\w+)/g, '{$1}');
       paths[path] = { ...paths[path], [method.toLowerCase()]: operation((route.schema ?? {}) as RouteSchema) };
     }

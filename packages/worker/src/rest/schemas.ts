@@ -119,7 +119,7 @@ export const configKeyInfo = {
     default_value: { type: ['string', 'null'] },
     importance: string,
     documentation: string,
-    group: string,
+    group: { type: ['string', 'null'] },
     width: string,
     display_name: string,
     dependents: { type: 'array', items: string },
