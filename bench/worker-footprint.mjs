@@ -2,7 +2,9 @@
 // Benchmark: how light a sluice-worker is. Starts the built worker with no connectors, times
 // spawn -> REST /health answering, reads its resident memory after it idles, repeats, and writes
 // bench/reports/worker-footprint.md. Usage: node bench/worker-footprint.mjs [runs=5]
-// Needs a build (npx tsc -b); no connector runs, so Kafka is not contacted.
+// Needs a build (npx tsc -b); no connector runs, so Kafka is not contacted. The bin is run as an
+// operator runs it (an executable: its shebang's V8 flags apply); `node bench/worker-footprint.mjs
+// 5 --plain-node` runs it as `node bin/sluice-worker.js` instead, for comparison.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -12,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(root, 'packages', 'worker', 'bin', 'sluice-worker.js');
 const runs = Number(process.argv[2] ?? 5);
+const plainNode = process.argv.includes('--plain-node');
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function rssMiB(pid) {
@@ -22,10 +25,14 @@ function rssMiB(pid) {
 async function once(port) {
   const state = fs.mkdtempSync(path.join(os.tmpdir(), 'footprint-'));
   const started = performance.now();
-  const child = spawn(process.execPath, [bin, '--rest-port', String(port), '--state-dir', state], {
-    cwd: root,
-    stdio: 'ignore',
-  });
+  const args = ['--rest-port', String(port), '--state-dir', state];
+  const child = plainNode
+    ? spawn(process.execPath, [bin, ...args], { cwd: root, stdio: 'ignore' })
+    : spawn(bin, args, {
+        cwd: root,
+        stdio: 'ignore',
+        env: { ...process.env, PATH: `${path.dirname(process.execPath)}:${process.env.PATH}` },
+      });
   let readyMs;
   for (let i = 0; i < 400 && readyMs === undefined; i++) {
     try {
@@ -54,7 +61,8 @@ const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.l
 const report = `# sluice-worker footprint
 
 Run ${new Date().toISOString()} on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.versions.node}.
-The built worker, standalone, no connectors, ${runs} runs.
+The built worker, standalone, no connectors, ${runs} runs, started ${plainNode ? 'as `node bin/sluice-worker.js` (no V8 flags)' : 'as the `sluice-worker` executable (its shebang sets --max-semi-space-size=2)'}.
+Connector packages in the repository's node_modules are found but not loaded (they load on first use).
 
 | figure | median | min | max |
 |---|---|---|---|
@@ -62,8 +70,11 @@ The built worker, standalone, no connectors, ${runs} runs.
 | resident memory after 3 s idle (MiB) | ${median(results.map((r) => r.rss)).toFixed(1)} | ${Math.min(...results.map((r) => r.rss)).toFixed(1)} | ${Math.max(...results.map((r) => r.rss)).toFixed(1)} |
 
 Targets from the worker issue: REST ready within about a second, idle RSS under 80 MB.
-Reproduce: \`npx tsc -b && node bench/worker-footprint.mjs ${runs}\`.
+Reproduce: \`npx tsc -b && node bench/worker-footprint.mjs ${runs}${plainNode ? ' --plain-node' : ''}\`.
 `;
 fs.mkdirSync(path.join(root, 'bench', 'reports'), { recursive: true });
-fs.writeFileSync(path.join(root, 'bench', 'reports', 'worker-footprint.md'), report);
+fs.writeFileSync(
+  path.join(root, 'bench', 'reports', plainNode ? 'worker-footprint-plain-node.md' : 'worker-footprint.md'),
+  report,
+);
 console.log(report);

@@ -38,7 +38,7 @@ export async function startStandaloneWorker(
 ): Promise<StandaloneWorker> {
   const catalog = loadPlugins([process.cwd(), ...config.pluginPath]);
   log.info('plugins loaded', {
-    connectors: catalog.entries().map((entry) => `${entry.packageName} (${entry.connector.name})`),
+    connectors: catalog.entries().map((entry) => `${entry.packageName} (${entry.alias ?? entry.connector.name})`),
   });
   const kafka = kafkaClientSettings(config.bootstrapServers, 'sluice-worker', config.kafka);
   const offsets = new FileOffsetStore(path.join(config.stateDir, 'offsets.json'));

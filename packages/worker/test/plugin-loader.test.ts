@@ -51,11 +51,29 @@ describe('loadPlugins', () => {
     );
   });
 
+  it('loads a connector module only when the connector is first used', () => {
+    const dir = pluginDir({
+      'counted-sink': {
+        manifest: { kind: 'sink', alias: 'CountedSink', entry: './index.js' },
+        index: `globalThis.countedSinkLoads = (globalThis.countedSinkLoads ?? 0) + 1; module.exports = require(${JSON.stringify(fileSinkEntry)});`,
+      },
+    });
+    const loads = () => (globalThis as { countedSinkLoads?: number }).countedSinkLoads ?? 0;
+    const catalog = loadPlugins([dir]);
+    expect(catalog.find('CountedSink')?.packageName).toBe('counted-sink');
+    expect(loads()).toBe(0);
+    expect(() => catalog.find('CountedSink')?.connector).toThrow(/exports sink "FileStreamSink"/);
+    expect(loads()).toBe(1);
+  });
+
   it('names the package and the problem for a bad manifest or module', () => {
     const bad =
       (manifest: unknown, index = 'module.exports = {};') =>
       () =>
-        loadPlugins([pluginDir({ 'bad-plugin': { manifest, index } })]);
+        // the module loads at first use of the connector
+        loadPlugins([pluginDir({ 'bad-plugin': { manifest, index } })])
+          .entries()
+          .map((entry) => entry.connector);
     expect(bad({ kind: 'both', alias: 'X', entry: './index.js' })).toThrow(
       /plugin bad-plugin \(.*package.json\): sluice.kind must be "source" or "sink"/,
     );

@@ -3,6 +3,8 @@ import type { Connector } from '@sluice/sdk';
 export interface CatalogEntry {
   /** The npm package name, e.g. `@sluice/file-sink`. */
   readonly packageName: string;
+  /** The connector's alias, when known without loading it (`connector` may be a lazy getter). */
+  readonly alias?: string;
   readonly connector: Connector;
 }
 
@@ -16,7 +18,7 @@ export class ConnectorCatalog {
 
   constructor(entries: readonly CatalogEntry[]) {
     for (const entry of entries) {
-      for (const name of [entry.packageName, entry.connector.name]) {
+      for (const name of [entry.packageName, entry.alias ?? entry.connector.name]) {
         const clash = this.byName.get(name);
         if (clash && clash !== entry) {
           throw new Error(`connector name ${name} is claimed by both ${clash.packageName} and ${entry.packageName}`);

@@ -19,9 +19,14 @@ export class PluginError extends Error {
 /**
  * Finds connector packages — npm packages whose package.json has a `"sluice"` field — in each
  * directory's `node_modules` (scoped packages included) and in each directory itself (a plugin
- * directory holding package folders), loads them, and returns them as a catalog. A package found
- * twice is loaded once (the first directory wins). A bad manifest, an entry that is not a
- * connector, or two connectors with the same alias stop the worker with a message naming them.
+ * directory holding package folders), and returns them as a catalog. A package found twice is
+ * taken once (the first directory wins). A bad manifest, a missing entry module, or two
+ * connectors with the same alias stop the worker with a message naming them.
+ *
+ * A connector's module is loaded when first used (a connector created, its config asked for,
+ * the plugins listed), not at start: connector packages bring their client libraries (MongoDB,
+ * OpenSearch, ...), tens of MB a worker that does not run them should not hold. A module that
+ * fails to load, or exports something else than its manifest says, fails that first use.
  */
 export function loadPlugins(directories: readonly string[]): ConnectorCatalog {
   const seen = new Set<string>();
@@ -31,10 +36,7 @@ export function loadPlugins(directories: readonly string[]): ConnectorCatalog {
       const manifest = readManifest(packageDir);
       if (!manifest || seen.has(manifest.name)) continue;
       seen.add(manifest.name);
-      entries.push({
-        packageName: manifest.name,
-        connector: loadConnector(packageDir, manifest.name, manifest.sluice),
-      });
+      entries.push(lazyEntry(packageDir, manifest.name, manifest.sluice));
     }
   }
   try {
@@ -86,6 +88,21 @@ function readManifest(packageDir: string): { name: string; sluice: PluginManifes
           : undefined;
   if (problem) throw new PluginError(`plugin ${name} (${file}): ${problem}`);
   return { name, sluice: sluice as PluginManifest };
+}
+
+function lazyEntry(packageDir: string, name: string, manifest: PluginManifest): CatalogEntry {
+  const entry = path.resolve(packageDir, manifest.entry);
+  if (!fs.existsSync(entry) && !fs.existsSync(`${entry}.js`))
+    throw new PluginError(`plugin ${name}: loading ${entry} failed: no such file`);
+  let connector: Connector | undefined;
+  return {
+    packageName: name,
+    alias: manifest.alias,
+    get connector() {
+      connector ??= loadConnector(packageDir, name, manifest);
+      return connector;
+    },
+  };
 }
 
 function loadConnector(packageDir: string, name: string, manifest: PluginManifest): Connector {
