@@ -99,8 +99,29 @@ describe('secret redaction', () => {
       await get('/connectors/leaky'),
       await get('/connectors/leaky/config'),
       await get('/connectors/leaky/status'),
+      await get('/connectors/leaky/tasks'),
+      await get('/connectors/leaky/tasks/0/status'),
       await get('/connectors?expand=info&expand=status'),
+      await get('/connectors/leaky/offsets'),
     ];
+    // the 202 of a restart shows the failed task's trace too
+    const restarted = await fetch(`${base}/connectors/leaky/restart?includeTasks=true&onlyFailed=true`, {
+      method: 'POST',
+    });
+    expect(restarted.status).toBe(202);
+    answers.push(await restarted.text());
+    expect(JSON.parse(answers.at(-1) as string).tasks[0]).toMatchObject({
+      state: 'RESTARTING',
+      trace: expect.stringContaining('authentication failed for app:[hidden]'),
+    });
+    // an update answers with the config too, and a rejected one with its errors
+    const updated = await fetch(`${base}/connectors/leaky/config`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...config, password: PASSWORD, 'tasks.max': 'many' }),
+    });
+    expect(updated.status).toBe(400);
+    answers.push(await updated.text());
     const validation = await fetch(`${base}/connector-plugins/LeakySink/config/validate`, {
       method: 'PUT',
       headers: { 'content-type': 'application/json' },
@@ -109,8 +130,10 @@ describe('secret redaction', () => {
     answers.push(await validation.text());
     for (const answer of answers) expect(answer).not.toContain(PASSWORD);
     expect(JSON.parse(answers[2] as string).password).toBe('[hidden]');
+    expect(JSON.parse(answers[4] as string)[0].config.password).toBe('[hidden]');
     const status = JSON.parse(answers[3] as string);
     expect(status.tasks[0].trace).toContain('authentication failed for app:[hidden]');
+    expect(JSON.parse(answers[5] as string).trace).toContain('authentication failed for app:[hidden]');
     expect(JSON.stringify(logs)).not.toContain(PASSWORD);
     expect(logs.some((line) => line.message === 'connecting as app with [hidden]')).toBe(true);
     const stored = fs.readFileSync(path.join(dir, 'connectors.json'), 'utf8');
