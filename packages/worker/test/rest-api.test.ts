@@ -201,6 +201,16 @@ describe('REST API (real broker)', () => {
       /file: Missing required configuration "file"/,
     );
     await expectError(await call('POST', '/connectors', { config: sinkConfig }), 400, /name must be given/);
+    const invalid = await call('PUT', '/connectors/bad/config', {
+      'connector.class': 'FileStreamSink',
+      'tasks.max': '0',
+    });
+    expect(invalid.json().message.split('\n')).toEqual([
+      'Connector configuration is invalid and contains the following 2 error(s):',
+      expect.stringMatching(/^tasks.max: /),
+      'file: Missing required configuration "file" which has no default value.',
+      'You can also find the above list of errors at the endpoint `/connector-plugins/{connectorType}/config/validate`',
+    ]);
     await expectError(
       await call('PUT', `/connectors/${name}/config`, { ...sinkConfig, name: 'other' }),
       400,
@@ -216,6 +226,42 @@ describe('REST API (real broker)', () => {
     expect(huge.statusCode).toBe(413);
     await expectError(await call('GET', '/connector-plugins/Nope/config'), 404, /Nope/);
     expect((await call('GET', '/connectors')).json()).toEqual([name]); // nothing created or changed
+  });
+
+  it('answers 404 with Connect wording on every endpoint for an unknown connector or task', async () => {
+    const cases: [Parameters<typeof call>[0], string, string][] = [
+      ['GET', '/connectors/nope', 'Connector nope not found'],
+      ['GET', '/connectors/nope/config', 'Connector nope not found'],
+      ['GET', '/connectors/nope/status', 'No status found for connector nope'],
+      ['GET', '/connectors/nope/tasks', 'Connector nope not found'],
+      ['GET', '/connectors/nope/tasks/0/status', 'No status found for task nope-0'],
+      ['GET', `/connectors/${name}/tasks/7/status`, `No status found for task ${name}-7`],
+      ['PUT', '/connectors/nope/pause', 'Unknown connector nope'],
+      ['PUT', '/connectors/nope/resume', 'Unknown connector nope'],
+      ['PUT', '/connectors/nope/stop', 'Unknown connector nope'],
+      ['POST', '/connectors/nope/restart', 'Connector nope not found'],
+      ['POST', '/connectors/nope/restart?includeTasks=true', 'Unknown connector: nope'],
+      ['POST', '/connectors/nope/tasks/0/restart', 'Connector nope not found'],
+      ['POST', `/connectors/${name}/tasks/7/restart`, `Task ${name}-7 not found`],
+      ['DELETE', '/connectors/nope', 'Connector nope not found'],
+      [
+        'GET',
+        '/connector-plugins/Nope/config',
+        'Failed to find any class that implements Connector and which name matches Nope',
+      ],
+      [
+        'PUT',
+        '/connector-plugins/Nope/config/validate',
+        'Failed to find any class that implements Connector and which name matches Nope',
+      ],
+    ];
+    for (const [method, url, message] of cases) {
+      const answer = await call(method, url, method === 'PUT' && url.endsWith('validate') ? {} : undefined);
+      expect([url, answer.statusCode, answer.json()]).toEqual([url, 404, { error_code: 404, message }]);
+    }
+    const wrongMethod = await call('GET', `/connectors/${name}/restart`);
+    expect(wrongMethod.statusCode).toBe(404);
+    expect(wrongMethod.json().error_code).toBe(404);
   });
 
   it('deletes a connector', async () => {

@@ -36,3 +36,13 @@ export function toConnectError(error: unknown): ConnectErrorBody {
   }
   return { error_code: 500, message };
 }
+
+/** Runs `read`, answering an unknown connector with Connect's wording for this endpoint. */
+export function unknownConnectorAs<T>(message: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof ConnectorNotFoundError) throw new RestError(404, message);
+    throw error;
+  }
+}

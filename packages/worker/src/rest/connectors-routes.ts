@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ConnectorCatalog, StandaloneRuntime } from '@sluice/runtime';
-import { RestError } from './connect-errors.js';
+import { RestError, unknownConnectorAs } from './connect-errors.js';
 import { withConfigErrors } from './config-validation.js';
 import { connectorInfo, connectorStatus, shownConfig, taskState } from './connector-views.js';
 import { lifecycleRoutes } from './lifecycle-routes.js';
@@ -137,7 +137,10 @@ export function connectorsRoutes(
         response: { 200: schemas.connectorStateInfo },
       },
     },
-    async (request) => connectorStatus(runtime, request.params.name, workerId),
+    async (request) =>
+      unknownConnectorAs(`No status found for connector ${request.params.name}`, () =>
+        connectorStatus(runtime, request.params.name, workerId),
+      ),
   );
   app.get<{ Params: Params }>(
     '/connectors/:name/tasks',
@@ -152,7 +155,8 @@ export function connectorsRoutes(
     { schema: { summary: "A task's state", params: schemas.taskParams, response: { 200: schemas.taskState } } },
     async (request) => {
       const { name, id } = request.params;
-      const task = /^\d+$/.test(id) ? runtime.status(name).tasks[Number(id)] : undefined;
+      const tasks = unknownConnectorAs(`No status found for task ${name}-${id}`, () => runtime.status(name).tasks);
+      const task = /^\d+$/.test(id) ? tasks[Number(id)] : undefined;
       if (!task) throw new RestError(404, `No status found for task ${name}-${id}`);
       return taskState(task, workerId);
     },

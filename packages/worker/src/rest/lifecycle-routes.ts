@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { StandaloneRuntime } from '@sluice/runtime';
-import { ConnectorNotFoundError } from '@sluice/runtime';
-import { RestError } from './connect-errors.js';
+import { RestError, unknownConnectorAs } from './connect-errors.js';
 import { connectorStatus } from './connector-views.js';
 import * as schemas from './schemas.js';
 import type { Serial } from './serial.js';
@@ -31,7 +30,10 @@ export function lifecycleRoutes(
         },
       },
       async (request, reply) => {
-        await serial.run(() => runtime[action](request.params.name));
+        const { name } = request.params;
+        // Connect's words: pause and resume say "Unknown connector", stop (distributed) too
+        unknownConnectorAs(`Unknown connector ${name}`, () => runtime.status(name));
+        await serial.run(() => runtime[action](name));
         return reply.code(status).send();
       },
     );
@@ -103,13 +105,7 @@ function plannedRestart(
   includeTasks: boolean,
   onlyFailed: boolean,
 ) {
-  let status;
-  try {
-    status = connectorStatus(runtime, name, workerId);
-  } catch (error) {
-    if (error instanceof ConnectorNotFoundError) throw new RestError(404, `Unknown connector: ${name}`);
-    throw error;
-  }
+  const status = unknownConnectorAs(`Unknown connector: ${name}`, () => connectorStatus(runtime, name, workerId));
   const chosen = (state: string) => !onlyFailed || state === 'FAILED';
   return {
     ...status,
