@@ -11,3 +11,4 @@ export { createRestServer } from './rest/server.js';
 export type { ConnectLevel } from './log-levels.js';
 export { LogLevels } from './log-levels.js';
 export type { RestAuth } from './rest/auth.js';
+export { updateWorkerSettingsTable, workerSettingsTable } from './worker-config-docs.js';

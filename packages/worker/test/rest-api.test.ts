@@ -244,11 +244,7 @@ describe('REST API (real broker)', () => {
       ['POST', '/connectors/nope/tasks/0/restart', 'Connector nope not found'],
       ['POST', `/connectors/${name}/tasks/7/restart`, `Task ${name}-7 not found`],
       ['DELETE', '/connectors/nope', 'Connector nope not found'],
-      [
-        'GET',
-        '/connector-plugins/Nope/config',
-        'Failed to find any class that implements Connector and which name matches Nope',
-      ],
+      ['GET', '/connector-plugins/Nope/config', 'Unknown plugin Nope.'],
       [
         'PUT',
         '/connector-plugins/Nope/config/validate',

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadWorkerConfig } from '@sluice/worker';
+import { loadWorkerConfig, updateWorkerSettingsTable } from '@sluice/worker';
 
 describe('loadWorkerConfig', () => {
   it('has sane defaults', () => {
@@ -22,5 +22,13 @@ describe('loadWorkerConfig', () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-')), 'worker.json');
     fs.writeFileSync(file, JSON.stringify({ restPort: 1, logLevel: 'loud' }));
     expect(() => loadWorkerConfig({ file, env: {}, args: [] })).toThrow(/logLevel.*must be one of.*\n?.*restPort/s);
+  });
+
+  it('is documented in the README by a table generated from the schema (SLUICE_UPDATE_README=1 rewrites it)', () => {
+    const readme = path.resolve(__dirname, '..', 'README.md');
+    const current = fs.readFileSync(readme, 'utf8');
+    const generated = updateWorkerSettingsTable(current);
+    if (process.env.SLUICE_UPDATE_README === '1') fs.writeFileSync(readme, generated);
+    else expect(current).toBe(generated);
   });
 });

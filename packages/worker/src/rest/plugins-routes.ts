@@ -45,7 +45,12 @@ export function pluginsRoutes(app: FastifyInstance, catalog: ConnectorCatalog): 
         response: { 200: { type: 'array', items: configKeyInfo } },
       },
     },
-    async (request) => plugin(catalog, request.params.type).connector.validator.definitions.map(definitionView),
+    async (request) =>
+      plugin(
+        catalog,
+        request.params.type,
+        `Unknown plugin ${request.params.type}.`,
+      ).connector.validator.definitions.map(definitionView),
   );
 
   app.put<{ Params: { type: string }; Body: Record<string, unknown> }>(
@@ -59,7 +64,11 @@ export function pluginsRoutes(app: FastifyInstance, catalog: ConnectorCatalog): 
       },
     },
     async (request) => {
-      const entry = plugin(catalog, request.params.type);
+      const entry = plugin(
+        catalog,
+        request.params.type,
+        `Failed to find any class that implements Connector and which name matches ${request.params.type}`,
+      );
       const body = Object.fromEntries(Object.entries(request.body ?? {}).map(([key, value]) => [key, String(value)]));
       const stated = body['connector.class'];
       if (stated !== undefined && catalog.find(stated) !== entry) {
@@ -73,9 +82,8 @@ export function pluginsRoutes(app: FastifyInstance, catalog: ConnectorCatalog): 
   );
 }
 
-function plugin(catalog: ConnectorCatalog, type: string) {
+function plugin(catalog: ConnectorCatalog, type: string, notFound: string) {
   const entry = catalog.find(type);
-  if (!entry)
-    throw new RestError(404, `Failed to find any class that implements Connector and which name matches ${type}`);
+  if (!entry) throw new RestError(404, notFound);
   return entry;
 }
