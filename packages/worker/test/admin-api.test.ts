@@ -1,28 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
-import {
-  ConnectorOffsets,
-  FileConfigStore,
-  FileOffsetStore,
-  StandaloneRuntime,
-  kafkaClientSettings,
-} from '@sluice/runtime';
-import { requireService } from '@sluice/testkit';
-import { LogLevels, createLogger, createRestServer, loadPlugins, sdkLogger } from '@sluice/worker';
+import { LogLevels, createLogger, sdkLogger } from '@sluice/worker';
 import type { Answer, Method } from './rest-client';
-import { restClient, until } from './rest-client';
+import { until } from './rest-client';
+import { repo, testWorker } from './test-worker';
 
 // /admin/loggers changing winston levels at run time, and /openapi.json: every endpoint of the
 // worker issue documented and served, and real answers valid against the documented schemas.
-const repo = path.resolve(__dirname, '..', '..', '..');
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'admin-'));
-const catalog = loadPlugins([repo]);
-const kafka = kafkaClientSettings(requireService('kafka'), 'admin-test');
-const sourceOffsets = new FileOffsetStore(path.join(dir, 'offsets.json'));
 const levels = new LogLevels('info');
 const stream = new PassThrough();
 const logged: Record<string, unknown>[] = [];
@@ -36,34 +22,14 @@ stream.on('data', (chunk: Buffer) =>
   ),
 );
 const log = createLogger(levels, stream);
-const runtime = new StandaloneRuntime({
-  catalog,
-  kafka,
-  configs: new FileConfigStore(path.join(dir, 'connectors.json')),
-  offsets: sourceOffsets,
-  log: (connector, task) => sdkLogger(log.child(task === undefined ? { connector } : { connector, task })),
-  commitIntervalMs: 200,
-});
-const app = createRestServer({
-  runtime,
-  catalog,
-  offsets: new ConnectorOffsets(runtime, sourceOffsets, kafka),
-  workerId: 'w',
+const { dir, app, call } = testWorker({
+  name: 'admin',
   version: '0.1.0',
   logLevels: levels,
+  log: (connector, task) => sdkLogger(log.child(task === undefined ? { connector } : { connector, task })),
 });
-let base = '';
-const call = restClient(() => base);
 const id = randomUUID().slice(0, 8);
 const name = `shop.sink-${id}`;
-beforeAll(async () => {
-  base = await app.listen({ host: '127.0.0.1', port: 0 });
-});
-afterAll(async () => {
-  await runtime.shutdown();
-  await app.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
 
 /** Writes one line per level through the connector's logger and the worker's; returns what came out. */
 async function probe(): Promise<string[]> {

@@ -1,44 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import {
-  ConnectorOffsets,
-  FileConfigStore,
-  FileOffsetStore,
-  KafkaAdmin,
-  StandaloneRuntime,
-  kafkaClientSettings,
-} from '@sluice/runtime';
-import { recordingLogger, requireService } from '@sluice/testkit';
-import { createRestServer, loadPlugins } from '@sluice/worker';
-import { restClient, until } from './rest-client';
+import { KafkaAdmin } from '@sluice/runtime';
+import { until } from './rest-client';
+import { testWorker } from './test-worker';
 
 // Connect's offsets (KIP-875) and active topics (KIP-558) endpoints on the real broker: a file
 // source whose offsets live in the worker's file, a file sink whose offsets are its consumer
 // group's, both moved while STOPPED and shown to take effect once resumed.
-const repo = path.resolve(__dirname, '..', '..', '..');
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'offsets-'));
-const catalog = loadPlugins([repo]);
-const kafka = kafkaClientSettings(requireService('kafka'), 'offsets-test');
-const sourceOffsets = new FileOffsetStore(path.join(dir, 'offsets.json'));
-const runtime = new StandaloneRuntime({
-  catalog,
-  kafka,
-  configs: new FileConfigStore(path.join(dir, 'connectors.json')),
-  offsets: sourceOffsets,
-  log: () => recordingLogger(),
-  commitIntervalMs: 200,
-});
-const app = createRestServer({
-  runtime,
-  catalog,
-  offsets: new ConnectorOffsets(runtime, sourceOffsets, kafka),
-  workerId: 'w',
-  version: '0',
-});
-let base = '';
-const call = restClient(() => base);
+const { dir, kafka, call } = testWorker({ name: 'offsets' });
 const id = randomUUID().slice(0, 8);
 const topic = `offsets-${id}`;
 const input = path.join(dir, 'in.txt');
@@ -47,16 +17,10 @@ const source = `src-${id}`;
 const sink = `sink-${id}`;
 
 beforeAll(async () => {
-  base = await app.listen({ host: '127.0.0.1', port: 0 });
   const admin = new KafkaAdmin(kafka);
   await admin.ensureTopic({ topic, partitions: 1, replicationFactor: 1 });
   admin.close();
   fs.writeFileSync(input, 'a\nb\nc\nd\n');
-});
-afterAll(async () => {
-  await runtime.shutdown();
-  await app.close();
-  fs.rmSync(dir, { recursive: true, force: true });
 });
 
 const STOPPED_FIRST = /^Connectors must be in the STOPPED state before their offsets can be modified\./;

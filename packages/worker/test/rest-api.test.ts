@@ -1,50 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import {
-  ConnectorOffsets,
-  FileConfigStore,
-  FileOffsetStore,
-  StandaloneRuntime,
-  kafkaClientSettings,
-} from '@sluice/runtime';
-import { recordingLogger, requireService } from '@sluice/testkit';
-import { createRestServer, loadPlugins } from '@sluice/worker';
-import { restClient, until } from './rest-client';
+import { testWorker } from './test-worker';
+import { until } from './rest-client';
 
-// The Connect-compatible REST API, driven with HTTP requests (fastify's inject) against a
-// runtime on the real broker, success and error cases.
-const repo = path.resolve(__dirname, '..', '..', '..');
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rest-'));
-const catalog = loadPlugins([repo]);
-const kafka = kafkaClientSettings(requireService('kafka'), 'rest-test');
-const sourceOffsets = new FileOffsetStore(path.join(dir, 'offsets.json'));
-const runtime = new StandaloneRuntime({
-  catalog,
-  kafka,
-  configs: new FileConfigStore(path.join(dir, 'connectors.json')),
-  offsets: sourceOffsets,
-  log: () => recordingLogger(),
-  commitIntervalMs: 200,
-});
-const app = createRestServer({
-  runtime,
-  catalog,
-  offsets: new ConnectorOffsets(runtime, sourceOffsets, kafka),
-  workerId: '127.0.0.1:8083',
-  version: '0.1.0',
-  bodyLimit: 4096,
-});
-let base = '';
-beforeAll(async () => {
-  base = await app.listen({ host: '127.0.0.1', port: 0 });
-});
-afterAll(async () => {
-  await runtime.shutdown();
-  await app.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+// The Connect-compatible REST API, driven with real HTTP requests against a runtime on the real
+// broker, success and error cases.
+const {
+  dir,
+  call,
+  base: baseUrl,
+} = testWorker({ name: 'rest', workerId: '127.0.0.1:8083', version: '0.1.0', bodyLimit: 4096 });
 
 const id = randomUUID().slice(0, 8);
 const name = `sink-${id}`;
@@ -54,7 +19,6 @@ const sinkConfig = {
   file: path.join(dir, 'out.txt'),
   'value.converter': 'string',
 };
-const call = restClient(() => base);
 
 describe('REST API (real broker)', () => {
   it('answers the root and health', async () => {
@@ -92,7 +56,7 @@ describe('REST API (real broker)', () => {
   });
 
   it('publishes task metrics for Prometheus', async () => {
-    const response = await fetch(`${base}/metrics`);
+    const response = await fetch(`${baseUrl()}/metrics`);
     expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
     const text = await response.text();
     expect(text).toMatch(new RegExp(`sluice_task_records_in_total\\{connector="${name}",task="0",type="sink"\\} \\d+`));
@@ -141,7 +105,7 @@ describe('REST API (real broker)', () => {
 
   it('creates a connector in the initial_state asked for, with a Location header', async () => {
     const paused = `paused-${id}`;
-    const response = await fetch(`${base}/connectors`, {
+    const response = await fetch(`${baseUrl()}/connectors`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({

@@ -1,20 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { Secret, Type, defineSink } from '@sluice/sdk';
-import {
-  ConnectorCatalog,
-  ConnectorOffsets,
-  FileConfigStore,
-  FileOffsetStore,
-  KafkaProducer,
-  StandaloneRuntime,
-  kafkaClientSettings,
-} from '@sluice/runtime';
+import { ConnectorCatalog, KafkaProducer, kafkaClientSettings } from '@sluice/runtime';
 import { recordingLogger, requireService } from '@sluice/testkit';
 import type { LogLine } from '@sluice/testkit';
-import { createRestServer } from '@sluice/worker';
+import { testWorker } from './test-worker';
 
 // A secret must not leave the worker in clear: not in REST answers, not in a failed task's
 // trace, not in logs, not in the stored config when it came through a config provider.
@@ -36,36 +27,13 @@ const LeakySink = defineSink({
   },
 });
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'secrets-'));
 const logs: LogLine[] = [];
-const catalog = new ConnectorCatalog([{ packageName: 'leaky-sink', connector: LeakySink }]);
-const kafka = kafkaClientSettings(requireService('kafka'), 'rest-test');
-const sourceOffsets = new FileOffsetStore(path.join(dir, 'offsets.json'));
-const runtime = new StandaloneRuntime({
-  catalog,
-  kafka,
-  configs: new FileConfigStore(path.join(dir, 'connectors.json')),
-  offsets: sourceOffsets,
+const { dir, base, runtime } = testWorker({
+  name: 'secrets',
+  catalog: new ConnectorCatalog([{ packageName: 'leaky-sink', connector: LeakySink }]),
   log: () => recordingLogger(logs),
 });
-const app = createRestServer({
-  runtime,
-  catalog,
-  offsets: new ConnectorOffsets(runtime, sourceOffsets, kafka),
-  workerId: 'w',
-  version: '0',
-});
-let base = '';
-beforeAll(async () => {
-  base = await app.listen({ host: '127.0.0.1', port: 0 });
-});
-afterAll(async () => {
-  await runtime.shutdown();
-  await app.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
-
-const get = async (url: string) => (await fetch(`${base}${url}`)).text();
+const get = async (url: string) => (await fetch(`${base()}${url}`)).text();
 
 describe('secret redaction', () => {
   it('keeps a secret out of REST answers, traces, logs and the stored config', async () => {
@@ -84,7 +52,7 @@ describe('secret redaction', () => {
       user: 'app',
       password: `\${file:${secrets}:db.password}`,
     };
-    const created = await fetch(`${base}/connectors`, {
+    const created = await fetch(`${base()}/connectors`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ name: 'leaky', config }),
@@ -105,7 +73,7 @@ describe('secret redaction', () => {
       await get('/connectors/leaky/offsets'),
     ];
     // the 202 of a restart shows the failed task's trace too
-    const restarted = await fetch(`${base}/connectors/leaky/restart?includeTasks=true&onlyFailed=true`, {
+    const restarted = await fetch(`${base()}/connectors/leaky/restart?includeTasks=true&onlyFailed=true`, {
       method: 'POST',
     });
     expect(restarted.status).toBe(202);
@@ -115,14 +83,14 @@ describe('secret redaction', () => {
       trace: expect.stringContaining('authentication failed for app:[hidden]'),
     });
     // an update answers with the config too, and a rejected one with its errors
-    const updated = await fetch(`${base}/connectors/leaky/config`, {
+    const updated = await fetch(`${base()}/connectors/leaky/config`, {
       method: 'PUT',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ ...config, password: PASSWORD, 'tasks.max': 'many' }),
     });
     expect(updated.status).toBe(400);
     answers.push(await updated.text());
-    const validation = await fetch(`${base}/connector-plugins/LeakySink/config/validate`, {
+    const validation = await fetch(`${base()}/connector-plugins/LeakySink/config/validate`, {
       method: 'PUT',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ ...config, password: PASSWORD }),
@@ -142,7 +110,7 @@ describe('secret redaction', () => {
   }, 60_000);
 
   it('refuses an unresolvable provider reference, naming the key', async () => {
-    const response = await fetch(`${base}/connectors`, {
+    const response = await fetch(`${base()}/connectors`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({

@@ -92,31 +92,22 @@ export function connectorsRoutes(
 
   app.get<{ Params: Params }>(
     '/connectors/:name',
-    { schema: { summary: 'A connector', params: schemas.nameParams, response: { 200: schemas.connectorInfo } } },
+    schemas.connectorRoute('A connector', { 200: schemas.connectorInfo }),
     async (request) => connectorInfo(runtime, request.params.name),
   );
   app.get<{ Params: Params }>(
     '/connectors/:name/config',
-    {
-      schema: {
-        summary: "A connector's config (secrets hidden)",
-        params: schemas.nameParams,
-        response: { 200: schemas.configMap },
-      },
-    },
+    schemas.connectorRoute("A connector's config (secrets hidden)", { 200: schemas.configMap }),
     async (request) => shownConfig(runtime, request.params.name),
   );
 
   app.put<{ Params: Params; Body: unknown }>(
     '/connectors/:name/config',
-    {
-      schema: {
-        summary: "Creates (201) or updates (200) a connector's config",
-        params: schemas.nameParams,
-        body: { type: 'object', additionalProperties: true },
-        response: { 200: schemas.connectorInfo, 201: schemas.connectorInfo },
-      },
-    },
+    schemas.connectorRoute(
+      "Creates (201) or updates (200) a connector's config",
+      { 200: schemas.connectorInfo, 201: schemas.connectorInfo },
+      { type: 'object', additionalProperties: true },
+    ),
     async (request, reply) => {
       const { name } = request.params;
       const config = stringMap(request.body ?? {}, 'body');
@@ -130,13 +121,7 @@ export function connectorsRoutes(
 
   app.get<{ Params: Params }>(
     '/connectors/:name/status',
-    {
-      schema: {
-        summary: "A connector's and its tasks' states",
-        params: schemas.nameParams,
-        response: { 200: schemas.connectorStateInfo },
-      },
-    },
+    schemas.connectorRoute("A connector's and its tasks' states", { 200: schemas.connectorStateInfo }),
     async (request) =>
       unknownConnectorAs(`No status found for connector ${request.params.name}`, () =>
         connectorStatus(runtime, request.params.name, workerId),
@@ -144,7 +129,7 @@ export function connectorsRoutes(
   );
   app.get<{ Params: Params }>(
     '/connectors/:name/tasks',
-    { schema: { summary: "A connector's tasks", params: schemas.nameParams, response: { 200: schemas.taskInfos } } },
+    schemas.connectorRoute("A connector's tasks", { 200: schemas.taskInfos }),
     async (request) => {
       const info = connectorInfo(runtime, request.params.name);
       return info.tasks.map((id) => ({ id, config: info.config }));

@@ -22,13 +22,9 @@ export function lifecycleRoutes(
   ] as const) {
     app.put<{ Params: Params }>(
       `/connectors/:name/${action}`,
-      {
-        schema: {
-          summary: `${action[0]?.toUpperCase()}${action.slice(1)}s a connector`,
-          params: schemas.nameParams,
-          response: { [status]: schemas.noContent },
-        },
-      },
+      schemas.connectorRoute(`${action[0]?.toUpperCase()}${action.slice(1)}s a connector`, {
+        [status]: schemas.noContent,
+      }),
       async (request, reply) => {
         const { name } = request.params;
         // Connect's words: pause and resume say "Unknown connector", stop (distributed) too
@@ -89,7 +85,7 @@ export function lifecycleRoutes(
 
   app.delete<{ Params: Params }>(
     '/connectors/:name',
-    { schema: { summary: 'Deletes a connector', params: schemas.nameParams, response: { 204: schemas.noContent } } },
+    schemas.connectorRoute('Deletes a connector', { 204: schemas.noContent }),
     async (request, reply) => {
       await serial.run(() => runtime.remove(request.params.name));
       return reply.code(204).send();

@@ -20,13 +20,9 @@ export function offsetsRoutes(
 ): void {
   app.get<{ Params: Params }>(
     '/connectors/:name/offsets',
-    {
-      schema: {
-        summary: "A connector's offsets (source: its own; sink: its consumer group's)",
-        params: schemas.nameParams,
-        response: { 200: schemas.connectorOffsets },
-      },
-    },
+    schemas.connectorRoute("A connector's offsets (source: its own; sink: its consumer group's)", {
+      200: schemas.connectorOffsets,
+    }),
     async (request) => ({ offsets: await offsets.get(request.params.name) }),
   );
 
@@ -56,13 +52,7 @@ export function offsetsRoutes(
 
   app.delete<{ Params: Params }>(
     '/connectors/:name/offsets',
-    {
-      schema: {
-        summary: 'Resets every offset (connector must be STOPPED)',
-        params: schemas.nameParams,
-        response: { 200: schemas.message },
-      },
-    },
+    schemas.connectorRoute('Resets every offset (connector must be STOPPED)', { 200: schemas.message }),
     async (request) => {
       await serial.run(() => offsets.reset(request.params.name));
       return { message: RESET };
@@ -71,25 +61,15 @@ export function offsetsRoutes(
 
   app.get<{ Params: Params }>(
     '/connectors/:name/topics',
-    {
-      schema: {
-        summary: 'Topics the connector produced to or consumed from since created or reset',
-        params: schemas.nameParams,
-        response: { 200: schemas.activeTopics },
-      },
-    },
+    schemas.connectorRoute('Topics the connector produced to or consumed from since created or reset', {
+      200: schemas.activeTopics,
+    }),
     async (request) => ({ [request.params.name]: { topics: runtime.activeTopics(request.params.name) } }),
   );
 
   app.put<{ Params: Params }>(
     '/connectors/:name/topics/reset',
-    {
-      schema: {
-        summary: "Forgets a connector's active topics",
-        params: schemas.nameParams,
-        response: { 202: schemas.noContent },
-      },
-    },
+    schemas.connectorRoute("Forgets a connector's active topics", { 202: schemas.noContent }),
     async (request, reply) => {
       runtime.resetActiveTopics(request.params.name);
       return reply.code(202).send();

@@ -167,3 +167,8 @@ export const taskParams = {
 
 /** An empty answer (202/204). */
 export const noContent = { type: 'null', description: 'No body.' } as const;
+
+/** Route options of a /connectors/{name}/... route: its summary, the name parameter, its answers. */
+export function connectorRoute(summary: string, response: Record<number, object>, body?: object) {
+  return { schema: { summary, params: nameParams, ...(body ? { body } : {}), response } };
+}

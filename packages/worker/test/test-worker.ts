@@ -1,0 +1,68 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Logger } from '@sluice/sdk';
+import type { ConnectorCatalog } from '@sluice/runtime';
+import {
+  ConnectorOffsets,
+  FileConfigStore,
+  FileOffsetStore,
+  StandaloneRuntime,
+  kafkaClientSettings,
+} from '@sluice/runtime';
+import { recordingLogger, requireService } from '@sluice/testkit';
+import type { LogLevels } from '@sluice/worker';
+import { createRestServer, loadPlugins } from '@sluice/worker';
+import { restClient } from './rest-client';
+
+export const repo = path.resolve(__dirname, '..', '..', '..');
+
+export interface TestWorkerOptions {
+  /** Names the temporary directory and the Kafka client id. */
+  readonly name: string;
+  /** Default: the connector packages installed in the repository. */
+  readonly catalog?: ConnectorCatalog;
+  readonly log?: (connector: string, task?: number) => Logger;
+  readonly logLevels?: LogLevels;
+  readonly workerId?: string;
+  readonly version?: string;
+  readonly bodyLimit?: number;
+}
+
+/**
+ * A runtime on the real broker behind the REST server, state in a temporary directory, listening
+ * on a free port from beforeAll until afterAll (both registered here).
+ */
+export function testWorker(options: TestWorkerOptions) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${options.name}-`));
+  const catalog = options.catalog ?? loadPlugins([repo]);
+  const kafka = kafkaClientSettings(requireService('kafka'), `${options.name}-test`);
+  const sourceOffsets = new FileOffsetStore(path.join(dir, 'offsets.json'));
+  const runtime = new StandaloneRuntime({
+    catalog,
+    kafka,
+    configs: new FileConfigStore(path.join(dir, 'connectors.json')),
+    offsets: sourceOffsets,
+    log: options.log ?? (() => recordingLogger()),
+    commitIntervalMs: 200,
+  });
+  const app = createRestServer({
+    runtime,
+    catalog,
+    offsets: new ConnectorOffsets(runtime, sourceOffsets, kafka),
+    workerId: options.workerId ?? 'w',
+    version: options.version ?? '0',
+    ...(options.logLevels ? { logLevels: options.logLevels } : {}),
+    ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
+  });
+  let base = '';
+  beforeAll(async () => {
+    base = await app.listen({ host: '127.0.0.1', port: 0 });
+  });
+  afterAll(async () => {
+    await runtime.shutdown();
+    await app.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  return { dir, kafka, runtime, app, base: () => base, call: restClient(() => base) };
+}
