@@ -64,6 +64,7 @@ export async function startStandaloneWorker(
     offsets: new ConnectorOffsets(runtime, offsets, kafka),
     workerId,
     version: VERSION,
+    bodyLimit: config.rest.bodyLimitBytes,
     ...(logLevels ? { logLevels } : {}),
     ...security,
   });

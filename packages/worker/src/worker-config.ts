@@ -35,6 +35,13 @@ export const workerConfigSchema = {
       env: 'SLUICE_REST_PORT',
       arg: 'rest-port',
     },
+    bodyLimitBytes: {
+      doc: 'Largest request body accepted; a larger one is answered 413 and changes nothing.',
+      format: 'nat',
+      default: 1 << 20,
+      env: 'SLUICE_REST_BODY_LIMIT_BYTES',
+      arg: 'rest-body-limit-bytes',
+    },
     tls: {
       keyFile: {
         doc: 'PEM private key: with certFile, the REST API serves HTTPS only.',
@@ -116,6 +123,7 @@ export interface WorkerConfig {
   readonly rest: {
     readonly host: string;
     readonly port: number;
+    readonly bodyLimitBytes: number;
     readonly tls: { readonly keyFile: string; readonly certFile: string };
     readonly auth: { readonly usersFile: string; readonly tokensFile: string };
   };

@@ -69,6 +69,10 @@ describe('REST API (real broker)', () => {
     expect((await call('GET', `/connectors/${name}/status`)).json().tasks[0].state).toBe('PAUSED');
     expect((await call('PUT', `/connectors/${name}/resume`)).statusCode).toBe(202);
     expect((await call('GET', `/connectors/${name}/status`)).json().connector.state).toBe('RUNNING');
+    const onlyFailed = await call('POST', `/connectors/${name}/restart?includeTasks=TRUE&onlyFailed=true`);
+    expect(onlyFailed.statusCode).toBe(202); // nothing failed: nothing chosen, states unchanged
+    expect(onlyFailed.json()).toMatchObject({ connector: { state: 'RUNNING' }, tasks: [{ state: 'RUNNING' }] });
+    expect((await call('POST', `/connectors/${name}/restart?includeTasks=yes`)).statusCode).toBe(204);
     const restarted = await call('POST', `/connectors/${name}/restart?includeTasks=true`);
     expect(restarted.statusCode).toBe(202);
     expect(restarted.json()).toMatchObject({

@@ -35,7 +35,7 @@ export function lifecycleRoutes(
     );
   }
 
-  app.post<{ Params: Params; Querystring: { includeTasks?: boolean; onlyFailed?: boolean } }>(
+  app.post<{ Params: Params; Querystring: { includeTasks?: string; onlyFailed?: string } }>(
     '/connectors/:name/restart',
     {
       schema: {
@@ -44,8 +44,8 @@ export function lifecycleRoutes(
         querystring: {
           type: 'object',
           properties: {
-            includeTasks: { type: 'boolean', default: false },
-            onlyFailed: { type: 'boolean', default: false },
+            includeTasks: { type: 'string', description: 'true restarts the tasks too (default false)' },
+            onlyFailed: { type: 'string', description: 'true restarts only FAILED instances (default false)' },
           },
         },
         response: { 202: schemas.connectorStateInfo, 204: schemas.noContent },
@@ -53,7 +53,9 @@ export function lifecycleRoutes(
     },
     async (request, reply) => {
       const { name } = request.params;
-      const { includeTasks = false, onlyFailed = false } = request.query;
+      // as Connect (Boolean.valueOf): "true" in any case is true, anything else false
+      const includeTasks = request.query.includeTasks?.toLowerCase() === 'true';
+      const onlyFailed = request.query.onlyFailed?.toLowerCase() === 'true';
       if (!includeTasks && !onlyFailed) {
         runtime.status(name); // 404 for an unknown connector; the connector object itself holds nothing to restart
         return reply.code(204).send();
