@@ -25,6 +25,30 @@ describe('FileOffsetStore', () => {
     expect(fs.readdirSync(path.dirname(file))).toEqual(['offsets.json']); // no temporary left behind
   });
 
+  it("lists, alters and resets one connector's offsets, leaving the others'", async () => {
+    const file = path.join(dir, 'b', 'offsets.json');
+    const store = new FileOffsetStore(file);
+    await store.set('c1', [
+      { partition: { filename: '/a' }, offset: { position: 1 } },
+      { partition: { filename: '/b' }, offset: { position: 2 } },
+    ]);
+    await store.set('c2', [{ partition: { filename: '/a' }, offset: { position: 9 } }]);
+    await store.alter('c1', [
+      { partition: { filename: '/a' }, offset: null },
+      { partition: { filename: '/c' }, offset: { position: 3 } },
+    ]);
+    const reopened = new FileOffsetStore(file);
+    expect(await reopened.list('c1')).toEqual([
+      { partition: { filename: '/b' }, offset: { position: 2 } },
+      { partition: { filename: '/c' }, offset: { position: 3 } },
+    ]);
+    await reopened.reset('c1');
+    expect(await new FileOffsetStore(file).list('c1')).toEqual([]);
+    expect(await new FileOffsetStore(file).list('c2')).toEqual([
+      { partition: { filename: '/a' }, offset: { position: 9 } },
+    ]);
+  });
+
   it('says which file it could not read', async () => {
     const file = path.join(dir, 'broken.json');
     fs.writeFileSync(file, '{torn');
