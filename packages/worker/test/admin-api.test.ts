@@ -163,6 +163,7 @@ describe('/openapi.json', () => {
       Object.keys(operations).map((method) => `${method.toUpperCase()} ${url}`),
     );
     expect(documented.sort()).toEqual(ISSUE_ENDPOINTS.map(([method, url]) => `${method} ${url}`).sort());
+    expect(Object.keys(doc.paths['/metrics']?.get?.responses['200']?.content ?? {})).toEqual(['text/plain']);
     for (const [method, url] of ISSUE_ENDPOINTS) {
       expect(app.hasRoute({ method, url: url.replace(/\{(\w+)\}/g, ':$1') })).toBe(true);
     }

@@ -38,7 +38,11 @@ const FIGURES: [name: string, help: string, figure: Figure][] = [
  */
 export function metricsRoute(app: FastifyInstance, runtime: StandaloneRuntime): void {
   let registry: Registry | undefined;
-  app.get('/metrics', { schema: { summary: 'Prometheus metrics (text format)' } }, async (_request, reply) => {
+  const schema = {
+    summary: 'Prometheus metrics',
+    response: { 200: { type: 'string', description: 'Prometheus text exposition format' } },
+  };
+  app.get('/metrics', { schema }, async (_request, reply) => {
     registry ??= createRegistry(runtime);
     return reply.type(registry.contentType).send(await registry.metrics());
   });

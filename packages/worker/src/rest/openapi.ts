@@ -45,10 +45,12 @@ function operation(schema: RouteSchema) {
   const parameters = [...parametersOf(schema.params, 'path'), ...parametersOf(schema.querystring, 'query')];
   const responses: Record<string, unknown> = {};
   for (const [status, body] of Object.entries(schema.response ?? { 200: {} })) {
+    // a string answer is plain text (Prometheus metrics); everything else is JSON
+    const media = body.type === 'string' ? 'text/plain' : 'application/json';
     responses[status] =
       body.type === 'null'
         ? { description: 'No body' }
-        : { description: 'Success', content: { 'application/json': { schema: body } } };
+        : { description: 'Success', content: { [media]: { schema: body } } };
   }
   responses.default = {
     description: 'Error (Kafka Connect shape)',
