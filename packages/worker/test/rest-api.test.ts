@@ -187,6 +187,13 @@ describe('REST API (real broker)', () => {
     const malformed = await call('POST', '/connectors', '{"name": ');
     expect(malformed.statusCode).toBe(400);
     expect(malformed.json().error_code).toBe(400);
+    const notJson = await fetch(`${baseUrl()}/connectors`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: 'name=x',
+    });
+    expect(notJson.status).toBe(415);
+    expect(await notJson.json()).toEqual({ error_code: 415, message: 'Unsupported Media Type' });
     const huge = await call('POST', '/connectors', {
       name: 'big',
       config: { ...sinkConfig, padding: 'x'.repeat(10_000) },

@@ -36,6 +36,8 @@ export function createRestServer(options: RestServerOptions): FastifyInstance {
     logger: false,
     ...(options.tls ? { https: { key: options.tls.key, cert: options.tls.cert } } : {}),
   }) as unknown as FastifyInstance;
+  // Connect consumes JSON only: any other body type is 415, as Jersey answers
+  app.removeContentTypeParser('text/plain');
   // response schemas document the API (OpenAPI); answers are small, plain JSON.stringify will do
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   app.setErrorHandler((error, _request, reply) => {
