@@ -186,7 +186,10 @@ describe('REST API (real broker)', () => {
     );
     const malformed = await call('POST', '/connectors', '{"name": ');
     expect(malformed.statusCode).toBe(400);
-    expect(malformed.json().error_code).toBe(400);
+    expect(malformed.json()).toEqual({
+      error_code: 400,
+      message: expect.stringMatching(/^Request body is not valid JSON: .*JSON/),
+    });
     const notJson = await fetch(`${baseUrl()}/connectors`, {
       method: 'POST',
       headers: { 'content-type': 'text/plain' },

@@ -4,7 +4,7 @@ import type { ConnectorCatalog, ConnectorOffsets, StandaloneRuntime } from '@slu
 import { LogLevels } from '../log-levels.js';
 import type { RestAuth } from './auth.js';
 import { requireAuth } from './auth.js';
-import { toConnectError } from './connect-errors.js';
+import { RestError, toConnectError } from './connect-errors.js';
 import { connectorsRoutes } from './connectors-routes.js';
 import { loggersRoutes } from './loggers-routes.js';
 import { metricsRoute } from './metrics-route.js';
@@ -38,6 +38,16 @@ export function createRestServer(options: RestServerOptions): FastifyInstance {
   }) as unknown as FastifyInstance;
   // Connect consumes JSON only: any other body type is 415, as Jersey answers
   app.removeContentTypeParser('text/plain');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    if (body === '') return done(null, undefined); // bodiless PUT/POST with a JSON content type
+    try {
+      done(null, JSON.parse(body as string));
+    } catch (error) {
+      // the parser's reason and position, e.g. "Unexpected end of JSON input"
+      done(new RestError(400, `Request body is not valid JSON: ${(error as Error).message}`), undefined);
+    }
+  });
   // response schemas document the API (OpenAPI); answers are small, plain JSON.stringify will do
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   app.setErrorHandler((error, _request, reply) => {
