@@ -203,6 +203,11 @@ describe('REST API (real broker)', () => {
     });
     expect(huge.statusCode).toBe(413);
     await expectError(await call('GET', '/connector-plugins/Nope/config'), 404, /Nope/);
+    await expectError(
+      await call('PUT', '/connector-plugins/FileStreamSink/config/validate', { 'connector.class': 'FileStreamSource' }),
+      400,
+      /^Connector class in the body \(FileStreamSource\) does not match the plugin in the URL \(FileStreamSink\)$/,
+    );
     expect((await call('GET', '/connectors')).json()).toEqual([name]); // nothing created or changed
   });
 
