@@ -25,7 +25,7 @@ export function requireAuth(app: FastifyInstance, auth: RestAuth): void {
     if (OPEN_PATHS.has(request.url.split('?')[0] ?? '')) return;
     const header = request.headers.authorization ?? '';
     const [scheme = '', credentials = ''] = header.split(/\s+/, 2);
-    if (scheme.toLowerCase() === 'bearer' && tokens.some((token) => same(token, digest(credentials)))) return;
+    if (scheme.toLowerCase() === 'bearer' && matchesAny(tokens, digest(credentials))) return;
     if (scheme.toLowerCase() === 'basic' && validBasic(users, credentials)) return;
     const message = header === '' ? 'Authentication required' : 'Invalid credentials';
     return reply
@@ -41,8 +41,12 @@ function validBasic(users: readonly (readonly [Buffer, Buffer])[], credentials: 
   if (colon < 0) return false;
   const user = digest(decoded.slice(0, colon));
   const password = digest(decoded.slice(colon + 1));
-  // every entry is compared, so the time taken does not tell which user exists
-  return users.reduce((found, [u, p]) => (same(u, user) && same(p, password)) || found, false);
+  // every entry and both parts are compared, so the time taken does not tell which user exists
+  return users.reduce((found, [u, p]) => [same(u, user), same(p, password)].every(Boolean) || found, false);
+}
+
+function matchesAny(tokens: readonly Buffer[], given: Buffer): boolean {
+  return tokens.reduce((found, token) => same(token, given) || found, false);
 }
 
 /** Fixed-length digests let timingSafeEqual compare secrets of any length. */
