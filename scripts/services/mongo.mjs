@@ -41,7 +41,22 @@ export const mongo = {
     const classpath = `${libs}/*`;
     return startDetached(
       java,
-      ['-Xmx512m', '-cp', classpath, this.marker, '--host', '127.0.0.1', '--port', String(port), '--set-name', 'rs0'],
+      // The change log holds whole documents in the heap: a bounded window (200k events, enough for
+      // every test's resume) in 1 GiB keeps a long-lived dev server from running out of memory.
+      [
+        '-Xmx1g',
+        '-cp',
+        classpath,
+        this.marker,
+        '--host',
+        '127.0.0.1',
+        '--port',
+        String(port),
+        '--set-name',
+        'rs0',
+        '--max-change-events',
+        '200000',
+      ],
       { logFile: this.logFile, cwd: home },
     );
   },
