@@ -51,6 +51,12 @@ export class SourceTaskRunner extends TaskRunner {
     this.launch(() => this.run(task));
   }
 
+  /** The runner's figures and the task's own gauges, when it has any. */
+  override metricsSnapshot() {
+    const gauges = this.task?.metrics?.();
+    return gauges === undefined ? super.metricsSnapshot() : { ...super.metricsSnapshot(), gauges };
+  }
+
   /** Stops polling, lets the batch in flight finish (produce, offsets, commit), closes. */
   async stop(): Promise<void> {
     await this.endLoop();
