@@ -1,0 +1,114 @@
+import type { ChangeStreamDocument, Document, Timestamp } from 'mongodb';
+import type { SourceOffset, SourcePartition, SourceRecord } from '@sluice/sdk';
+import { bsonToJson, keyOf } from './bson-to-json.js';
+import type { SourceConfig } from './config.js';
+
+/** A change event as the driver types it, with the optional fields read here. */
+type ChangeEvent = ChangeStreamDocument & {
+  clusterTime?: Timestamp;
+  wallTime?: Date;
+  ns?: { db: string; coll?: string };
+  documentKey?: { _id: unknown };
+  fullDocument?: Document | null;
+  fullDocumentBeforeChange?: Document | null;
+  updateDescription?: Document;
+};
+
+const DOCUMENT_CHANGES = new Set(['insert', 'update', 'replace', 'delete']);
+
+/** `<seconds>.<increment>`: the cluster time as headers and envelopes carry it. */
+export function clusterTimeText(time: Timestamp): string {
+  return `${time.t}.${time.i}`;
+}
+
+/**
+ * Turns change events and copied documents into records: topic `[<prefix>.]<db>.<coll>`, key =
+ * the document's _id as a string (one partition per document, so its changes stay in order),
+ * value = the document (delete: tombstone) or the change-event envelope, per output.format.
+ */
+export class EventRecords {
+  constructor(
+    private readonly config: SourceConfig,
+    private readonly partition: SourcePartition,
+  ) {}
+
+  /** The record of a change, or null when the event publishes nothing in this format. */
+  fromChange(change: ChangeStreamDocument): SourceRecord | null {
+    const event = change as ChangeEvent;
+    const ns = event.ns;
+    if (ns === undefined) return null; // invalidate: the task reopens the stream
+    const time = event.clusterTime;
+    const headers = {
+      'mongodb.resume.token': JSON.stringify(event._id),
+      ...(time ? { 'mongodb.cluster.time': clusterTimeText(time) } : {}),
+    };
+    const base = { sourcePartition: this.partition, sourceOffset: { resumeToken: event._id }, topic: this.topicOf(ns) };
+    const id = event.documentKey?._id;
+    if (this.config['output.format'] === 'envelope') {
+      const key = id === undefined ? `${ns.db}.${ns.coll ?? ''}` : keyOf(id);
+      return { ...base, key, value: envelopeOf(event), headers };
+    }
+    if (!DOCUMENT_CHANGES.has(event.operationType) || id === undefined) return null;
+    if (event.operationType === 'delete') return { ...base, key: keyOf(id), value: null, headers };
+    // no document: updateLookup found it deleted since (its delete follows)
+    if (!event.fullDocument) return null;
+    return { ...base, key: keyOf(id), value: bsonToJson(event.fullDocument), headers };
+  }
+
+  /** A copied document; versioned with the snapshot's start time, before any later change. */
+  fromSnapshot(namespace: string, document: Document, offset: SourceOffset, startedAt: Timestamp): SourceRecord {
+    const dot = namespace.indexOf('.');
+    const ns = { db: namespace.slice(0, dot), coll: namespace.slice(dot + 1) };
+    const value =
+      this.config['output.format'] === 'envelope'
+        ? {
+            op: 'read',
+            ns,
+            documentKey: bsonToJson({ _id: document._id }),
+            clusterTime: clusterTimeText(startedAt),
+            before: null,
+            after: bsonToJson(document),
+            updateDescription: null,
+          }
+        : bsonToJson(document);
+    return {
+      sourcePartition: this.partition,
+      sourceOffset: offset,
+      topic: this.topicOf(ns),
+      key: keyOf(document._id),
+      value,
+      headers: { 'mongodb.cluster.time': clusterTimeText(startedAt), 'mongodb.snapshot': 'true' },
+    };
+  }
+
+  /** A heartbeat: carries the latest resume token so it becomes the stored offset. */
+  heartbeat(resumeToken: unknown): SourceRecord {
+    const scope = String(this.partition.ns);
+    return {
+      sourcePartition: this.partition,
+      sourceOffset: { resumeToken },
+      topic: this.config['heartbeat.topic.name'],
+      key: scope,
+      value: { ns: scope, resumeToken: JSON.stringify(resumeToken), at: new Date().toISOString() },
+    };
+  }
+
+  private topicOf(ns: { db: string; coll?: string }): string {
+    const name = ns.coll === undefined ? ns.db : `${ns.db}.${ns.coll}`;
+    return this.config['topic.prefix'] === '' ? name : `${this.config['topic.prefix']}.${name}`;
+  }
+}
+
+/** The change-event envelope: what happened, to which document, when, and the states around it. */
+function envelopeOf(event: ChangeEvent): Record<string, unknown> {
+  return {
+    op: event.operationType,
+    ns: event.ns ?? null,
+    documentKey: event.documentKey ? bsonToJson(event.documentKey) : null,
+    clusterTime: event.clusterTime ? clusterTimeText(event.clusterTime) : null,
+    wallTime: event.wallTime ? event.wallTime.toISOString() : null,
+    before: bsonToJson(event.fullDocumentBeforeChange ?? null),
+    after: bsonToJson(event.fullDocument ?? null),
+    updateDescription: bsonToJson(event.updateDescription ?? null),
+  };
+}
