@@ -1,0 +1,105 @@
+import { MongoClient } from 'mongodb';
+import { RetriableError } from '@sluice/sdk';
+import type { SourceRecord } from '@sluice/sdk';
+import { MemoryOffsetStore } from '@sluice/testkit';
+import { startOwnEmulator } from './support/own-emulator';
+import type { OwnEmulator } from './support/own-emulator';
+import { startTask } from './support/task-harness';
+
+// Error 286 and server loss need a server the test may starve or kill: a private emulator with a
+// change log of 20 events (a real replica set's oplog cannot be rolled over in a test), so this
+// file runs against the emulator only, also when MONGODB_URI names a real replica set.
+let emulator: OwnEmulator;
+let client: MongoClient;
+beforeAll(async () => {
+  emulator = await startOwnEmulator({ maxChangeEvents: 20 });
+  client = new MongoClient(emulator.uri, { serverSelectionTimeoutMS: 5000 });
+});
+afterAll(async () => {
+  await client.close();
+  await emulator.kill();
+});
+
+const keys = (records: readonly SourceRecord[]) => records.map((r) => String(r.key));
+
+/** A stored offset that the change log has since rolled past. */
+async function lostOffset(database: string): Promise<MemoryOffsetStore> {
+  const offsets = new MemoryOffsetStore();
+  const config = { 'connection.uri': emulator.uri, database, collection: 'products' };
+  const harness = await startTask(config, offsets);
+  const products = client.db(database).collection<{ _id: string }>('products');
+  await products.insertOne({ _id: 'stored' });
+  await harness.pollUntil((r) => r.length >= 1);
+  await harness.close();
+  await products.insertMany(Array.from({ length: 40 }, (_, i) => ({ _id: `gone${i}` })));
+  return offsets;
+}
+
+describe('resume token no longer in the change history (error 286)', () => {
+  it('fails the task loudly by default, naming the error and the recoveries', async () => {
+    const offsets = await lostOffset('lost_fail');
+    const config = { 'connection.uri': emulator.uri, database: 'lost_fail', collection: 'products' };
+    const failure = startTask(config, offsets);
+    await expect(failure).rejects.toThrow(/error 286, ChangeStreamHistoryLost/);
+    await expect(failure).rejects.toThrow(/history.lost.policy=copy_existing .* history.lost.policy=latest/);
+  });
+
+  it('history.lost.policy=copy_existing copies every document again, then streams', async () => {
+    const offsets = await lostOffset('lost_copy');
+    const config = {
+      'connection.uri': emulator.uri,
+      database: 'lost_copy',
+      collection: 'products',
+      'history.lost.policy': 'copy_existing',
+    };
+    const harness = await startTask(config, offsets);
+    const records = await harness.pollUntil((r) => new Set(keys(r)).size >= 41);
+    await harness.close();
+    expect(new Set(keys(records)).size).toBe(41);
+    expect(
+      harness.log.some((line) => line.level === 'error' && /history.lost.policy=copy_existing/.test(line.message)),
+    ).toBe(true);
+  });
+
+  it('history.lost.policy=latest continues from now and logs the loss as an error', async () => {
+    const offsets = await lostOffset('lost_latest');
+    const config = {
+      'connection.uri': emulator.uri,
+      database: 'lost_latest',
+      collection: 'products',
+      'history.lost.policy': 'latest',
+    };
+    const harness = await startTask(config, offsets);
+    await client.db('lost_latest').collection<{ _id: string }>('products').insertOne({ _id: 'new' });
+    const records = await harness.pollUntil((r) => r.length >= 1);
+    await harness.close();
+    expect(keys(records)).toEqual(['new']);
+    expect(harness.log.find((line) => line.level === 'error')?.fields).toMatchObject({
+      consequence: 'changes between the stored offset and now are lost',
+    });
+  });
+});
+
+describe('server gone (crash or network drop)', () => {
+  it('reports a RetriableError, then reopens after the last event read once the server is back', async () => {
+    const own = await startOwnEmulator();
+    const ownClient = new MongoClient(own.uri, { serverSelectionTimeoutMS: 2000 });
+    const config = { 'connection.uri': own.uri, database: 'drop', collection: 'products' };
+    const harness = await startTask(config);
+    await ownClient.db('drop').collection<{ _id: string }>('products').insertOne({ _id: 'one' });
+    await harness.pollUntil((r) => r.length >= 1);
+    await own.kill();
+    await expect(harness.task.poll()).rejects.toBeInstanceOf(RetriableError);
+
+    // the emulator restarts empty (in-memory), on the same port
+    const again = await startOwnEmulator({ port: own.port });
+    await ownClient.db('drop').collection<{ _id: string }>('products').insertOne({ _id: 'two' });
+    let records: SourceRecord[] = [];
+    for (let attempt = 0; attempt < 50 && !records.some((r) => r.key === 'two'); attempt++)
+      records = records.concat(await harness.task.poll().catch(() => []));
+    await harness.close();
+    await ownClient.close();
+    await again.kill();
+    expect(keys(records)).toContain('two');
+  });
+});
