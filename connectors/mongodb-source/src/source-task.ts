@@ -37,6 +37,8 @@ export class MongoChangeStreamTask implements SourceTask {
   private lastPublishedAt = Date.now();
   private lagMs = 0;
   private oversizedSkipped = 0;
+  /** Why the stream could not be opened at creation; handled by the next poll. */
+  private openFailure: unknown;
 
   private constructor(
     private readonly config: SourceConfig,
@@ -68,6 +70,11 @@ export class MongoChangeStreamTask implements SourceTask {
   async poll(): Promise<SourceRecord[]> {
     if (this.ctx.signal.aborted) return [];
     if (this.snapshot) return this.copy(this.snapshot);
+    if (this.openFailure !== undefined) {
+      const failure = this.openFailure;
+      this.openFailure = undefined;
+      return this.recover(failure);
+    }
     try {
       return await this.readStream();
     } catch (error) {
@@ -86,7 +93,10 @@ export class MongoChangeStreamTask implements SourceTask {
   }
 
   private async begin(start: StartPoint): Promise<void> {
-    if (start.kind !== 'snapshot') return this.openStream(start).catch((error: unknown) => this.onOpenError(error));
+    if (start.kind !== 'snapshot')
+      // an error opening the stream is the first poll's to handle, so the task FAILS (with its
+      // status) or recovers there, instead of failing its creation
+      return this.openStream(start).catch((error: unknown) => void (this.openFailure = error));
     const startAt = start.startAt ?? (await currentClusterTime(this.client));
     const namespaces = (await collectionsOf(this.client, this.settings.scope)).filter(this.settings.publishes);
     this.ctx.log.info('copying existing documents', { namespaces: namespaces.length, resuming: !!start.progress });
@@ -217,11 +227,6 @@ export class MongoChangeStreamTask implements SourceTask {
         `change stream interrupted (${(error as Error).message}); reopening after the last event read`,
       );
     throw error;
-  }
-
-  private async onOpenError(error: unknown): Promise<void> {
-    if (!isHistoryLost(error)) throw error;
-    await this.onHistoryLost(error);
   }
 
   /** Error 286: fails loudly, or recovers as history.lost.policy says (logged as an error). */

@@ -1,10 +1,14 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { MongoClient } from 'mongodb';
 import { RetriableError } from '@sluice/sdk';
 import type { SourceRecord } from '@sluice/sdk';
-import { MemoryOffsetStore } from '@sluice/testkit';
+import { MemoryOffsetStore, eventually, requireService } from '@sluice/testkit';
 import { startOwnEmulator } from './support/own-emulator';
 import type { OwnEmulator } from './support/own-emulator';
 import { startTask } from './support/task-harness';
+import { killHard, startWorkerProcess } from './support/worker-process';
 
 // Error 286 and server loss need a server the test may starve or kill: a private emulator with a
 // change log of 20 events (a real replica set's oplog cannot be rolled over in a test), so this
@@ -39,9 +43,11 @@ describe('resume token no longer in the change history (error 286)', () => {
   it('fails the task loudly by default, naming the error and the recoveries', async () => {
     const offsets = await lostOffset('lost_fail');
     const config = { 'connection.uri': emulator.uri, database: 'lost_fail', collection: 'products' };
-    const failure = startTask(config, offsets);
+    const harness = await startTask(config, offsets); // created: the first poll fails, so the task FAILS
+    const failure = harness.task.poll();
     await expect(failure).rejects.toThrow(/error 286, ChangeStreamHistoryLost/);
     await expect(failure).rejects.toThrow(/history.lost.policy=copy_existing .* history.lost.policy=latest/);
+    await harness.close();
   });
 
   it('history.lost.policy=copy_existing copies every document again, then streams', async () => {
@@ -70,6 +76,7 @@ describe('resume token no longer in the change history (error 286)', () => {
       'history.lost.policy': 'latest',
     };
     const harness = await startTask(config, offsets);
+    expect(await harness.task.poll()).toEqual([]); // recovers: the stream now starts from here
     await client.db('lost_latest').collection<{ _id: string }>('products').insertOne({ _id: 'new' });
     const records = await harness.pollUntil((r) => r.length >= 1);
     await harness.close();
@@ -78,6 +85,42 @@ describe('resume token no longer in the change history (error 286)', () => {
       consequence: 'changes between the stored offset and now are lost',
     });
   });
+});
+
+describe('error 286 in a sluice-worker', () => {
+  it('shows the task FAILED, its status trace naming the error and the recoveries', async () => {
+    const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mongodb-lost-'));
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const connector = {
+      name: 'mongo-lost',
+      config: {
+        'connector.class': 'MongoDbSource',
+        'connection.uri': emulator.uri,
+        database: 'lost_worker',
+        collection: 'products',
+        'topic.prefix': `lost-${port}`,
+        'poll.await.ms': '100',
+        'key.converter': 'string',
+        'value.converter': 'json',
+      },
+    };
+    const bootstrap = requireService('kafka');
+    const first = await startWorkerProcess(stateDir, port, bootstrap, connector);
+    const products = client.db('lost_worker').collection<{ _id: string }>('products');
+    await products.insertOne({ _id: 'stored' });
+    await eventually(() => fs.existsSync(path.join(stateDir, 'offsets.json')), 20_000);
+    await killHard(first);
+    await products.insertMany(Array.from({ length: 40 }, (_, i) => ({ _id: `gone${i}` })));
+
+    const second = await startWorkerProcess(stateDir, port, bootstrap, connector, (tasks) =>
+      tasks.some((task) => task.state === 'FAILED'),
+    );
+    const [task] = (await second.status(connector.name)).tasks;
+    await killHard(second);
+    fs.rmSync(stateDir, { recursive: true, force: true });
+    expect(task?.state).toBe('FAILED');
+    expect(task?.trace).toMatch(/error 286, ChangeStreamHistoryLost.*history.lost.policy=copy_existing/s);
+  }, 60_000);
 });
 
 describe('server gone (crash or network drop)', () => {

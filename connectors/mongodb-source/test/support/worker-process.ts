@@ -13,12 +13,18 @@ export interface WorkerProcess {
   status(connector: string): Promise<{ tasks: { state: string; trace?: string }[] }>;
 }
 
-/** Starts a standalone worker over `stateDir` with one connector; resolves when its REST API answers. */
+type TaskStates = readonly { state: string; trace?: string }[];
+
+/**
+ * Starts a standalone worker over `stateDir` with one connector; resolves once its REST API
+ * reports tasks in the states `ready` wants (default: all RUNNING).
+ */
 export async function startWorkerProcess(
   stateDir: string,
   port: number,
   bootstrapServers: string,
   connector: { name: string; config: Record<string, string> },
+  ready: (tasks: TaskStates) => boolean = (tasks) => tasks.length > 0 && tasks.every((t) => t.state === 'RUNNING'),
 ): Promise<WorkerProcess> {
   fs.mkdirSync(stateDir, { recursive: true });
   const workerFile = path.join(stateDir, 'worker.json');
@@ -40,11 +46,11 @@ export async function startWorkerProcess(
   for (;;) {
     if (child.exitCode !== null) throw new Error(`sluice-worker exited (${child.exitCode}): ${stderr}`);
     if (Date.now() > deadline) throw new Error(`sluice-worker did not answer within 30 s: ${stderr}`);
-    const tasks = await status(connector.name).then(
-      (answer) => answer.tasks,
+    const tasks: TaskStates = await status(connector.name).then(
+      (answer) => answer.tasks ?? [],
       () => [],
     );
-    if (tasks.length > 0 && tasks.every((task) => task.state === 'RUNNING')) break;
+    if (ready(tasks)) break;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return { child, stderr: () => stderr, status };
