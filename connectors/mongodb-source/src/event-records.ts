@@ -12,6 +12,8 @@ type ChangeEvent = ChangeStreamDocument & {
   fullDocument?: Document | null;
   fullDocumentBeforeChange?: Document | null;
   updateDescription?: Document;
+  /** rename: the new namespace. */
+  to?: { db: string; coll: string };
 };
 
 const DOCUMENT_CHANGES = new Set(['insert', 'update', 'replace', 'delete']);
@@ -110,5 +112,6 @@ function envelopeOf(event: ChangeEvent): Record<string, unknown> {
     before: bsonToJson(event.fullDocumentBeforeChange ?? null),
     after: bsonToJson(event.fullDocument ?? null),
     updateDescription: bsonToJson(event.updateDescription ?? null),
+    ...(event.to ? { to: event.to } : {}),
   };
 }
