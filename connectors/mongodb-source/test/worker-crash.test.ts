@@ -74,6 +74,8 @@ describe('sluice-worker killed with SIGKILL mid-burst', () => {
     const second = await startWorkerProcess(stateDir, port, bootstrap, connector);
     const ids = (messages: readonly { key?: unknown }[]) => new Set(messages.map((m) => String(m.key)));
     const messages = await readTopic(topic, (read) => ids(read).size >= total, 40_000);
+    // the task's own gauges reach the worker's Prometheus endpoint
+    const scraped = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     await killHard(second);
     await client.db(database).dropDatabase();
     const admin = new KafkaAdmin(kafkaClientSettings(bootstrap, 'crash-cleanup'));
@@ -81,6 +83,11 @@ describe('sluice-worker killed with SIGKILL mid-burst', () => {
     admin.close();
 
     expect(ids(messages).size).toBe(total); // nothing lost
+    expect(scraped).toMatch(
+      new RegExp(
+        `sluice_task_connector_gauge\\{connector="${connector.name}",task="0",type="source",name="mongodb.lag.ms"\\} \\d+`,
+      ),
+    );
     // what repeats is exactly the tail produced after the stored offset, before the kill
     const stored = messages.find((m) => headerOf(m, 'mongodb.resume.token') === tokenAtKill);
     if (stored === undefined) throw new Error('the offset stored at the kill names no record in Kafka');
