@@ -5,6 +5,9 @@
 // Reports events/s until Kafka acknowledged them all, and this process's CPU ms per 1 000 events,
 // and writes bench/reports/mongodb-source.md. Usage: node bench/mongodb-source.mjs [events=50000]
 // Needs KAFKA_BOOTSTRAP_SERVERS, MONGODB_URI and a build (npx tsc -b).
+// Against the emulator, each run adds `events` changes (documents included) to its in-memory
+// change log: point MONGODB_URI at a private emulator (started with --max-change-events 100000),
+// not one shared with others; repeated runs can exhaust a 512 MB emulator's heap.
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -99,8 +102,27 @@ async function measure(label, startup) {
   return { label, seconds, perSecond: Math.round(events / seconds), cpuPer1000: (cpuMs * 1000) / events };
 }
 
+/** The connector alone: the task polled directly, records dropped (no runtime, no Kafka). */
+async function measureConnectorOnly(label, startup) {
+  const signal = AbortSignal.any([]); // never aborted: the loop ends by count
+  const ctx = { connector: 'bench', taskId: 0, log: quiet, signal, offsetOf: async () => undefined };
+  const config = MongoDbSource.validator.parse({ 'connection.uri': uri, database, collection: 'products', ...startup });
+  const cpu = process.cpuUsage();
+  const started = process.hrtime.bigint();
+  const task = await MongoDbSource.createTask(config, ctx);
+  let polled = 0;
+  while (polled < events) polled += (await task.poll()).length;
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const used = process.cpuUsage(cpu);
+  await task.close();
+  const cpuMs = (used.user + used.system) / 1000;
+  return { label, seconds, perSecond: Math.round(events / seconds), cpuPer1000: (cpuMs * 1000) / events };
+}
+
+const fromBacklog = { 'startup.mode': 'timestamp', 'startup.timestamp': before };
 const results = [
-  await measure('change stream -> Kafka', { 'startup.mode': 'timestamp', 'startup.timestamp': before }),
+  await measureConnectorOnly('change stream -> records (connector only, no Kafka)', fromBacklog),
+  await measure('change stream -> Kafka', fromBacklog),
   await measure('copy_existing -> Kafka', { 'startup.mode': 'copy_existing' }),
 ];
 await client.db(database).dropDatabase();
@@ -122,7 +144,9 @@ Timed from the task's start until Kafka acknowledged the last record (its offset
 
 **What the CPU column counts:** this Node process's user + system time while the task ran: the
 connector (driver reads, BSON → JSON, records), the runtime (converters, producer, offset file)
-and librdkafka's threads. **Not counted:** the MongoDB server's CPU (here the Java emulator, a
+and librdkafka's threads. The first row polls the task directly and drops the records: the
+connector's and the driver's share alone; the difference to the second row is the runtime's
+path to Kafka (transforms, converters, producer, delivery reports, offset file, librdkafka). **Not counted:** the MongoDB server's CPU (here the Java emulator, a
 separate process) and the broker's. Writing the backlog happened before the timed part.
 
 | path | events | seconds | events/s | CPU ms per 1 000 events |
@@ -134,6 +158,9 @@ Debezium's MongoDB connector ~46 ms and Conduit ~32 ms of CPU per 1 000 events. 
 come from one run on this machine against the emulator; a real mongod changes the server side
 (and the read path's batch shapes), so repeat with \`MONGODB_URI\` pointing at a real replica set
 before quoting a comparison.
+
+Against the emulator each run adds ${events} changes to its in-memory change log: use a private
+emulator (\`--max-change-events 100000\`) or a real replica set. This run: \`${uri.replace(/\/\/.*@/, '//')}\`.
 
 Reproduce: \`npm run services:up\`, \`npx tsc -b\`, then
 \`KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:9092 MONGODB_URI="mongodb://127.0.0.1:27017/?replicaSet=rs0" node bench/mongodb-source.mjs ${events}\`.

@@ -39,22 +39,24 @@ export class EventRecords {
     const event = change as ChangeEvent;
     const ns = event.ns;
     if (ns === undefined) return null; // invalidate: the task reopens the stream
-    const time = event.clusterTime;
-    const headers = {
-      'mongodb.resume.token': JSON.stringify(event._id),
-      ...(time ? { 'mongodb.cluster.time': clusterTimeText(time) } : {}),
-    };
-    const base = { sourcePartition: this.partition, sourceOffset: { resumeToken: event._id }, topic: this.topicOf(ns) };
     const id = event.documentKey?._id;
+    let key: string;
+    let value: unknown;
     if (this.config['output.format'] === 'envelope') {
-      const key = id === undefined ? `${ns.db}.${ns.coll ?? ''}` : keyOf(id);
-      return { ...base, key, value: envelopeOf(event), headers };
+      key = id === undefined ? `${ns.db}.${ns.coll ?? ''}` : keyOf(id);
+      value = envelopeOf(event);
+    } else {
+      if (id === undefined || !DOCUMENT_CHANGES.has(event.operationType)) return null;
+      // no document: updateLookup found it deleted since (its delete follows)
+      if (event.operationType !== 'delete' && !event.fullDocument) return null;
+      key = keyOf(id);
+      value = event.operationType === 'delete' ? null : bsonToJson(event.fullDocument);
     }
-    if (!DOCUMENT_CHANGES.has(event.operationType) || id === undefined) return null;
-    if (event.operationType === 'delete') return { ...base, key: keyOf(id), value: null, headers };
-    // no document: updateLookup found it deleted since (its delete follows)
-    if (!event.fullDocument) return null;
-    return { ...base, key: keyOf(id), value: bsonToJson(event.fullDocument), headers };
+    // built as literals, not spreads: this runs once per event
+    const headers: Record<string, string> = { 'mongodb.resume.token': JSON.stringify(event._id) };
+    if (event.clusterTime) headers['mongodb.cluster.time'] = clusterTimeText(event.clusterTime);
+    const sourceOffset = { resumeToken: event._id };
+    return { sourcePartition: this.partition, sourceOffset, topic: this.topicOf(ns), key, value, headers };
   }
 
   /** A copied document; versioned with the snapshot's start time, before any later change. */
