@@ -225,6 +225,7 @@ export class MongoChangeStreamTask implements SourceTask {
     if (isResumable(error))
       throw new RetriableError(
         `change stream interrupted (${(error as Error).message}); reopening after the last event read`,
+        { cause: error },
       );
     throw error;
   }

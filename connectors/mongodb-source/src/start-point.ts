@@ -54,9 +54,13 @@ export function isHistoryLost(error: unknown): boolean {
   );
 }
 
+/** Socket errors Node raises on a dropped connection that the driver sometimes passes on unwrapped. */
+const SOCKET_ERRORS = new Set(['EPIPE', 'ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'ERR_STREAM_WRITE_AFTER_END']);
+
 /** What the driver could not ride out itself: the server unreachable, or its resume failed. */
 export function isResumable(error: unknown): boolean {
   if (error instanceof MongoNetworkError || error instanceof MongoServerSelectionError) return true;
+  if (SOCKET_ERRORS.has(String((error as { code?: unknown }).code))) return true;
   const labelled = error as { hasErrorLabel?: (label: string) => boolean };
   return typeof labelled.hasErrorLabel === 'function' && labelled.hasErrorLabel('ResumableChangeStreamError');
 }

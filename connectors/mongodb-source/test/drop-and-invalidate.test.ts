@@ -1,11 +1,7 @@
-import { MongoClient } from 'mongodb';
-import { requireService } from '@sluice/testkit';
-import { startTask, uniqueDatabase } from './support/task-harness';
+import { mongoUnderTest, startTask, uniqueDatabase } from './support/task-harness';
 
 // drop and invalidate handled explicitly, against MONGODB_URI (the emulator has no rename events).
-const uri = requireService('mongodb');
-const client = new MongoClient(uri, { serverSelectionTimeoutMS: 10_000 });
-afterAll(() => client.close());
+const { uri, client } = mongoUnderTest();
 
 describe('a watched collection dropped', () => {
   it('logs the invalidate and follows the collection when it is created again', async () => {

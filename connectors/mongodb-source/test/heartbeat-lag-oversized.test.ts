@@ -1,13 +1,10 @@
-import { MongoClient } from 'mongodb';
 import { joinFragments } from '@sluice/mongodb-source';
 import type { Fragment } from '@sluice/mongodb-source';
-import { MemoryOffsetStore, requireService } from '@sluice/testkit';
-import { startTask, uniqueDatabase } from './support/task-harness';
+import { MemoryOffsetStore } from '@sluice/testkit';
+import { mongoUnderTest, startTask, uniqueDatabase } from './support/task-harness';
 
 // heartbeat.interval.ms, the lag gauge and oversized.event.policy, against MONGODB_URI.
-const uri = requireService('mongodb');
-const client = new MongoClient(uri, { serverSelectionTimeoutMS: 10_000 });
-afterAll(() => client.close());
+const { uri, client } = mongoUnderTest();
 
 describe('heartbeats', () => {
   it('publish the latest resume token on a quiet stream, so it becomes the stored offset', async () => {

@@ -1,12 +1,8 @@
-import { MongoClient } from 'mongodb';
 import MongoDbSource from '@sluice/mongodb-source';
-import { requireService } from '@sluice/testkit';
-import { startTask, uniqueDatabase } from './support/task-harness';
+import { mongoUnderTest, startTask, uniqueDatabase } from './support/task-harness';
 
 // output.format, namespace lists, pipeline and collection lists, against MONGODB_URI.
-const uri = requireService('mongodb');
-const client = new MongoClient(uri, { serverSelectionTimeoutMS: 10_000 });
-afterAll(() => client.close());
+const { uri, client } = mongoUnderTest();
 
 describe('output.format=envelope', () => {
   it('publishes op, before/after, updateDescription, ns, documentKey and cluster time; a delete is no tombstone', async () => {

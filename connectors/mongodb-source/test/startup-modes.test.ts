@@ -1,12 +1,9 @@
-import { MongoClient } from 'mongodb';
 import type { SourceRecord } from '@sluice/sdk';
-import { MemoryOffsetStore, requireService } from '@sluice/testkit';
-import { startTask, uniqueDatabase } from './support/task-harness';
+import { MemoryOffsetStore } from '@sluice/testkit';
+import { mongoUnderTest, startTask, uniqueDatabase } from './support/task-harness';
 
 // startup.mode timestamp and copy_existing (with an interrupted copy), against MONGODB_URI.
-const uri = requireService('mongodb');
-const client = new MongoClient(uri, { serverSelectionTimeoutMS: 10_000 });
-afterAll(() => client.close());
+const { uri, client } = mongoUnderTest();
 
 const keys = (records: readonly SourceRecord[]) => records.map((r) => String(r.key));
 const copied = (records: readonly SourceRecord[]) => records.filter((r) => r.headers?.['mongodb.snapshot'] === 'true');

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { MongoClient } from 'mongodb';
 import MongoDbSource from '@sluice/mongodb-source';
 import type { SourceRecord, SourceTask } from '@sluice/sdk';
-import { MemoryOffsetStore, recordingLogger, sourceTaskContext } from '@sluice/testkit';
+import { MemoryOffsetStore, recordingLogger, requireService, sourceTaskContext } from '@sluice/testkit';
 import type { LogLine } from '@sluice/testkit';
 
 /** A task under test: its records so far, its log, and the offsets "Kafka acknowledged". */
@@ -44,4 +45,12 @@ export async function startTask(config: Record<string, string>, offsets = new Me
       await task.close();
     },
   };
+}
+
+/** MONGODB_URI and a client for writing test data, closed after the file's tests. */
+export function mongoUnderTest(): { uri: string; client: MongoClient } {
+  const uri = requireService('mongodb');
+  const client = new MongoClient(uri, { serverSelectionTimeoutMS: 10_000 });
+  afterAll(() => client.close());
+  return { uri, client };
 }
