@@ -32,6 +32,7 @@ export const config = Type.Object({
   }),
   pipeline: Type.String({
     default: '[]',
+    pattern: '^\\s*\\[[\\s\\S]*\\]\\s*$', // a JSON array; its stages are checked when the task starts
     description:
       'Aggregation stages (a JSON array) appended to the change stream, e.g. [{"$match":{"operationType":"insert"}}].',
   }),

@@ -15,6 +15,9 @@ describeSourceContract({
     { config: {}, field: 'connection.uri' },
     { config: { 'connection.uri': uri, 'full.document': 'sometimes' }, field: 'full.document' },
     { config: { 'connection.uri': uri, 'poll.await.ms': '0' }, field: 'poll.await.ms' },
+    { config: { 'connection.uri': uri, pipeline: '{"$match": {}}' }, field: 'pipeline' },
+    { config: { 'connection.uri': uri, 'startup.mode': 'sometime' }, field: 'startup.mode' },
+    { config: { 'connection.uri': uri, 'heartbeat.interval.ms': '-1' }, field: 'heartbeat.interval.ms' },
   ],
   fixture: async () => {
     const database = `contract_${randomUUID().slice(0, 8)}`;

@@ -85,8 +85,9 @@ describe('scope filters', () => {
 describe('bad settings are named and change nothing', () => {
   const base = { 'connection.uri': uri, database: 'unused' };
   it.each([
-    [{ pipeline: '{"$match": {}}' }, 'pipeline: must be a JSON array'],
-    [{ pipeline: '[{"$match":' }, 'pipeline: is not JSON'],
+    [{ pipeline: '{"$match": {}}' }, 'pipeline: Invalid value'],
+    [{ pipeline: '[1, 2]' }, 'pipeline: must be a JSON array of aggregation stages'],
+    [{ pipeline: '[{"$match": ]' }, 'pipeline: is not JSON'],
     [{ 'namespace.include.list': 'shop.(' }, 'namespace.include.list: "shop.(" is not a regular expression'],
     [{ 'full.document': 'off' }, 'full.document: off needs output.format=envelope'],
     [
