@@ -69,14 +69,14 @@ export class MongoChangeStreamTask implements SourceTask {
 
   async poll(): Promise<SourceRecord[]> {
     if (this.ctx.signal.aborted) return [];
-    if (this.snapshot) return this.copy(this.snapshot);
-    if (this.openFailure !== undefined) {
-      const failure = this.openFailure;
-      this.openFailure = undefined;
-      return this.recover(failure);
-    }
     try {
-      return await this.readStream();
+      if (this.openFailure !== undefined) {
+        const failure = this.openFailure;
+        this.openFailure = undefined;
+        throw failure;
+      }
+      // a copy interrupted by a retriable error carries on from its last batch on the next poll
+      return this.snapshot ? await this.copy(this.snapshot) : await this.readStream();
     } catch (error) {
       return this.recover(error);
     }

@@ -72,7 +72,7 @@ export function isTooLarge(error: unknown): boolean {
 }
 
 export const HISTORY_LOST_RECOVERY =
-  'the stored resume token is no longer in the oplog (error 286, ChangeStreamHistoryLost): changes since the ' +
-  'last stored offset may be gone. Recover with history.lost.policy=copy_existing (copy the existing documents ' +
+  'the change stream cannot resume where it stopped, or start where a copy began: that point is no longer in ' +
+  'the oplog (error 286, ChangeStreamHistoryLost), and changes since then may be gone. Recover with history.lost.policy=copy_existing (copy the existing documents ' +
   'again, then stream), or history.lost.policy=latest (continue from now; changes in between are lost), or ' +
   'delete the connector and create it again with startup.mode=timestamp. A larger oplog avoids this.';

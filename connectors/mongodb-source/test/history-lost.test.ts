@@ -80,6 +80,28 @@ describe('resume token no longer in the change history (error 286)', () => {
   });
 });
 
+describe('a copy that outlasts the change history', () => {
+  it('fails loudly when its stream cannot start where the copy began', async () => {
+    const database = 'lost_window';
+    await client
+      .db(database)
+      .collection<{ _id: string }>('products')
+      .insertMany(Array.from({ length: 15 }, (_, i) => ({ _id: `p${i}` })));
+    await new Promise((resolve) => setTimeout(resolve, 1100)); // the copy starts in a later second
+    const config = { 'connection.uri': emulator.uri, database, collection: 'products', 'batch.size': '10' };
+    const harness = await startTask({ ...config, 'startup.mode': 'copy_existing' });
+    expect(await harness.task.poll()).toHaveLength(10);
+    // meanwhile, more changes than the history keeps
+    await client
+      .db(database)
+      .collection<{ _id: string }>('noise')
+      .insertMany(Array.from({ length: 40 }, (_, i) => ({ _id: `n${i}` })));
+    expect(await harness.task.poll()).toHaveLength(5);
+    await expect(harness.task.poll()).rejects.toThrow(/error 286, ChangeStreamHistoryLost/);
+    await harness.close();
+  });
+});
+
 describe('error 286 in a sluice-worker', () => {
   it('shows the task FAILED, its status trace naming the error and the recoveries', async () => {
     const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mongodb-lost-'));
