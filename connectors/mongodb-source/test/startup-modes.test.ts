@@ -99,4 +99,23 @@ describe('startup.mode=copy_existing', () => {
     await client.db(database).dropDatabase();
     expect(copied(after)).toEqual([]);
   });
+
+  it('copies a whole database collection by collection, resuming at the collection it was in', async () => {
+    const database = uniqueDatabase('copydb');
+    for (const name of ['alpha', 'beta'])
+      await client.db(database).collection<{ _id: string; n: number }>(name).insertMany(docs(0, 15));
+    const config = { 'connection.uri': uri, database, 'batch.size': '10', 'startup.mode': 'copy_existing' };
+    const offsets = new MemoryOffsetStore();
+    const first = await startTask(config, offsets);
+    await first.pollUntil((r) => r.length >= 15); // alpha copied, beta not begun
+    await first.close();
+    const second = await startTask(config, offsets);
+    const records = await second.pollUntil((r) => copied(r).length >= 15);
+    await second.close();
+    await client.db(database).dropDatabase();
+    expect(first.received.map((r) => r.topic)).toEqual(Array(15).fill(`${database}.alpha`));
+    expect(copied(records).map((r) => `${r.topic}/${String(r.key)}`)).toEqual(
+      docs(0, 15).map((d) => `${database}.beta/${d._id}`),
+    );
+  });
 });
