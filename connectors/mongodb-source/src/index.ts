@@ -1,12 +1,19 @@
 import { defineSource } from '@sluice/sdk';
 import { config } from './config.js';
-import { openTask } from './source-task.js';
+import { MongoChangeStreamTask } from './source-task.js';
+import { taskConfigs } from './task-configs.js';
 
 export type { ChangeStreamScope } from './change-stream-scope.js';
-export { openChangeStream, scopeName } from './change-stream-scope.js';
+export { collectionsOf, openChangeStream, scopeName } from './change-stream-scope.js';
 export { bsonToJson, keyOf } from './bson-to-json.js';
 export type { SourceConfig } from './config.js';
+export { EventRecords, clusterTimeText } from './event-records.js';
+export type { Fragment } from './oversized-events.js';
+export { joinFragments } from './oversized-events.js';
 export { MongoChangeStreamTask } from './source-task.js';
+export type { TaskSettings } from './task-settings.js';
+export { startTimestamp, taskSettings } from './task-settings.js';
+export { taskConfigs } from './task-configs.js';
 
 export default defineSource({
   name: 'MongoDbSource',
@@ -14,5 +21,6 @@ export default defineSource({
   description:
     'MongoDB change streams to Kafka: one record per change, keyed by _id, resuming after the last event Kafka holds.',
   config,
-  createTask: (taskConfig, ctx) => openTask(taskConfig, ctx),
+  taskConfigs,
+  createTask: (taskConfig, ctx) => MongoChangeStreamTask.open(taskConfig, ctx),
 });

@@ -15,16 +15,25 @@ describeSourceContract({
     { config: {}, field: 'connection.uri' },
     { config: { 'connection.uri': uri, 'full.document': 'sometimes' }, field: 'full.document' },
     { config: { 'connection.uri': uri, 'poll.await.ms': '0' }, field: 'poll.await.ms' },
+    { config: { 'connection.uri': uri, pipeline: '{"$match": {}}' }, field: 'pipeline' },
+    { config: { 'connection.uri': uri, 'startup.mode': 'sometime' }, field: 'startup.mode' },
+    { config: { 'connection.uri': uri, 'heartbeat.interval.ms': '-1' }, field: 'heartbeat.interval.ms' },
   ],
   fixture: async () => {
     const database = `contract_${randomUUID().slice(0, 8)}`;
-    const items = client.db(database).collection<{ _id: string; n: number }>('items');
     let next = 0;
     return {
       config: { 'connection.uri': uri, database, collection: 'items', 'poll.await.ms': '100' },
       write: async (count: number) => {
         const docs = Array.from({ length: count }, () => ({ _id: `item-${String(next).padStart(6, '0')}`, n: next++ }));
-        await items.insertMany(docs);
+        // a client per write: the suite counts the process's timers and sockets around a task, and
+        // a long-lived client's pool and monitor timers come and go on their own schedule
+        const writer = new MongoClient(uri, { serverSelectionTimeoutMS: 10_000 });
+        try {
+          await writer.db(database).collection<{ _id: string; n: number }>('items').insertMany(docs);
+        } finally {
+          await writer.close();
+        }
         return docs.map((doc) => doc._id);
       },
       identify: (record) => String(record.key),

@@ -41,11 +41,15 @@ export interface SinkTaskContext extends TaskContext {
  * 3. `commit(records)` (optional) after Kafka acknowledged those records and their offsets were
  *    stored: the moment a source may acknowledge or delete data on its side.
  * 4. `close()` once, after the last poll: release every resource (handles, timers, sockets).
+ *
+ * `metrics()` (optional) may be called at any time between create and close, e.g. on a metrics
+ * scrape: the task's own gauges (such as how far behind its source it is), cheap to read.
  */
 export interface SourceTask {
   poll(): Promise<SourceRecord[]>;
   commit?(records: readonly SourceRecord[]): Promise<void>;
   close(): Promise<void>;
+  metrics?(): Readonly<Record<string, number>>;
 }
 
 /**

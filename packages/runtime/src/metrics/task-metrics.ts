@@ -21,6 +21,8 @@ export interface TaskMetricsSnapshot {
   readonly errantRecords: number;
   /** Sink: records in Kafka not yet committed by this task, summed over its partitions. */
   readonly recordLag?: number;
+  /** Source: the task's own gauges (SourceTask.metrics), e.g. `mongodb.lag.ms`. */
+  readonly gauges?: Readonly<Record<string, number>>;
 }
 
 /**

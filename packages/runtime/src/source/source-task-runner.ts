@@ -40,15 +40,28 @@ export class SourceTaskRunner extends TaskRunner {
   async start(): Promise<void> {
     const { options } = this;
     await this.producer.connect();
-    this.task = await options.connector.createTask(options.taskConfig as never, {
-      connector: options.connectorName,
-      taskId: options.taskId,
-      log: options.log,
-      signal: this.stopController.signal,
-      offsetOf: (partition) => options.offsets.get(options.connectorName, partition),
-    });
+    try {
+      this.task = await options.connector.createTask(options.taskConfig as never, {
+        connector: options.connectorName,
+        taskId: options.taskId,
+        log: options.log,
+        signal: this.stopController.signal,
+        offsetOf: (partition) => options.offsets.get(options.connectorName, partition),
+      });
+    } catch (error) {
+      // as Connect: a task that cannot start is FAILED with its trace (and restarted per
+      // policy); the worker and the other connectors carry on
+      this.fail(error);
+      return;
+    }
     const task = this.task;
     this.launch(() => this.run(task));
+  }
+
+  /** The runner's figures and the task's own gauges, when it has any. */
+  override metricsSnapshot() {
+    const gauges = this.task?.metrics?.();
+    return gauges === undefined ? super.metricsSnapshot() : { ...super.metricsSnapshot(), gauges };
   }
 
   /** Stops polling, lets the batch in flight finish (produce, offsets, commit), closes. */

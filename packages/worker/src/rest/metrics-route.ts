@@ -69,5 +69,22 @@ function createRegistry(runtime: StandaloneRuntime): Registry {
       },
     });
   }
+  connectorGauges(prom, registry, runtime);
   return registry;
+}
+
+/** A task's own gauges (e.g. a source's `mongodb.lag.ms`) as one family, labelled by name. */
+function connectorGauges(prom: typeof PromClient, registry: Registry, runtime: StandaloneRuntime): void {
+  new prom.Gauge({
+    name: 'sluice_task_connector_gauge',
+    help: "A connector task's own gauge, such as how far behind its source it is (label name).",
+    labelNames: ['connector', 'task', 'type', 'name'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const task of runtime.metrics())
+        for (const [name, value] of Object.entries(task.metrics.gauges ?? {}))
+          this.set({ connector: task.connector, task: String(task.task), type: task.type, name }, value);
+    },
+  });
 }

@@ -16,7 +16,12 @@ record ChangeEvent(BsonTimestamp clusterTime, Instant wallTime, String database,
 
     /** The resume token: the cluster time as 16 hex digits, so tokens sort like the log. */
     Document resumeToken() {
-        return new Document("_data", String.format("%016x", clusterTime.getValue()));
+        return tokenAt(clusterTime);
+    }
+
+    /** The token of a position in the log: what a change stream resumes strictly after. */
+    static Document tokenAt(BsonTimestamp time) {
+        return new Document("_data", String.format("%016x", time.getValue()));
     }
 
     static BsonTimestamp timeOfToken(Document token) {

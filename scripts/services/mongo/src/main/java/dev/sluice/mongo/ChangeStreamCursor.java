@@ -43,6 +43,14 @@ final class ChangeStreamCursor implements Cursor {
         return false; // a change stream stays open until closed or invalidated
     }
 
+    /**
+     * The post-batch resume token: the position this cursor has read the log up to, including
+     * events its scope or pipeline left out, so an idle stream's token still moves on.
+     */
+    synchronized Document postBatchResumeToken() {
+        return ChangeEvent.tokenAt(position);
+    }
+
     /** Blocks a getMore up to {@code millis} while nothing new is there, as awaitData does. */
     void awaitData(long millis) throws InterruptedException {
         if (!invalidated) {

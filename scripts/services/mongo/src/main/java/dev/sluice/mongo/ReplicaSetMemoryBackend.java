@@ -55,9 +55,28 @@ final class ReplicaSetMemoryBackend extends MemoryBackend {
         }
         if (command.equals("aggregate") && databaseName.equals("admin")) {
             // client.watch(): the stock backend has no admin aggregate; run it as a database command
-            return resolveDatabase(databaseName).handleCommand(channel, command, query, this::resolveDatabase, oplog);
+            return withPostBatchResumeToken(
+                    resolveDatabase(databaseName).handleCommand(channel, command, query, this::resolveDatabase, oplog));
         }
-        return super.handleCommand(channel, databaseName, command, query);
+        Document response = super.handleCommand(channel, databaseName, command, query);
+        return command.equals("getMore") || command.equals("aggregate") ? withPostBatchResumeToken(response) : response;
+    }
+
+    /** A change stream's replies carry postBatchResumeToken, as MongoDB 4.0.7+ sends it. */
+    private Document withPostBatchResumeToken(Document response) {
+        if (response.get("cursor") instanceof Document cursor && cursor.get("id") instanceof Number id
+                && id.longValue() != 0 && changeStreamOf(id.longValue()) instanceof ChangeStreamCursor changeStream) {
+            cursor.put("postBatchResumeToken", changeStream.postBatchResumeToken());
+        }
+        return response;
+    }
+
+    private Cursor changeStreamOf(long cursorId) {
+        try {
+            return getCursorRegistry().getCursor(cursorId);
+        } catch (RuntimeException notFound) {
+            return null; // an ordinary cursor already exhausted and closed
+        }
     }
 
     private void awaitChangeStreamData(Document query) {
