@@ -1,11 +1,12 @@
-import { defineSink } from '@sluice/sdk';
+import { ConfigError, defineSink } from '@sluice/sdk';
 import { config } from './config.js';
 import { OpenSearchSinkTask, createClient } from './sink-task.js';
 
-export type { Action } from './bulk-actions.js';
-export { bulkLines, toAction } from './bulk-actions.js';
+export type { Action, ActionBuilder } from './bulk-actions.js';
+export { actionBuilder, headerVersion } from './bulk-actions.js';
+export type { SinkCounters } from './bulk-sender.js';
 export type { SinkConfig } from './config.js';
-export type { SinkCounters } from './sink-task.js';
+export { formatUtc, indexNamer } from './index-names.js';
 export { OpenSearchSinkTask } from './sink-task.js';
 
 export default defineSink({
@@ -18,13 +19,14 @@ export default defineSink({
     const client = createClient(taskConfig);
     try {
       await client.ping();
+      return new OpenSearchSinkTask(taskConfig, ctx, client);
     } catch (error) {
       await client.close();
+      if (error instanceof ConfigError) throw error;
       throw new Error(
         `OpenSearch at ${taskConfig['connection.url'].join(', ')} does not answer: ${(error as Error).message}`,
         { cause: error },
       );
     }
-    return new OpenSearchSinkTask(taskConfig, ctx, client);
   },
 });
