@@ -125,6 +125,7 @@ function documentOf(record: SinkRecord): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value) || Buffer.isBuffer(value)) {
     throw new Error(`the value at ${where(record)} is not a JSON object`);
   }
+  if (!('_id' in value)) return value as Record<string, unknown>; // no copy in the common case
   const { _id: _ignored, ...document } = value as Record<string, unknown>;
   void _ignored;
   return document;

@@ -177,7 +177,11 @@ export class OpenSearchSinkTask implements SinkTask {
             this.failure ??= error as Error;
           },
         )
-        .finally(() => this.inFlight.delete(bulk));
+        .finally(() => {
+          this.inFlight.delete(bulk);
+          // keep the slots busy between puts (refused items wait for the next drain's backoff)
+          if (!this.failure) this.pump(this.config['linger.ms'] === 0);
+        });
       this.inFlight.set(bulk, chunk.length);
     }
   }
