@@ -1,3 +1,4 @@
+import { errors } from '@opensearch-project/opensearch';
 import { ConfigError, defineSink } from '@sluice/sdk';
 import { config } from './config.js';
 import { OpenSearchSinkTask, createClient } from './sink-task.js';
@@ -23,10 +24,18 @@ export default defineSink({
     } catch (error) {
       await client.close();
       if (error instanceof ConfigError) throw error;
-      throw new Error(
-        `OpenSearch at ${taskConfig['connection.url'].join(', ')} does not answer: ${(error as Error).message}`,
-        { cause: error },
-      );
+      throw new Error(`OpenSearch at ${taskConfig['connection.url'].join(', ')} ${whyUnreachable(error)}`, {
+        cause: error,
+      });
     }
   },
 });
+
+function whyUnreachable(error: unknown): string {
+  if (error instanceof errors.ResponseError) {
+    const status = error.meta.statusCode ?? 0;
+    const hint = status === 401 || status === 403 ? ' (check connection.username and connection.password)' : '';
+    return `answered ${status} to the connection check${hint}`;
+  }
+  return `does not answer: ${(error as Error).message}`;
+}

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 /** One bulk item as the proxy sees it: its action line and, except for deletes, its source line. */
@@ -24,15 +25,24 @@ export interface FaultProxy {
 }
 
 /**
- * A fault injector in front of the real OpenSearch: forwards every request, but can answer chosen
+ * A fault injector in front of the real OpenSearch (optionally terminating TLS and requiring
+ * basic auth, which the local OpenSearch runs without): forwards every request, but can answer chosen
  * bulk items with 429 (forwarding only the others, so what reaches OpenSearch is countable), hold
  * bulks, or drop connections. For tests only; all data is written by the real OpenSearch.
  */
-export async function startFaultProxy(target: string): Promise<FaultProxy> {
+export async function startFaultProxy(
+  target: string,
+  options: { tls?: { key: Buffer; cert: Buffer }; basicAuth?: string } = {},
+): Promise<FaultProxy> {
   let concurrent = 0;
-  const server = http.createServer((request, response) => {
+  const handle: http.RequestListener = (request, response) => {
     if (proxy.down) {
       request.socket.destroy();
+      return;
+    }
+    const expected = options.basicAuth && `Basic ${Buffer.from(options.basicAuth).toString('base64')}`;
+    if (expected && request.headers.authorization !== expected) {
+      response.writeHead(401, { 'content-type': 'application/json' }).end('{"error":"unauthorized","status":401}');
       return;
     }
     const chunks: Buffer[] = [];
@@ -46,7 +56,8 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
         () => request.socket.destroy(),
       );
     });
-  });
+  };
+  const server = options.tls ? https.createServer(options.tls, handle) : http.createServer(handle);
 
   async function forward(method: string, url: string, body: string) {
     const init: RequestInit = { method, headers: { 'content-type': 'application/json' } };
@@ -88,7 +99,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const proxy: FaultProxy = {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${(server.address() as AddressInfo).port}`,
     forwardedItems: 0,
     bulkRequests: 0,
     maxConcurrentBulks: 0,
