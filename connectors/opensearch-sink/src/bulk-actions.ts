@@ -99,9 +99,8 @@ function keyText(record: SinkRecord): string | undefined {
 }
 
 function routingOf(record: SinkRecord, config: SinkConfig): string | undefined {
-  if (config['routing.source'] === 'key' || (config['routing.source'] === 'field' && record.value === null))
-    return keyText(record);
-  if (config['routing.source'] !== 'field') return undefined;
+  if (config['routing.source'] === 'key') return keyText(record);
+  if (config['routing.source'] !== 'field' || record.value === null) return undefined;
   const field = config['routing.field'] ?? '';
   const value = documentOf(record)[field];
   if (value === undefined || value === null)

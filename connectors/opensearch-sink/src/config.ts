@@ -49,7 +49,7 @@ const routing = {
     enum: ['none', 'key', 'field'],
     default: 'none',
     description:
-      'Shard routing: OpenSearch default (by id), the record key, or a value field (routing.field). Deletes route by the key.',
+      'Shard routing: OpenSearch default (by id), the record key, or a value field (routing.field; tombstones cannot be routed then, so behavior.on.null.values must be ignore or fail).',
   }),
   'routing.field': Type.Optional(
     Type.String({

@@ -42,6 +42,11 @@ export class OpenSearchSinkTask implements SinkTask {
       throw new ConfigError('write.method', 'upsert needs document.version=none (updates take no external version)');
     if (config['routing.source'] === 'field' && !config['routing.field'])
       throw new ConfigError('routing.field', 'must be set when routing.source=field');
+    if (config['routing.source'] === 'field' && config['behavior.on.null.values'] === 'delete')
+      throw new ConfigError(
+        'behavior.on.null.values',
+        'delete cannot find the shard with routing.source=field (a tombstone has no value): use ignore or fail, or route by key',
+      );
     this.build = actionBuilder(config);
     const setup = new IndexSetup(client, config);
     this.sender = new BulkSender(

@@ -27,7 +27,14 @@ describe('routing and write options (real OpenSearch)', () => {
     await byKey.sink.flush();
     expect((await byKey.all())[0]?._routing).toBe('p1');
     await byKey.cleanup();
-    const byField = await openTask({ 'routing.source': 'field', 'routing.field': 'shop' });
+    await expect(openTask({ 'routing.source': 'field', 'routing.field': 'shop' })).rejects.toThrow(
+      'behavior.on.null.values: delete cannot find the shard with routing.source=field',
+    );
+    const byField = await openTask({
+      'routing.source': 'field',
+      'routing.field': 'shop',
+      'behavior.on.null.values': 'ignore',
+    });
     await byField.sink.put([record(1, 'p1', { shop: 's9' }), record(2, 'p2', { name: 'no shop' })]);
     await byField.sink.flush();
     expect((await byField.all()).map((hit) => [hit._id, hit._routing])).toEqual([['p1', 's9']]);
