@@ -32,6 +32,7 @@ export class OpenSearchSinkTask implements SinkTask {
   private lastReason = '';
   /** An error of a bulk sent in the background, thrown by the next put or flush. */
   private failure: Error | undefined;
+  private closed = false;
 
   constructor(
     private readonly config: SinkConfig,
@@ -107,6 +108,7 @@ export class OpenSearchSinkTask implements SinkTask {
   }
 
   async close(): Promise<void> {
+    this.closed = true; // no new bulks from timers or completions
     clearTimeout(this.lingerTimer);
     await Promise.allSettled(this.inFlight.keys());
     await this.client.close();
@@ -164,7 +166,7 @@ export class OpenSearchSinkTask implements SinkTask {
 
   /** Launches bulks while slots are free: full ones only, or also a partial one when `partial`. */
   private pump(partial: boolean): void {
-    while (this.inFlight.size < this.config['max.in.flight.requests'] && this.pending.length > 0) {
+    while (!this.closed && this.inFlight.size < this.config['max.in.flight.requests'] && this.pending.length > 0) {
       const size = this.chunkSize();
       if (!partial && size === this.pending.length && size < this.config['batch.size']) return; // not full yet
       const chunk = this.pending.splice(0, size);
