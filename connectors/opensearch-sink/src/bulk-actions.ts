@@ -36,8 +36,8 @@ export function actionBuilder(config: SinkConfig): ActionBuilder {
     }
     const document = documentOf(record);
     if (dataStream) {
-      const field = config['data.stream.timestamp.field'];
-      const stamped = field in document ? document : { ...document, [field]: new Date(record.timestamp).toISOString() };
+      const time = document[config['data.stream.timestamp.field']] ?? new Date(record.timestamp).toISOString();
+      const stamped = { ...document, '@timestamp': time };
       return action(record, index, 'create', [{ create: meta }, stamped]);
     }
     if (config['write.method'] === 'upsert')

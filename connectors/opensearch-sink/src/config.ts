@@ -63,11 +63,12 @@ const routing = {
   }),
   'data.stream.prefix': Type.String({
     default: '',
-    description: 'Prepended to the index name to form the data stream name (e.g. logs-).',
+    description: 'When set, the data stream name is {prefix}-{index name} (e.g. logs → logs-orders).',
   }),
   'data.stream.timestamp.field': Type.String({
     default: '@timestamp',
-    description: 'Set from the record timestamp when the document lacks it (data streams require it).',
+    description:
+      'The value field whose value becomes @timestamp (data streams require it); when the document lacks it, the record timestamp is used.',
   }),
 };
 

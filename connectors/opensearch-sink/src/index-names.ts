@@ -15,7 +15,8 @@ export function indexNamer(config: SinkConfig): (record: SinkRecord) => string {
       return [pair.slice(0, at), pair.slice(at + 1)] as const;
     }),
   );
-  const prefix = config['data.stream.enabled'] ? config['data.stream.prefix'] : '';
+  const prefix =
+    config['data.stream.enabled'] && config['data.stream.prefix'] ? `${config['data.stream.prefix']}-` : '';
   const template = config['index.name.template'];
   return (record) => {
     const name =

@@ -76,14 +76,18 @@ describe('routing and write options (real OpenSearch)', () => {
     await expect(openTask({ 'index.mappings': '{"properties":' })).rejects.toThrow('index.mappings: not valid JSON');
   });
 
-  it('appends to a data stream, stamping @timestamp, without duplicates on redelivery', async () => {
+  it('appends to a data stream, @timestamp from a field or the record time, without duplicates on redelivery', async () => {
     const { sink, index, cleanup } = await openTask({
       'data.stream.enabled': 'true',
-      'data.stream.prefix': 'logs-',
+      'data.stream.prefix': 'logs',
+      'data.stream.timestamp.field': 'at',
       'document.id.strategy': 'topic.partition.offset',
     });
     const stream = `logs-${index}`;
-    const events = [record(1, null, { event: 'view' }, { timestamp: NOV_25_2026 }), record(2, null, { event: 'buy' })];
+    const events = [
+      record(1, null, { event: 'view' }, { timestamp: NOV_25_2026 }),
+      record(2, null, { event: 'buy', at: '2026-11-25T15:00:00Z' }),
+    ];
     await sink.put([...events, record(3, 'p1', null)]); // a tombstone has nothing to append
     await sink.flush();
     await sink.put(events); // redelivered
@@ -91,8 +95,8 @@ describe('routing and write options (real OpenSearch)', () => {
     await admin.indices.refresh({ index: stream });
     const hits = (await admin.search({ index: stream, body: { sort: [{ '@timestamp': 'desc' }] } })).body.hits.hits;
     expect(hits.map((hit) => hit._source)).toEqual([
+      { event: 'buy', at: '2026-11-25T15:00:00Z', '@timestamp': '2026-11-25T15:00:00Z' },
       { event: 'view', '@timestamp': '2026-11-25T14:30:00.000Z' },
-      { event: 'buy', '@timestamp': '1970-01-01T00:00:00.000Z' },
     ]);
     expect(sink.counters.versionConflicts).toBe(2);
     await cleanup();
