@@ -126,7 +126,7 @@ const flow = {
     default: 5,
     minimum: 1,
     description:
-      'Bulk requests in flight at once. Above 1, bulks may complete out of order: safe with external versions or distinct ids.',
+      'Bulk requests in flight at once. Above 1, bulks may complete out of order: harmless with external versions or distinct ids; with key ids and document.version=none the task sends one bulk at a time instead, to keep order.',
   }),
   'max.buffered.records': Type.Integer({
     default: 20_000,

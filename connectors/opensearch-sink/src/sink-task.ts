@@ -33,6 +33,12 @@ export class OpenSearchSinkTask implements SinkTask {
   /** An error of a bulk sent in the background, thrown by the next put or flush. */
   private failure: Error | undefined;
   private closed = false;
+  /**
+   * Without external versions OpenSearch cannot refuse an older change of a document, so order
+   * is kept by the task instead: one bulk at a time, and a refused change is retried before
+   * anything newer is sent.
+   */
+  private readonly strictOrder: boolean;
 
   constructor(
     private readonly config: SinkConfig,
@@ -48,6 +54,10 @@ export class OpenSearchSinkTask implements SinkTask {
         'behavior.on.null.values',
         'delete cannot find the shard with routing.source=field (a tombstone has no value): use ignore or fail, or route by key',
       );
+    this.strictOrder =
+      config['document.id.strategy'] === 'key' &&
+      config['document.version'] === 'none' &&
+      !config['data.stream.enabled'];
     this.build = actionBuilder(config);
     const setup = new IndexSetup(client, config);
     this.sender = new BulkSender(
@@ -144,10 +154,27 @@ export class OpenSearchSinkTask implements SinkTask {
     }
   }
 
-  /** Sends pending and refused actions and waits for every bulk in flight, up to the deadline. */
+  /** Sends refused and pending actions (in strict order: refused alone first), up to the deadline. */
   private async sendEverything(deadline: number): Promise<void> {
+    if (this.strictOrder && this.refused.length > 0) {
+      // the refused changes alone first: nothing newer may land before them
+      const newer = this.pending;
+      this.pending = this.refused;
+      this.refused = [];
+      try {
+        await this.sendPending(deadline);
+      } finally {
+        this.pending.push(...newer);
+      }
+      if (this.refused.length > 0) return;
+    }
     this.pending = [...this.refused, ...this.pending];
     this.refused = [];
+    await this.sendPending(deadline);
+  }
+
+  /** Sends pending actions and waits for every bulk in flight, up to the deadline. */
+  private async sendPending(deadline: number): Promise<void> {
     this.pump(true);
     while (this.inFlight.size > 0) {
       const left = deadline - Date.now();
@@ -164,9 +191,10 @@ export class OpenSearchSinkTask implements SinkTask {
     this.throwFailure();
   }
 
-  /** Launches bulks while slots are free: full ones only, or also a partial one when `partial`. */
   private pump(partial: boolean): void {
-    while (!this.closed && this.inFlight.size < this.config['max.in.flight.requests'] && this.pending.length > 0) {
+    const slots = this.strictOrder ? 1 : this.config['max.in.flight.requests'];
+    while (!this.closed && this.inFlight.size < slots && this.pending.length > 0) {
+      if (this.strictOrder && this.refused.length > 0) return; // newer changes wait for the refused ones
       const size = this.chunkSize();
       if (!partial && size === this.pending.length && size < this.config['batch.size']) return; // not full yet
       const chunk = this.pending.splice(0, size);

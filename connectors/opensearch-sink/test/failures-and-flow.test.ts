@@ -69,6 +69,26 @@ describe('failures and flow control (real OpenSearch behind a fault proxy)', () 
     await cleanup();
   });
 
+  it('keeps order without external versions: a refused change is retried before anything newer', async () => {
+    const { sink, get, cleanup } = await openTask(
+      { 'write.method': 'upsert', 'document.version': 'none', 'batch.size': '1', 'retry.backoff.ms': '20' },
+      proxy.url,
+    );
+    let refusedOnce = false;
+    proxy.reject = (item) => {
+      const first = !refusedOnce && item.lines[1]?.includes('"price":1') === true;
+      if (first) refusedOnce = true;
+      return first;
+    };
+    await sink.put([record(1, 'p1', { price: 1 }), record(2, 'p1', { price: 2 }), record(3, 'p2', { price: 3 })]);
+    await sink.flush();
+    expect(refusedOnce).toBe(true);
+    expect(await get('p1')).toEqual({ price: 2 }); // not overwritten by the retried older change
+    expect(await get('p2')).toEqual({ price: 3 });
+    expect(proxy.maxConcurrentBulks).toBe(1);
+    await cleanup();
+  });
+
   it('keeps at most max.in.flight.requests bulks in flight', async () => {
     const { sink, all, cleanup } = await openTask({ 'batch.size': '1', 'max.in.flight.requests': '3' }, proxy.url);
     const release = holdBulks();
