@@ -1,45 +1,91 @@
 import type { SinkRecord } from '@sluice/sdk';
 import type { SinkConfig } from './config.js';
+import { indexNamer } from './index-names.js';
 
 /** One pending document write, with the record it came from (for reports). */
 export interface Action {
   readonly record: SinkRecord;
-  readonly meta: Record<string, unknown>;
-  /** The operation: index (with a document) or delete. */
-  readonly op: 'index' | 'delete';
-  readonly document?: Readonly<Record<string, unknown>>;
+  readonly index: string;
+  readonly op: 'index' | 'create' | 'update' | 'delete';
+  /** The action's bulk body lines (NDJSON, newline-terminated), serialized once. */
+  readonly lines: string;
+  readonly bytes: number;
 }
 
-/** Turns a record into a bulk action; null when the record writes nothing (ignored tombstone). */
-export function toAction(record: SinkRecord, config: SinkConfig): Action | null {
-  const index = config['index.name.template'].replaceAll('${topic}', record.topic).toLowerCase();
-  const id = documentId(record, config);
-  const meta: Record<string, unknown> = { _index: index, ...(id === undefined ? {} : { _id: id }) };
-  if (id !== undefined && config['document.id.strategy'] === 'key' && config['document.version'] === 'offset') {
-    meta.version = Number(record.offset);
-    meta.version_type = 'external';
+/** Turns a record into a bulk action; null when it writes nothing (ignored tombstone). Throws for a bad record. */
+export type ActionBuilder = (record: SinkRecord) => Action | null;
+
+export function actionBuilder(config: SinkConfig): ActionBuilder {
+  const indexOf = indexNamer(config);
+  const dataStream = config['data.stream.enabled'];
+  return (record) => {
+    const index = indexOf(record);
+    const id = documentId(record, config);
+    const meta: Record<string, unknown> = { _index: index, ...(id === undefined ? {} : { _id: id }) };
+    const routing = routingOf(record, config);
+    if (routing !== undefined) meta.routing = routing;
+    if (record.value === null) {
+      if (config['behavior.on.null.values'] === 'fail')
+        throw new Error(`tombstone at ${where(record)} and behavior.on.null.values=fail`);
+      if (config['behavior.on.null.values'] === 'ignore' || dataStream) return null;
+      if (id === undefined)
+        throw new Error(
+          `cannot delete for a tombstone at ${where(record)}: no document id (null key or id strategy none)`,
+        );
+      return action(record, index, 'delete', [{ delete: versioned(meta, record, config) }]);
+    }
+    const document = documentOf(record);
+    if (dataStream) {
+      const time = document[config['data.stream.timestamp.field']] ?? new Date(record.timestamp).toISOString();
+      const stamped = { ...document, '@timestamp': time };
+      return action(record, index, 'create', [{ create: meta }, stamped]);
+    }
+    if (config['write.method'] === 'upsert')
+      return action(record, index, 'update', [{ update: meta }, { doc: document, doc_as_upsert: true }]);
+    return action(record, index, 'index', [{ index: versioned(meta, record, config) }, document]);
+  };
+}
+
+function action(record: SinkRecord, index: string, op: Action['op'], body: unknown[]): Action {
+  const lines = body.map((line) => `${JSON.stringify(line)}\n`).join('');
+  return { record, index, op, lines, bytes: Buffer.byteLength(lines) };
+}
+
+/** Adds the external version, when the id comes from the key and a version source is set. */
+function versioned(meta: Record<string, unknown>, record: SinkRecord, config: SinkConfig): Record<string, unknown> {
+  if (meta._id === undefined || config['document.id.strategy'] !== 'key') return meta;
+  switch (config['document.version']) {
+    case 'offset':
+      return { ...meta, version: Number(record.offset), version_type: 'external' };
+    case 'header':
+      return { ...meta, version: headerVersion(record, config['document.version.header']), version_type: 'external' };
+    default:
+      return meta;
   }
-  if (record.value === null) {
-    const behavior = config['behavior.on.null.values'];
-    if (behavior === 'ignore') return null;
-    if (behavior === 'fail')
-      throw new Error(
-        `tombstone at ${record.topic}-${record.partition}@${record.offset} and behavior.on.null.values=fail`,
-      );
-    if (id === undefined)
-      throw new Error(
-        `cannot delete for a tombstone at ${record.topic}-${record.partition}@${record.offset}: no document id (key is null or id strategy none)`,
-      );
-    return { record, meta, op: 'delete' };
-  }
-  return { record, meta, op: 'index', document: documentOf(record) };
+}
+
+/**
+ * A version header: a decimal integer, or a MongoDB cluster time `seconds.increment`, which maps
+ * to MongoDB's own 64-bit timestamp (seconds << 32 | increment), so it orders as MongoDB does.
+ * Sent as a decimal string: a 64-bit value does not fit a JSON number exactly.
+ */
+export function headerVersion(record: SinkRecord, header: string): string {
+  const text = record.headers[header]?.toString();
+  const match = text === undefined ? null : /^(\d+)(?:\.(\d+))?$/.exec(text);
+  if (!match)
+    throw new Error(
+      `header ${header} at ${where(record)} is ${text === undefined ? 'missing' : `"${text}", not a version`}`,
+    );
+  const [, high, low] = match;
+  return low === undefined
+    ? BigInt(high as string).toString()
+    : ((BigInt(high as string) << 32n) | BigInt(low)).toString();
 }
 
 function documentId(record: SinkRecord, config: SinkConfig): string | undefined {
   switch (config['document.id.strategy']) {
     case 'key':
-      if (record.key === null || record.key === undefined) return undefined;
-      return typeof record.key === 'object' ? JSON.stringify(record.key) : String(record.key);
+      return keyText(record);
     case 'topic.partition.offset':
       return `${record.topic}+${record.partition}+${record.offset}`;
     default:
@@ -47,11 +93,26 @@ function documentId(record: SinkRecord, config: SinkConfig): string | undefined 
   }
 }
 
+function keyText(record: SinkRecord): string | undefined {
+  if (record.key === null || record.key === undefined) return undefined;
+  return typeof record.key === 'object' ? JSON.stringify(record.key) : String(record.key);
+}
+
+function routingOf(record: SinkRecord, config: SinkConfig): string | undefined {
+  if (config['routing.source'] === 'key') return keyText(record);
+  if (config['routing.source'] !== 'field' || record.value === null) return undefined;
+  const field = config['routing.field'] ?? '';
+  const value = documentOf(record)[field];
+  if (value === undefined || value === null)
+    throw new Error(`routing field ${field} is missing in the value at ${where(record)}`);
+  return typeof value === 'object' ? JSON.stringify(value) : String(value as string | number | boolean);
+}
+
 /**
  * The record value as a document: a JSON object (or a string holding one). A top-level `_id` is
  * left out: it is OpenSearch metadata, not a field (MongoDB documents carry one).
  */
-function documentOf(record: SinkRecord): Readonly<Record<string, unknown>> {
+function documentOf(record: SinkRecord): Record<string, unknown> {
   let value = record.value;
   if (typeof value === 'string') {
     try {
@@ -61,16 +122,12 @@ function documentOf(record: SinkRecord): Readonly<Record<string, unknown>> {
     }
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value) || Buffer.isBuffer(value)) {
-    throw new Error(`the value at ${record.topic}-${record.partition}@${record.offset} is not a JSON object`);
+    throw new Error(`the value at ${where(record)} is not a JSON object`);
   }
+  if (!('_id' in value)) return value as Record<string, unknown>; // no copy in the common case
   const { _id: _ignored, ...document } = value as Record<string, unknown>;
   void _ignored;
   return document;
 }
 
-/** The bulk body: action line, then the document for index operations. */
-export function bulkLines(actions: readonly Action[]): Record<string, unknown>[] {
-  return actions.flatMap((action) =>
-    action.op === 'delete' ? [{ delete: action.meta }] : [{ index: action.meta }, action.document ?? {}],
-  );
-}
+const where = (record: SinkRecord) => `${record.topic}-${record.partition}@${record.offset}`;

@@ -1,11 +1,13 @@
-import { defineSink } from '@sluice/sdk';
+import { errors } from '@opensearch-project/opensearch';
+import { ConfigError, defineSink } from '@sluice/sdk';
 import { config } from './config.js';
 import { OpenSearchSinkTask, createClient } from './sink-task.js';
 
-export type { Action } from './bulk-actions.js';
-export { bulkLines, toAction } from './bulk-actions.js';
+export type { Action, ActionBuilder } from './bulk-actions.js';
+export { actionBuilder, headerVersion } from './bulk-actions.js';
+export type { SinkCounters } from './bulk-sender.js';
 export type { SinkConfig } from './config.js';
-export type { SinkCounters } from './sink-task.js';
+export { formatUtc, indexNamer } from './index-names.js';
 export { OpenSearchSinkTask } from './sink-task.js';
 
 export default defineSink({
@@ -18,13 +20,22 @@ export default defineSink({
     const client = createClient(taskConfig);
     try {
       await client.ping();
+      return new OpenSearchSinkTask(taskConfig, ctx, client);
     } catch (error) {
       await client.close();
-      throw new Error(
-        `OpenSearch at ${taskConfig['connection.url'].join(', ')} does not answer: ${(error as Error).message}`,
-        { cause: error },
-      );
+      if (error instanceof ConfigError) throw error;
+      throw new Error(`OpenSearch at ${taskConfig['connection.url'].join(', ')} ${whyUnreachable(error)}`, {
+        cause: error,
+      });
     }
-    return new OpenSearchSinkTask(taskConfig, ctx, client);
   },
 });
+
+function whyUnreachable(error: unknown): string {
+  if (error instanceof errors.ResponseError) {
+    const status = error.meta.statusCode ?? 0;
+    const hint = status === 401 || status === 403 ? ' (check connection.username and connection.password)' : '';
+    return `answered ${status} to the connection check${hint}`;
+  }
+  return `does not answer: ${(error as Error).message}`;
+}

@@ -1,133 +1,245 @@
-import { Client, errors } from '@opensearch-project/opensearch';
-import { RetriableError } from '@sluice/sdk';
+import fs from 'node:fs';
+import { Client } from '@opensearch-project/opensearch';
+import { ConfigError, RetriableError, pause } from '@sluice/sdk';
 import type { SinkRecord, SinkTask, SinkTaskContext } from '@sluice/sdk';
-import type { Action } from './bulk-actions.js';
-import { bulkLines, toAction } from './bulk-actions.js';
+import type { Action, ActionBuilder } from './bulk-actions.js';
+import { actionBuilder } from './bulk-actions.js';
+import { BulkSender } from './bulk-sender.js';
+import type { SinkCounters } from './bulk-sender.js';
 import type { SinkConfig } from './config.js';
+import { IndexSetup } from './index-setup.js';
 
-interface ItemResult {
-  readonly status: number;
-  readonly error?: { readonly type?: string; readonly reason?: string };
-}
-
-/** Counts for logs and tests: version conflicts are expected (an older change arriving late). */
-export interface SinkCounters {
-  indexed: number;
-  versionConflicts: number;
-  retriedItems: number;
-  malformed: number;
-}
+const MAX_BACKOFF_MS = 10_000;
 
 /**
- * Sends records as bulk actions from put (at once with linger.ms=0, else when batch.size are
- * buffered), keeping what OpenSearch refuses; flush sends them in bulks of batch.size and resolves
- * only when OpenSearch accepted every one (or it was handled as malformed). Items answered with
- * 429/5xx or a write block are retried alone (accepted items are not re-sent), with doubling
- * backoff, up to max.retries; then flush throws RetriableError and keeps them for the next try.
+ * put turns records into bulk actions and sends full bulks (any bulk with linger.ms=0, else after
+ * linger.ms) with up to max.in.flight.requests in flight, without waiting for them; it blocks
+ * only while max.buffered.records are held (back-pressure). Items OpenSearch refuses for now
+ * (429, 5xx, write block) are kept, alone, to retry; flush sends everything and retries those
+ * with capped, jittered exponential backoff, resolving only when OpenSearch accepted every
+ * document put so far (or it was handled as malformed). After max.retries or flush.timeout.ms,
+ * flush throws RetriableError and keeps what is left for the next flush.
  */
 export class OpenSearchSinkTask implements SinkTask {
-  private actions: Action[] = [];
-  readonly counters: SinkCounters = { indexed: 0, versionConflicts: 0, retriedItems: 0, malformed: 0 };
+  private readonly build: ActionBuilder;
+  private readonly sender: BulkSender;
+  /** Not sent yet, in put order. */
+  private pending: Action[] = [];
+  /** Refused for now by OpenSearch; sent again by the next drain, after a backoff. */
+  private refused: Action[] = [];
+  private readonly inFlight = new Map<Promise<void>, number>();
+  private lingerTimer: NodeJS.Timeout | undefined;
+  private lastReason = '';
+  /** An error of a bulk sent in the background, thrown by the next put or flush. */
+  private failure: Error | undefined;
+  private closed = false;
+  /**
+   * Without external versions OpenSearch cannot refuse an older change of a document, so order
+   * is kept by the task instead: one bulk at a time, and a refused change is retried before
+   * anything newer is sent.
+   */
+  private readonly strictOrder: boolean;
 
   constructor(
     private readonly config: SinkConfig,
     private readonly ctx: SinkTaskContext,
     private readonly client: Client,
-  ) {}
+  ) {
+    if (config['write.method'] === 'upsert' && config['document.version'] !== 'none')
+      throw new ConfigError('write.method', 'upsert needs document.version=none (updates take no external version)');
+    if (config['routing.source'] === 'field' && !config['routing.field'])
+      throw new ConfigError('routing.field', 'must be set when routing.source=field');
+    if (config['routing.source'] === 'field' && config['behavior.on.null.values'] === 'delete')
+      throw new ConfigError(
+        'behavior.on.null.values',
+        'delete cannot find the shard with routing.source=field (a tombstone has no value): use ignore or fail, or route by key',
+      );
+    this.strictOrder =
+      config['document.id.strategy'] === 'key' &&
+      config['document.version'] === 'none' &&
+      !config['data.stream.enabled'];
+    this.build = actionBuilder(config);
+    const setup = new IndexSetup(client, config);
+    this.sender = new BulkSender(
+      client,
+      setup,
+      (record, error) => this.malformed(record, error),
+      config['connection.timeout.ms'],
+    );
+  }
+
+  get counters(): SinkCounters {
+    return this.sender.counters;
+  }
 
   async put(records: readonly SinkRecord[]): Promise<void> {
+    this.throwFailure();
+    await this.roomFor(records.length); // before taking any record, so a retried put adds nothing twice
     for (const record of records) {
       let action: Action | null;
       try {
-        action = toAction(record, this.config);
+        action = this.build(record);
       } catch (error) {
         if (record.value === null && this.config['behavior.on.null.values'] === 'fail') throw error;
         await this.malformed(record, error as Error);
         continue;
       }
-      if (action) this.actions.push(action);
+      if (action) this.pending.push(action);
     }
-    if (
-      this.actions.length >= this.config['batch.size'] ||
-      (this.config['linger.ms'] === 0 && this.actions.length > 0)
-    ) {
-      // one attempt now; what OpenSearch refuses stays buffered for flush, which retries it
-      this.actions = (await this.sendAll(this.actions)).actions;
+    this.pump(this.config['linger.ms'] === 0);
+    if (this.pending.length > 0 && this.config['linger.ms'] > 0 && !this.lingerTimer) {
+      this.lingerTimer = setTimeout(() => {
+        this.lingerTimer = undefined;
+        this.pump(true);
+      }, this.config['linger.ms']);
     }
   }
 
   async flush(): Promise<void> {
-    let pending = this.actions;
-    for (let retry = 0; pending.length > 0; retry++) {
-      const failed = await this.sendAll(pending);
-      if (failed.actions.length === 0) break;
-      if (retry >= this.config['max.retries']) {
-        this.actions = failed.actions;
+    const deadline = Date.now() + this.config['flush.timeout.ms'];
+    for (let retry = 0; ; retry++) {
+      await this.sendEverything(deadline);
+      if (this.refused.length === 0) return;
+      if (retry >= this.config['max.retries'])
         throw new RetriableError(
-          `OpenSearch did not accept ${failed.actions.length} documents after ${retry} retries: ${failed.reason}`,
+          `OpenSearch did not accept ${this.refused.length} documents after ${retry} retries: ${this.lastReason}`,
         );
-      }
-      this.counters.retriedItems += failed.actions.length;
+      this.counters.retriedItems += this.refused.length;
+      const wait = Math.min(backoff(this.config['retry.backoff.ms'], retry), deadline - Date.now());
       this.ctx.log.warn('OpenSearch is pushing back; retrying the refused documents', {
-        documents: failed.actions.length,
-        reason: failed.reason,
+        documents: this.refused.length,
+        reason: this.lastReason,
         retry: retry + 1,
+        waitMs: Math.round(wait),
       });
-      await sleep(backoff(this.config['retry.backoff.ms'], retry));
-      pending = failed.actions;
+      if (wait <= 0) throw this.timedOut();
+      await pause(wait, this.ctx.signal);
     }
-    this.actions = [];
   }
 
   async close(): Promise<void> {
+    this.closed = true; // no new bulks from timers or completions
+    clearTimeout(this.lingerTimer);
+    await Promise.allSettled(this.inFlight.keys());
     await this.client.close();
   }
 
-  /** Sends every action once; returns those to retry and why. */
-  private async sendAll(actions: readonly Action[]): Promise<{ actions: Action[]; reason: string }> {
-    const retry: Action[] = [];
-    let reason = '';
-    for (let at = 0; at < actions.length; at += this.config['batch.size']) {
-      const chunk = actions.slice(at, at + this.config['batch.size']);
-      let items: Record<string, ItemResult>[];
-      try {
-        items = (await this.client.bulk({ body: bulkLines(chunk) })).body.items as Record<string, ItemResult>[];
-      } catch (error) {
-        if (!transient(error)) throw error;
-        retry.push(...chunk);
-        reason = (error as Error).message;
-        continue;
-      }
-      for (const [i, item] of items.entries()) {
-        const action = chunk[i] as Action;
-        const outcome = await this.judge(action, Object.values(item)[0] as ItemResult);
-        if (outcome) {
-          retry.push(action);
-          reason = outcome;
-        }
-      }
-    }
-    return { actions: retry, reason };
+  /** Records held: waiting, in flight or refused. */
+  private buffered(): number {
+    let inFlight = 0;
+    for (const size of this.inFlight.values()) inFlight += size;
+    return this.pending.length + this.refused.length + inFlight;
   }
 
-  /** Handles one item result; returns a reason when the item should be retried. */
-  private async judge(action: Action, result: ItemResult): Promise<string | undefined> {
-    if (result.status < 300 || (action.op === 'delete' && result.status === 404)) {
-      this.counters.indexed += 1;
-      return undefined;
+  /**
+   * Back-pressure: waits until `incoming` more records fit in max.buffered.records (or nothing is
+   * held). While OpenSearch refuses, it keeps retrying (the runtime pauses consumption meanwhile)
+   * until the task stops.
+   */
+  private async roomFor(incoming: number): Promise<void> {
+    const limit = this.config['max.buffered.records'];
+    while (this.buffered() > 0 && this.buffered() + incoming > limit) {
+      if (this.inFlight.size > 0) {
+        await Promise.race(this.inFlight.keys());
+        this.throwFailure();
+        this.pump(this.config['linger.ms'] === 0);
+        continue;
+      }
+      try {
+        await this.flush();
+      } catch (error) {
+        if (!(error instanceof RetriableError) || this.ctx.signal.aborted) throw error;
+        this.ctx.log.warn('buffer full and OpenSearch refusing; put waits', { error: error.message });
+      }
     }
-    if (result.status === 409) {
-      this.counters.versionConflicts += 1; // a newer version is already there: by design
-      return undefined;
+  }
+
+  /** Sends refused and pending actions (in strict order: refused alone first), up to the deadline. */
+  private async sendEverything(deadline: number): Promise<void> {
+    if (this.strictOrder && this.refused.length > 0) {
+      // the refused changes alone first: nothing newer may land before them
+      const newer = this.pending;
+      this.pending = this.refused;
+      this.refused = [];
+      try {
+        await this.sendPending(deadline);
+      } finally {
+        this.pending.push(...newer);
+      }
+      if (this.refused.length > 0) return;
     }
-    const type = result.error?.type ?? '';
-    if (result.status === 429 || result.status >= 500 || type === 'cluster_block_exception')
-      return `${result.status} ${type}`;
-    await this.malformed(
-      action.record,
-      new Error(`OpenSearch rejected the document (${result.status} ${type}): ${result.error?.reason ?? ''}`),
+    this.pending = [...this.refused, ...this.pending];
+    this.refused = [];
+    await this.sendPending(deadline);
+  }
+
+  /** Sends pending actions and waits for every bulk in flight, up to the deadline. */
+  private async sendPending(deadline: number): Promise<void> {
+    this.pump(true);
+    while (this.inFlight.size > 0) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw this.timedOut();
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.race(this.inFlight.keys()),
+        new Promise((resolve) => (timer = setTimeout(resolve, left))),
+      ]);
+      clearTimeout(timer);
+      this.throwFailure();
+      this.pump(true);
+    }
+    this.throwFailure();
+  }
+
+  private pump(partial: boolean): void {
+    const slots = this.strictOrder ? 1 : this.config['max.in.flight.requests'];
+    while (!this.closed && this.inFlight.size < slots && this.pending.length > 0) {
+      if (this.strictOrder && this.refused.length > 0) return; // newer changes wait for the refused ones
+      const size = this.chunkSize();
+      if (!partial && size === this.pending.length && size < this.config['batch.size']) return; // not full yet
+      const chunk = this.pending.splice(0, size);
+      const bulk: Promise<void> = this.sender
+        .send(chunk)
+        .then(
+          (outcome) => {
+            if (outcome.retry.length > 0) {
+              this.refused.push(...outcome.retry);
+              this.lastReason = outcome.reason;
+            }
+          },
+          (error: unknown) => {
+            this.refused.push(...chunk); // kept: a failed task is restarted from the committed offsets anyway
+            this.failure ??= error as Error;
+          },
+        )
+        .finally(() => {
+          this.inFlight.delete(bulk);
+          // keep the slots busy between puts (refused items wait for the next drain's backoff)
+          if (!this.failure) this.pump(this.config['linger.ms'] === 0);
+        });
+      this.inFlight.set(bulk, chunk.length);
+    }
+  }
+
+  /** How many pending actions the next bulk takes: up to batch.size and bulk.size.bytes (at least one). */
+  private chunkSize(): number {
+    const most = Math.min(this.pending.length, this.config['batch.size']);
+    let bytes = 0;
+    for (let i = 0; i < most; i++) {
+      bytes += (this.pending[i] as Action).bytes;
+      if (bytes > this.config['bulk.size.bytes']) return Math.max(i, 1);
+    }
+    return most;
+  }
+
+  private throwFailure(): void {
+    if (this.failure) throw this.failure;
+  }
+
+  private timedOut(): RetriableError {
+    return new RetriableError(
+      `flush.timeout.ms (${this.config['flush.timeout.ms']}) passed with ${this.buffered()} documents not yet accepted by OpenSearch${this.lastReason ? `: ${this.lastReason}` : ''}`,
     );
-    return undefined;
   }
 
   private async malformed(record: SinkRecord, error: Error): Promise<void> {
@@ -148,34 +260,20 @@ export class OpenSearchSinkTask implements SinkTask {
   }
 }
 
-function transient(error: unknown): boolean {
-  if (
-    error instanceof errors.ConnectionError ||
-    error instanceof errors.TimeoutError ||
-    error instanceof errors.NoLivingConnectionsError
-  )
-    return true;
-  if (error instanceof errors.ResponseError) {
-    const status = error.meta.statusCode ?? 0;
-    return status === 429 || status >= 500;
-  }
-  return false;
-}
-
 function backoff(initialMs: number, retry: number): number {
-  const ceiling = initialMs * 2 ** retry;
+  const ceiling = Math.min(MAX_BACKOFF_MS, initialMs * 2 ** retry);
   return ceiling / 2 + Math.random() * (ceiling / 2);
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function createClient(config: SinkConfig): Client {
   const username = config['connection.username'];
   const password = config['connection.password'];
+  const ca = config['connection.tls.ca.file'];
   return new Client({
     nodes: config['connection.url'],
     maxRetries: 0, // retries are the task's, item by item
-    requestTimeout: 30_000,
+    requestTimeout: config['connection.timeout.ms'],
+    ssl: { rejectUnauthorized: config['connection.tls.verify'], ...(ca ? { ca: fs.readFileSync(ca) } : {}) },
     ...(username === undefined || password === undefined ? {} : { auth: { username, password } }),
   });
 }
