@@ -5,10 +5,11 @@ import { MongoClient } from 'mongodb';
 import { RetriableError } from '@sluice/sdk';
 import type { SourceRecord } from '@sluice/sdk';
 import { MemoryOffsetStore, eventually, requireService } from '@sluice/testkit';
+import { startWorkerProcess } from '@sluice/worker';
+import type { TaskState } from '@sluice/worker';
 import { startOwnEmulator } from './support/own-emulator';
 import type { OwnEmulator } from './support/own-emulator';
 import { startTask } from './support/task-harness';
-import { killHard, startWorkerProcess } from './support/worker-process';
 
 // Error 286 and server loss need a server the test may starve or kill: a private emulator with a
 // change log of 20 events (a real replica set's oplog cannot be rolled over in a test), so this
@@ -120,18 +121,20 @@ describe('error 286 in a sluice-worker', () => {
       },
     };
     const bootstrap = requireService('kafka');
-    const first = await startWorkerProcess(stateDir, port, bootstrap, connector);
+    const options = { stateDir, port, bootstrapServers: bootstrap, connectors: { [connector.name]: connector.config } };
+    const first = await startWorkerProcess(options);
     const products = client.db('lost_worker').collection<{ _id: string }>('products');
     await products.insertOne({ _id: 'stored' });
     await eventually(() => fs.existsSync(path.join(stateDir, 'offsets.json')), 20_000);
-    await killHard(first);
+    await first.kill();
     await products.insertMany(Array.from({ length: 40 }, (_, i) => ({ _id: `gone${i}` })));
 
-    const second = await startWorkerProcess(stateDir, port, bootstrap, connector, (tasks) =>
-      tasks.some((task) => task.state === 'FAILED'),
-    );
-    const [task] = (await second.status(connector.name)).tasks;
-    await killHard(second);
+    const second = await startWorkerProcess({
+      ...options,
+      ready: (tasks) => tasks.some((task) => task.state === 'FAILED'),
+    });
+    const [task] = (await second.get<{ tasks: TaskState[] }>(`/connectors/${connector.name}/status`)).tasks;
+    await second.kill();
     fs.rmSync(stateDir, { recursive: true, force: true });
     expect(task?.state).toBe('FAILED');
     expect(task?.trace).toMatch(/error 286, ChangeStreamHistoryLost.*history.lost.policy=copy_existing/s);

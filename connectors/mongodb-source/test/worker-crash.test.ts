@@ -5,8 +5,8 @@ import path from 'node:path';
 import { MongoClient } from 'mongodb';
 import { KafkaAdmin, kafkaClientSettings } from '@sluice/runtime';
 import { eventually, requireService } from '@sluice/testkit';
+import { startWorkerProcess } from '@sluice/worker';
 import { headerOf, readTopic } from './support/kafka-topic';
-import { killHard, startWorkerProcess } from './support/worker-process';
 
 // "Done when": a kill -9 of the sluice-worker between an insert burst and its offset commit loses
 // nothing after the restart. Real worker process (built output), real Kafka, MONGODB_URI.
@@ -60,23 +60,24 @@ describe('sluice-worker killed with SIGKILL mid-burst', () => {
     const products = client.db(database).collection<{ _id: string; n: number }>('products');
     const total = 4000;
 
-    const first = await startWorkerProcess(stateDir, port, bootstrap, connector);
+    const options = { stateDir, port, bootstrapServers: bootstrap, connectors: { [connector.name]: connector.config } };
+    const first = await startWorkerProcess(options);
     const burst = (async () => {
       for (let n = 0; n < total; n += 200)
         await products.insertMany(Array.from({ length: 200 }, (_, i) => ({ _id: `p${n + i}`, n: n + i })));
     })();
     await eventually(() => storedToken(connector.name) !== undefined, 30_000, 5);
     await new Promise((resolve) => setTimeout(resolve, 30)); // into the stream of produce/store steps
-    await killHard(first);
+    await first.kill();
     const tokenAtKill = storedToken(connector.name);
     await burst;
 
-    const second = await startWorkerProcess(stateDir, port, bootstrap, connector);
+    const second = await startWorkerProcess(options);
     const ids = (messages: readonly { key?: unknown }[]) => new Set(messages.map((m) => String(m.key)));
     const messages = await readTopic(topic, (read) => ids(read).size >= total, 40_000);
     // the task's own gauges reach the worker's Prometheus endpoint
     const scraped = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-    await killHard(second);
+    await second.kill();
     await client.db(database).dropDatabase();
     const admin = new KafkaAdmin(kafkaClientSettings(bootstrap, 'crash-cleanup'));
     await admin.deleteTopic(topic).catch(() => undefined);

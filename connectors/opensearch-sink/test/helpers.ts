@@ -53,12 +53,3 @@ export async function openTask(extra: Record<string, string> = {}, url = opensea
   };
   return { sink, index, get, all, reports, log, cleanup };
 }
-
-/** eventually() for an async condition. */
-export async function until(condition: () => Promise<boolean> | boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}

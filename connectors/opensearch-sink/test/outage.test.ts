@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import OpenSearchSink from '@sluice/opensearch-sink';
 import { KafkaAdmin, KafkaProducer, SinkTaskRunner, kafkaClientSettings } from '@sluice/runtime';
-import { recordingLogger, requireService } from '@sluice/testkit';
+import { eventually, recordingLogger, requireService } from '@sluice/testkit';
 import { startFaultProxy } from './fault-proxy';
-import { admin, opensearchUrl, until } from './helpers';
+import { admin, opensearchUrl } from './helpers';
 
 // OpenSearch unreachable for a while under the runtime's sink runner, as a worker runs the task:
 // the task stays RUNNING, says why it is slow, commits nothing meanwhile, and catches up by
@@ -53,7 +53,7 @@ describe('OpenSearch unreachable under the sink runner (real Kafka and OpenSearc
     };
     await runner.start();
     await produce(0, 1000);
-    await until(async () => (await indexed()) === 1000, 30_000);
+    await eventually(async () => (await indexed()) === 1000, 30_000);
 
     proxy.down = true;
     await produce(1000, 3000);
@@ -70,7 +70,7 @@ describe('OpenSearch unreachable under the sink runner (real Kafka and OpenSearc
     );
     proxy.down = false;
 
-    await until(async () => (await indexed()) === 3000, 30_000);
+    await eventually(async () => (await indexed()) === 3000, 30_000);
     expect(runner.status.state).toBe('RUNNING');
     await runner.stop();
     expect(runner.status.state).not.toBe('FAILED');

@@ -1,20 +1,17 @@
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { KafkaAdmin, KafkaProducer, kafkaClientSettings } from '@sluice/runtime';
-import { requireService } from '@sluice/testkit';
-import { admin, opensearchUrl, until } from './helpers';
+import { eventually, requireService } from '@sluice/testkit';
+import { startWorkerProcess } from '@sluice/worker';
+import type { WorkerProcess } from '@sluice/worker';
+import { admin, opensearchUrl } from './helpers';
 
 // At-least-once plus idempotence across a kill -9: a real sluice-worker process running the sink
 // is killed while bulks are in flight, then restarted; the index must end equal to the source
 // (every key's last change; deleted keys absent), with no document missing or stale.
 // Runs the built worker (npx tsc -b first).
-const repoRoot = path.resolve(__dirname, '..', '..', '..');
-const bin = path.join(repoRoot, 'packages', 'worker', 'bin', 'sluice-worker.js');
 const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'opensearch-crash-'));
 afterAll(async () => {
   fs.rmSync(stateDir, { recursive: true, force: true });
@@ -54,25 +51,14 @@ async function documentCount(index: string): Promise<number> {
   return Number((await admin.count({ index }, { ignore: [404] })).body.count ?? 0);
 }
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
+function startWorker(connectorConfig: Record<string, string>): Promise<WorkerProcess> {
+  return startWorkerProcess({
+    stateDir,
+    bootstrapServers: requireService('kafka'),
+    settings: { offsetFlushIntervalMs: 1000 },
+    connectors: { 'crash-sink': connectorConfig },
+    timeoutMs: 30_000,
   });
-
-async function startWorker(connectorFile: string, port: number): Promise<ChildProcess> {
-  const workerFile = path.join(stateDir, 'worker.json');
-  const worker = { bootstrapServers: requireService('kafka'), stateDir, rest: { port }, offsetFlushIntervalMs: 1000 };
-  fs.writeFileSync(workerFile, JSON.stringify({ ...worker, logLevel: 'warn' }));
-  const child = spawn(process.execPath, [bin, '--config', workerFile, connectorFile], { stdio: 'ignore' });
-  await until(async () => {
-    const reply = await fetch(`http://127.0.0.1:${port}/connectors/crash-sink/status`).catch(() => undefined);
-    const status = (await reply?.json()) as { tasks?: { state: string }[] } | undefined;
-    return status?.tasks?.[0]?.state === 'RUNNING';
-  }, 30_000);
-  return child;
 }
 
 describe('OpenSearch sink in a sluice-worker killed with SIGKILL mid-bulk', () => {
@@ -93,7 +79,6 @@ describe('OpenSearch sink in a sluice-worker killed with SIGKILL mid-bulk', () =
       })),
     );
     await producer.disconnect();
-    const connectorFile = path.join(stateDir, 'crash-sink.json');
     const config = {
       'connector.class': 'OpenSearchSink',
       topics: topic,
@@ -104,25 +89,21 @@ describe('OpenSearch sink in a sluice-worker killed with SIGKILL mid-bulk', () =
       'value.converter': 'json',
       'value.converter.schemas.enable': 'false',
     };
-    fs.writeFileSync(connectorFile, JSON.stringify({ name: 'crash-sink', config }));
     const expected = finalState(source);
 
-    const port = await freePort();
-    const first = await startWorker(connectorFile, port);
-    await until(async () => (await documentCount(index)) >= 300, 30_000);
-    first.kill('SIGKILL');
-    await new Promise((resolve) => first.once('exit', resolve));
+    const first = await startWorker(config);
+    await eventually(async () => (await documentCount(index)) >= 300, 30_000);
+    await first.kill();
     const atKill = await indexState(index);
     const current = [...expected].filter(([key, value]) => equal(atKill.get(key), value));
     expect(current.length).toBeLessThan(expected.size); // killed mid-stream, not after the end
 
-    const second = await startWorker(connectorFile, port);
-    await until(async () => {
+    const second = await startWorker(config);
+    await eventually(async () => {
       const now = await indexState(index);
       return now.size === expected.size && [...expected].every(([key, value]) => equal(now.get(key), value));
     }, 60_000);
-    second.kill('SIGTERM');
-    expect(await new Promise((resolve) => second.once('exit', resolve))).toBe(0);
+    expect(await second.stop()).toBe(0);
 
     const final = await indexState(index);
     expect(final.size).toBe(expected.size); // count

@@ -8,12 +8,12 @@ import { Client } from '@opensearch-project/opensearch';
 import { MongoClient } from 'mongodb';
 import type { Collection } from 'mongodb';
 import { KafkaAdmin, kafkaClientSettings } from '@sluice/runtime';
+import { startWorkerProcess } from '@sluice/worker';
+import type { WorkerProcess } from '@sluice/worker';
 import { catalogue } from './catalogue.js';
 import type { Product } from './catalogue.js';
 import { PRODUCT_MAPPING, facetSearch } from './facet-search.js';
 import { compareWithSource } from './verify.js';
-import { startWorker } from './worker-process.js';
-import type { WorkerHandle } from './worker-process.js';
 import { runWorkload } from './workload.js';
 
 const PRODUCTS = 1000;
@@ -50,11 +50,11 @@ async function main(): Promise<void> {
   await admin.ensureTopic({ topic, partitions: 3, replicationFactor: 1 });
 
   const json = { 'key.converter': 'string', 'value.converter': 'json', 'value.converter.schemas.enable': 'false' };
-  const worker = await startWorker({
-    repoRoot: path.resolve(__dirname, '..', '..', '..'),
+  const worker = await startWorkerProcess({
     stateDir: path.join(os.tmpdir(), `sluice-demo-${run}`),
     port: 18_083,
     bootstrapServers: kafka,
+    settings: { offsetFlushIntervalMs: 1000 },
     connectors: {
       'products-source': {
         'connector.class': 'MongoDbSource',
@@ -95,7 +95,7 @@ async function main(): Promise<void> {
 
 /** The workload, the measurements and the checks, against a running worker. */
 async function exercise(
-  worker: WorkerHandle,
+  worker: WorkerProcess,
   products: Collection<Product>,
   search: Client,
   topic: string,

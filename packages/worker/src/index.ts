@@ -12,3 +12,5 @@ export type { ConnectLevel } from './log-levels.js';
 export { LogLevels } from './log-levels.js';
 export type { RestAuth } from './rest/auth.js';
 export { updateWorkerSettingsTable, workerSettingsTable } from './worker-config-docs.js';
+export type { TaskState, WorkerProcess, WorkerProcessOptions } from './worker-process.js';
+export { startWorkerProcess } from './worker-process.js';
