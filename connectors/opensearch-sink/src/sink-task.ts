@@ -72,6 +72,21 @@ export class OpenSearchSinkTask implements SinkTask {
     return this.sender.counters;
   }
 
+  /** Gauges for GET /metrics: what is waiting and why a RUNNING task may be slow. */
+  metrics(): Readonly<Record<string, number>> {
+    const { indexed, versionConflicts, retriedItems, malformed, bulkRequests } = this.counters;
+    return {
+      'opensearch.documents.pending': this.pending.length,
+      'opensearch.documents.refused': this.refused.length,
+      'opensearch.bulks.in.flight': this.inFlight.size,
+      'opensearch.documents.indexed': indexed,
+      'opensearch.documents.retried': retriedItems,
+      'opensearch.documents.malformed': malformed,
+      'opensearch.version.conflicts': versionConflicts,
+      'opensearch.bulk.requests': bulkRequests,
+    };
+  }
+
   async put(records: readonly SinkRecord[]): Promise<void> {
     this.throwFailure();
     await this.roomFor(records.length); // before taking any record, so a retried put adds nothing twice

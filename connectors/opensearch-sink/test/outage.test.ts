@@ -58,10 +58,18 @@ describe('OpenSearch unreachable under the sink runner (real Kafka and OpenSearc
     proxy.down = true;
     await produce(1000, 3000);
     const outageEnds = Date.now() + OUTAGE_MS;
+    let mostWaiting = 0;
     while (Date.now() < outageEnds) {
       expect(runner.status.state).toBe('RUNNING');
+      const gauges = runner.metricsSnapshot().gauges ?? {};
+      mostWaiting = Math.max(
+        mostWaiting,
+        (gauges['opensearch.documents.refused'] ?? 0) + (gauges['opensearch.documents.pending'] ?? 0),
+      );
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
+    // the task's gauges (GET /metrics) show the documents held back by the outage
+    expect(mostWaiting).toBeGreaterThan(0);
     expect(await indexed()).toBe(1000);
     // it says why it is slow
     const warnings = new Set(log.lines.filter((line) => line.level === 'warn').map((line) => line.message));
@@ -72,6 +80,10 @@ describe('OpenSearch unreachable under the sink runner (real Kafka and OpenSearc
 
     await eventually(async () => (await indexed()) === 3000, 30_000);
     expect(runner.status.state).toBe('RUNNING');
+    expect(runner.metricsSnapshot().gauges).toMatchObject({
+      'opensearch.documents.refused': 0,
+      'opensearch.documents.indexed': 3000,
+    });
     await runner.stop();
     expect(runner.status.state).not.toBe('FAILED');
     const found = await admin.search({ index: topic, body: { size: 3000, query: { match_all: {} } } });

@@ -66,9 +66,13 @@ export interface SourceTask {
  *    repeat); any other error fails the task. Records may be delivered again after a crash
  *    (at-least-once): writes should be idempotent.
  * 4. `close()` once, after the last flush: release every resource.
+ *
+ * `metrics()` (optional), as a source task's: the task's own gauges (such as documents waiting
+ * to be retried), so an operator can see why a RUNNING task is slow.
  */
 export interface SinkTask {
   put(records: readonly SinkRecord[]): Promise<void>;
   flush(): Promise<void>;
   close(): Promise<void>;
+  metrics?(): Readonly<Record<string, number>>;
 }

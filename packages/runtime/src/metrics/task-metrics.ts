@@ -21,7 +21,7 @@ export interface TaskMetricsSnapshot {
   readonly errantRecords: number;
   /** Sink: records in Kafka not yet committed by this task, summed over its partitions. */
   readonly recordLag?: number;
-  /** Source: the task's own gauges (SourceTask.metrics), e.g. `mongodb.lag.ms`. */
+  /** The task's own gauges (SourceTask/SinkTask.metrics), e.g. `mongodb.lag.ms`. */
   readonly gauges?: Readonly<Record<string, number>>;
 }
 
@@ -51,7 +51,9 @@ export class TaskMetrics {
     if (size > this.largestBatch) this.largestBatch = size;
   }
 
-  snapshot(extra: { errantRecords: number; recordLag?: number }): TaskMetricsSnapshot {
+  snapshot(
+    extra: Pick<TaskMetricsSnapshot, 'errantRecords'> & Partial<Pick<TaskMetricsSnapshot, 'recordLag' | 'gauges'>>,
+  ): TaskMetricsSnapshot {
     return {
       recordsIn: this.recordsIn,
       recordsOut: this.recordsOut,

@@ -137,8 +137,14 @@ export class SinkTaskRunner extends TaskRunner {
     await put;
   }
 
+  /** The runner's figures and the task's own gauges, when it has any. */
   override metricsSnapshot() {
-    return this.metrics.snapshot({ errantRecords: this.errors.skipped, recordLag: this.consumer.lag() });
+    const gauges = this.task?.metrics?.();
+    return this.metrics.snapshot({
+      errantRecords: this.errors.skipped,
+      recordLag: this.consumer.lag(),
+      ...(gauges === undefined ? {} : { gauges }),
+    });
   }
 
   private async flushAndCommit(): Promise<void> {
