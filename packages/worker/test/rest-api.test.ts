@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
+import { requireService } from '@sluice/testkit';
 import { testWorker } from './test-worker';
 import { until } from './rest-client';
 
@@ -241,6 +242,26 @@ describe('REST API (real broker)', () => {
     const wrongMethod = await call('GET', `/connectors/${name}/restart`);
     expect(wrongMethod.statusCode).toBe(404);
     expect(wrongMethod.json().error_code).toBe(404);
+  });
+
+  it("lists each task's own config where the connector splits its work (MongoDB collection list)", async () => {
+    const split = `split-${id}`;
+    const config = {
+      'connector.class': 'MongoDbSource',
+      'connection.uri': requireService('mongodb'),
+      database: `split_${id}`,
+      collection: 'a,b,c',
+      'tasks.max': '2',
+      'topic.prefix': split,
+    };
+    expect((await call('POST', '/connectors', { name: split, config })).statusCode).toBe(201);
+    const tasks = (await call('GET', `/connectors/${split}/tasks`)).json();
+    const shown = { ...config, name: split, 'connection.uri': '[hidden]' }; // the URI may hold a password
+    expect(tasks).toEqual([
+      { id: { connector: split, task: 0 }, config: { ...shown, collection: 'a,c' } },
+      { id: { connector: split, task: 1 }, config: { ...shown, collection: 'b' } },
+    ]);
+    expect((await call('DELETE', `/connectors/${split}`)).statusCode).toBe(204);
   });
 
   it('deletes a connector', async () => {

@@ -28,7 +28,9 @@ export interface ResolvedConnectorConfig {
   readonly config: Readonly<Record<string, string>>;
   /** The same with ${env:...} and ${file:...} resolved: what the runners use; never stored or shown. */
   readonly effectiveConfig: Readonly<Record<string, string>>;
-  /** The connector's own config per task, validated (defaults applied, types coerced). */
+  /** The connector's own config, validated (defaults applied, types coerced). */
+  readonly parsed: Readonly<Record<string, unknown>>;
+  /** The connector's own config per task, as its taskConfigs split `parsed`. */
   readonly taskConfigs: Record<string, unknown>[];
   /** sluice.restart.* (validated once here, read on every task failure). */
   readonly restartPolicy: RestartPolicy;
@@ -65,12 +67,21 @@ export function resolveConnectorConfig(
   transformChain(framework);
   topicCreationOf(framework);
   const restartPolicy = restartPolicyOf(framework);
-  const parsed = entry.connector.validator.parse(own);
+  const parsed = entry.connector.validator.parse(own) as Record<string, unknown>;
   const taskConfigs = taskConfigsOf(entry.connector as never, parsed as never, basics['tasks.max']) as Record<
     string,
     unknown
   >[];
-  return { name: basics.name, connector: entry.connector, topics, config, effectiveConfig, taskConfigs, restartPolicy };
+  return {
+    name: basics.name,
+    connector: entry.connector,
+    topics,
+    config,
+    effectiveConfig,
+    parsed,
+    taskConfigs,
+    restartPolicy,
+  };
 }
 
 /** A sink names its input with exactly one of topics and topics.regex (as in Connect). */

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { Connector, Logger } from '@sluice/sdk';
 import type { KafkaClientSettings } from '../kafka/client-config.js';
 import { SinkTaskRunner } from '../sink/sink-task-runner.js';
@@ -172,6 +173,17 @@ export class StandaloneRuntime {
 
   config(name: string): Readonly<Record<string, string>> {
     return this.get(name).resolved.config;
+  }
+
+  /**
+   * Per task, the config values its connector's taskConfigs gave that task alone (e.g. its share
+   * of a collection list): every key whose value differs from the whole connector's.
+   */
+  taskOverrides(name: string): Record<string, unknown>[] {
+    const { parsed, taskConfigs } = this.get(name).resolved;
+    return taskConfigs.map((task) =>
+      Object.fromEntries(Object.entries(task).filter(([key, value]) => !isDeepStrictEqual(value, parsed[key]))),
+    );
   }
 
   /** The connector definition a connector runs (its schema says which fields are secret). */

@@ -36,3 +36,25 @@ export function taskState(task: ConnectorStatus['tasks'][number], workerId: stri
     ...(task.trace === undefined ? {} : { trace: task.trace }),
   };
 }
+
+/**
+ * Connect's TaskInfo list. Each task's config is the connector's shown config with the values
+ * its connector gave that task alone (e.g. its share of a collection list) laid over it, as
+ * config strings; secrets hidden, config provider references shown unresolved.
+ */
+export function taskInfos(runtime: StandaloneRuntime, name: string) {
+  const info = connectorInfo(runtime, name);
+  const overrides = runtime.taskOverrides(name);
+  const schema = runtime.connectorOf(name).config;
+  return info.tasks.map((id) => ({
+    id,
+    config: redact(schema, { ...info.config, ...configStrings(overrides[id.task] ?? {}) }),
+  }));
+}
+
+/** Parsed config values back in config-string form: lists comma-joined, objects as JSON. */
+function configStrings(values: Readonly<Record<string, unknown>>): Record<string, string> {
+  const text = (value: unknown) =>
+    Array.isArray(value) ? value.join(',') : typeof value === 'object' ? JSON.stringify(value) : String(value);
+  return Object.fromEntries(Object.entries(values).map(([key, value]) => [key, text(value)]));
+}

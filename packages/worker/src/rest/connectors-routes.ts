@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ConnectorCatalog, StandaloneRuntime } from '@sluice/runtime';
 import { RestError, unknownConnectorAs } from './connect-errors.js';
 import { withConfigErrors } from './config-validation.js';
-import { connectorInfo, connectorStatus, shownConfig, taskState } from './connector-views.js';
+import { connectorInfo, connectorStatus, shownConfig, taskInfos, taskState } from './connector-views.js';
 import { lifecycleRoutes } from './lifecycle-routes.js';
 import * as schemas from './schemas.js';
 import type { Serial } from './serial.js';
@@ -130,10 +130,7 @@ export function connectorsRoutes(
   app.get<{ Params: Params }>(
     '/connectors/:name/tasks',
     schemas.connectorRoute("A connector's tasks", { 200: schemas.taskInfos }),
-    async (request) => {
-      const info = connectorInfo(runtime, request.params.name);
-      return info.tasks.map((id) => ({ id, config: info.config }));
-    },
+    async (request) => taskInfos(runtime, request.params.name),
   );
   app.get<{ Params: TaskParams }>(
     '/connectors/:name/tasks/:id/status',
