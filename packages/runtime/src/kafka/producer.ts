@@ -8,8 +8,9 @@ export interface OutgoingMessage {
   readonly partition?: number;
   readonly key: Buffer | null;
   readonly value: Buffer | null;
-  readonly headers?: MessageHeader[];
-  readonly timestamp?: number;
+  readonly headers?: MessageHeader[] | undefined;
+  /** Milliseconds since the epoch; absent (or undefined): the produce time. */
+  readonly timestamp?: number | undefined;
 }
 
 /** Delivery bookkeeping for one send(): settles when every message of it is acknowledged. */
@@ -31,6 +32,12 @@ const QUEUE_FULL_BACKOFF_MS = 5;
  */
 export class KafkaProducer {
   private readonly producer: Producer;
+  /**
+   * The batch in flight whose messages carry no opaque: the client pins a handle for every message
+   * that carries one, a cost per message. At most one batch at a time goes without, so a delivery
+   * report without opaque is its; a send while it is in flight labels its messages with its batch.
+   */
+  private unlabelled: Batch | undefined;
 
   constructor(settings: KafkaClientSettings) {
     this.producer = new (kafkaLibrary().Producer)({
@@ -52,7 +59,9 @@ export class KafkaProducer {
     if (messages.length === 0) return [];
     return new Promise<DeliveryReport[]>((resolve, reject) => {
       const batch: Batch = { remaining: messages.length, reports: [], resolve, reject };
-      this.produceAll(messages, batch).catch(reject);
+      const label = this.unlabelled === undefined ? undefined : batch;
+      this.unlabelled ??= batch;
+      void this.produceAll(messages, batch, label);
     });
   }
 
@@ -69,17 +78,30 @@ export class KafkaProducer {
     return disconnectClient(this.producer);
   }
 
-  private async produceAll(messages: readonly OutgoingMessage[], batch: Batch): Promise<void> {
-    for (const message of messages) {
-      while (!this.tryProduce(message, batch)) {
-        this.producer.poll();
-        await new Promise((resolve) => setTimeout(resolve, QUEUE_FULL_BACKOFF_MS));
+  /** Produces in order, waiting while the local queue is full; a produce error fails the batch. */
+  private async produceAll(
+    messages: readonly OutgoingMessage[],
+    batch: Batch,
+    label: Batch | undefined,
+  ): Promise<void> {
+    let produced = 0;
+    try {
+      for (const message of messages) {
+        while (!this.tryProduce(message, label)) {
+          this.producer.poll();
+          await new Promise((resolve) => setTimeout(resolve, QUEUE_FULL_BACKOFF_MS));
+        }
+        produced += 1;
       }
+    } catch (error) {
+      batch.reject(error as Error);
+      // the batch stays in flight (and unlabelled) until the reports of what was produced are in
+      this.settleAfter(batch, messages.length - produced);
     }
   }
 
   /** False when librdkafka's queue is full; throws on any other produce error. */
-  private tryProduce(message: OutgoingMessage, batch: Batch): boolean {
+  private tryProduce(message: OutgoingMessage, label: Batch | undefined): boolean {
     try {
       this.producer.produce(
         message.topic,
@@ -87,7 +109,7 @@ export class KafkaProducer {
         message.value,
         message.key,
         message.timestamp ?? null,
-        batch,
+        label,
         message.headers,
       );
       return true;
@@ -98,11 +120,18 @@ export class KafkaProducer {
   }
 
   private onDelivery(error: LibrdKafkaError | null | undefined, report: DeliveryReport): void {
-    const batch = report.opaque as Batch;
+    const batch = (report.opaque as Batch | undefined) ?? this.unlabelled;
+    if (batch === undefined) return; // not produced through send()
     if (error) batch.firstError ??= error;
     else batch.reports.push(report);
-    batch.remaining -= 1;
+    this.settleAfter(batch, 1);
+  }
+
+  /** Counts `done` messages of the batch as settled; settles the batch when none is left. */
+  private settleAfter(batch: Batch, done: number): void {
+    batch.remaining -= done;
     if (batch.remaining > 0) return;
+    if (batch === this.unlabelled) this.unlabelled = undefined;
     if (batch.firstError) {
       batch.reject(
         new Error(`Kafka did not acknowledge a message: ${batch.firstError.message}`, { cause: batch.firstError }),
