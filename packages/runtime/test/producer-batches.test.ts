@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DeliveryReport } from '@confluentinc/kafka-javascript';
-import { KafkaAdmin, KafkaProducer, kafkaClientSettings } from '@sluice/runtime';
+import { KafkaAdmin, KafkaGroupConsumer, KafkaProducer, kafkaClientSettings } from '@sluice/runtime';
 import type { OutgoingMessage } from '@sluice/runtime';
 import { requireService } from '@sluice/testkit';
 
@@ -22,11 +22,14 @@ const acknowledged = (reports: DeliveryReport[]) => new Set(reports.map((r) => `
 const owners = (reports: DeliveryReport[]) => [...new Set(reports.map((r) => String(r.key).split(':')[0]))];
 
 describe('KafkaProducer batches in flight (real broker)', () => {
-  const admin = new KafkaAdmin(settings('batches-admin'));
-  const producer = new KafkaProducer({ ...settings('batches-producer'), 'queue.buffering.max.messages': 50 });
   const topic = `batches-${randomUUID()}`;
+  let admin: KafkaAdmin;
+  let producer: KafkaProducer;
 
+  // clients made here, not at collection time, so a run filtered to other tests leaves none open
   beforeAll(async () => {
+    admin = new KafkaAdmin(settings('batches-admin'));
+    producer = new KafkaProducer({ ...settings('batches-producer'), 'queue.buffering.max.messages': 50 });
     await admin.ensureTopic({ topic, partitions: 3, replicationFactor: 1 });
     await producer.connect();
   });
@@ -56,5 +59,64 @@ describe('KafkaProducer batches in flight (real broker)', () => {
     expect(next).toHaveLength(120);
     expect(acknowledged(next)).toBe(120);
     expect(owners(next)).toEqual(['next']);
+  });
+});
+
+describe("KafkaProducer with deliveryReports: 'errors' (real broker)", () => {
+  const topic = `errors-only-${randomUUID()}`;
+  let admin: KafkaAdmin;
+  let producer: KafkaProducer;
+
+  beforeAll(async () => {
+    admin = new KafkaAdmin(settings('errors-admin'));
+    producer = new KafkaProducer(
+      {
+        ...settings('errors-producer'),
+        'queue.buffering.max.messages': 50,
+        // a missing topic fails its messages quickly instead of being created or awaited for 30 s
+        'allow.auto.create.topics': false,
+        'topic.metadata.propagation.max.ms': 200,
+      },
+      { deliveryReports: 'errors' },
+    );
+    await admin.ensureTopic({ topic, partitions: 2, replicationFactor: 1 });
+    await producer.connect();
+  });
+  afterAll(async () => {
+    await producer.disconnect();
+    await admin.deleteTopic(topic).catch(() => undefined);
+    admin.close();
+  });
+
+  it('resolves once every message of concurrent sends is in Kafka', async () => {
+    const sent = await Promise.all([producer.send(batchOf(topic, 'x', 300)), producer.send(batchOf(topic, 'y', 200))]);
+    expect(sent).toEqual([[], []]);
+    // nothing was awaited after the sends: what they acknowledged is readable now
+    const consumer = new KafkaGroupConsumer(settings('errors-consumer'), { groupId: `errors-${randomUUID()}` });
+    await consumer.connect();
+    consumer.subscribe([topic]);
+    const values = new Set<string>();
+    const deadline = Date.now() + 30_000;
+    while (values.size < 500 && Date.now() < deadline)
+      for (const message of await consumer.consume(500)) values.add(String(message.value));
+    await consumer.disconnect();
+    expect(values.size).toBe(500);
+    expect(values.has('x-299') && values.has('y-199')).toBe(true);
+  });
+
+  it('rejects a batch with a message Kafka failed to deliver; the next batch succeeds', async () => {
+    // a topic that does not exist (and is not created): its message fails after produce, when
+    // the metadata says so, as a delivery report rather than a produce error
+    const lost = { topic: `missing-${randomUUID()}`, key: null, value: Buffer.from('to a topic that is not there') };
+    await expect(producer.send([...batchOf(topic, 'with-lost', 100), lost])).rejects.toThrow(
+      /did not acknowledge a message.*topic/i,
+    );
+    await expect(producer.send(batchOf(topic, 'after-lost', 100))).resolves.toEqual([]);
+  });
+
+  it('rejects a batch a message cannot be produced from, after draining what was produced', async () => {
+    const tooLarge = { topic, key: null, value: Buffer.alloc(2_000_000) };
+    await expect(producer.send([...batchOf(topic, 'before', 60), tooLarge])).rejects.toThrow(/too large/i);
+    await expect(producer.send(batchOf(topic, 'next', 60))).resolves.toEqual([]);
   });
 });

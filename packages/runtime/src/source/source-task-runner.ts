@@ -34,7 +34,8 @@ export class SourceTaskRunner extends TaskRunner {
   produced = 0;
 
   constructor(private readonly options: SourceRunnerOptions) {
-    const producer = new KafkaProducer(options.kafka);
+    // failure reports only: acknowledgement is the drained queue, not a report object per record
+    const producer = new KafkaProducer(options.kafka, { deliveryReports: 'errors' });
     super(options, () => producer);
     this.producer = producer;
     this.topicSpec = topicCreationOf(options.config);
