@@ -21,26 +21,36 @@ const acknowledged = (reports: DeliveryReport[]) => new Set(reports.map((r) => `
 /** The batch names the reports' keys carry: a batch's reports must all be its own. */
 const owners = (reports: DeliveryReport[]) => [...new Set(reports.map((r) => String(r.key).split(':')[0]))];
 
-describe('KafkaProducer batches in flight (real broker)', () => {
-  const topic = `batches-${randomUUID()}`;
-  let admin: KafkaAdmin;
-  let producer: KafkaProducer;
-
-  // clients made here, not at collection time, so a run filtered to other tests leaves none open
+/**
+ * A fresh topic and a connected producer for one describe block. The clients are made in
+ * beforeAll, not at collection time, so a run filtered to other tests leaves none open.
+ */
+function brokerFixture(name: string, partitions: number, producerFor: () => KafkaProducer) {
+  const fixture = { topic: `${name}-${randomUUID()}`, admin: {} as KafkaAdmin, producer: {} as KafkaProducer };
   beforeAll(async () => {
-    admin = new KafkaAdmin(settings('batches-admin'));
-    producer = new KafkaProducer({ ...settings('batches-producer'), 'queue.buffering.max.messages': 50 });
-    await admin.ensureTopic({ topic, partitions: 3, replicationFactor: 1 });
-    await producer.connect();
+    fixture.admin = new KafkaAdmin(settings(`${name}-admin`));
+    fixture.producer = producerFor();
+    await fixture.admin.ensureTopic({ topic: fixture.topic, partitions, replicationFactor: 1 });
+    await fixture.producer.connect();
   });
   afterAll(async () => {
-    await producer.disconnect();
-    await admin.deleteTopic(topic).catch(() => undefined);
-    admin.close();
+    await fixture.producer.disconnect();
+    await fixture.admin.deleteTopic(fixture.topic).catch(() => undefined);
+    fixture.admin.close();
   });
+  return fixture;
+}
+
+describe('KafkaProducer batches in flight (real broker)', () => {
+  const fixture = brokerFixture(
+    'batches',
+    3,
+    () => new KafkaProducer({ ...settings('batches-producer'), 'queue.buffering.max.messages': 50 }),
+  );
+  const { topic } = fixture;
 
   it('settles concurrent sends each with its own acknowledgements', async () => {
-    const sends = ['a', 'b', 'c'].map((name, i) => producer.send(batchOf(topic, name, 200 + 100 * i)));
+    const sends = ['a', 'b', 'c'].map((name, i) => fixture.producer.send(batchOf(topic, name, 200 + 100 * i)));
     const results = await Promise.all(sends);
     expect(results.map((reports) => reports.length)).toEqual([200, 300, 400]);
     expect(results.map(acknowledged)).toEqual([200, 300, 400]);
@@ -50,12 +60,12 @@ describe('KafkaProducer batches in flight (real broker)', () => {
 
   it('rejects a batch a message cannot be produced from, and later batches still settle alone', async () => {
     const tooLarge = { topic, key: null, value: Buffer.alloc(2_000_000) };
-    const failing = producer.send([...batchOf(topic, 'before', 100), tooLarge, ...batchOf(topic, 'after', 10)]);
-    const concurrent = producer.send(batchOf(topic, 'concurrent', 150));
+    const failing = fixture.producer.send([...batchOf(topic, 'before', 100), tooLarge, ...batchOf(topic, 'after', 10)]);
+    const concurrent = fixture.producer.send(batchOf(topic, 'concurrent', 150));
     await expect(failing).rejects.toThrow(/too large/i);
     expect(owners(await concurrent)).toEqual(['concurrent']);
     expect(await concurrent).toHaveLength(150);
-    const next = await producer.send(batchOf(topic, 'next', 120));
+    const next = await fixture.producer.send(batchOf(topic, 'next', 120));
     expect(next).toHaveLength(120);
     expect(acknowledged(next)).toBe(120);
     expect(owners(next)).toEqual(['next']);
@@ -63,33 +73,28 @@ describe('KafkaProducer batches in flight (real broker)', () => {
 });
 
 describe("KafkaProducer with deliveryReports: 'errors' (real broker)", () => {
-  const topic = `errors-only-${randomUUID()}`;
-  let admin: KafkaAdmin;
-  let producer: KafkaProducer;
-
-  beforeAll(async () => {
-    admin = new KafkaAdmin(settings('errors-admin'));
-    producer = new KafkaProducer(
-      {
-        ...settings('errors-producer'),
-        'queue.buffering.max.messages': 50,
-        // a missing topic fails its messages quickly instead of being created or awaited for 30 s
-        'allow.auto.create.topics': false,
-        'topic.metadata.propagation.max.ms': 200,
-      },
-      { deliveryReports: 'errors' },
-    );
-    await admin.ensureTopic({ topic, partitions: 2, replicationFactor: 1 });
-    await producer.connect();
-  });
-  afterAll(async () => {
-    await producer.disconnect();
-    await admin.deleteTopic(topic).catch(() => undefined);
-    admin.close();
-  });
+  const fixture = brokerFixture(
+    'errors-only',
+    2,
+    () =>
+      new KafkaProducer(
+        {
+          ...settings('errors-producer'),
+          'queue.buffering.max.messages': 50,
+          // a missing topic fails its messages quickly instead of being created or awaited for 30 s
+          'allow.auto.create.topics': false,
+          'topic.metadata.propagation.max.ms': 200,
+        },
+        { deliveryReports: 'errors' },
+      ),
+  );
+  const { topic } = fixture;
 
   it('resolves once every message of concurrent sends is in Kafka', async () => {
-    const sent = await Promise.all([producer.send(batchOf(topic, 'x', 300)), producer.send(batchOf(topic, 'y', 200))]);
+    const sent = await Promise.all([
+      fixture.producer.send(batchOf(topic, 'x', 300)),
+      fixture.producer.send(batchOf(topic, 'y', 200)),
+    ]);
     expect(sent).toEqual([[], []]);
     // nothing was awaited after the sends: what they acknowledged is readable now
     const consumer = new KafkaGroupConsumer(settings('errors-consumer'), { groupId: `errors-${randomUUID()}` });
@@ -108,15 +113,15 @@ describe("KafkaProducer with deliveryReports: 'errors' (real broker)", () => {
     // a topic that does not exist (and is not created): its message fails after produce, when
     // the metadata says so, as a delivery report rather than a produce error
     const lost = { topic: `missing-${randomUUID()}`, key: null, value: Buffer.from('to a topic that is not there') };
-    await expect(producer.send([...batchOf(topic, 'with-lost', 100), lost])).rejects.toThrow(
+    await expect(fixture.producer.send([...batchOf(topic, 'with-lost', 100), lost])).rejects.toThrow(
       /did not acknowledge a message.*topic/i,
     );
-    await expect(producer.send(batchOf(topic, 'after-lost', 100))).resolves.toEqual([]);
+    await expect(fixture.producer.send(batchOf(topic, 'after-lost', 100))).resolves.toEqual([]);
   });
 
   it('rejects a batch a message cannot be produced from, after draining what was produced', async () => {
     const tooLarge = { topic, key: null, value: Buffer.alloc(2_000_000) };
-    await expect(producer.send([...batchOf(topic, 'before', 60), tooLarge])).rejects.toThrow(/too large/i);
-    await expect(producer.send(batchOf(topic, 'next', 60))).resolves.toEqual([]);
+    await expect(fixture.producer.send([...batchOf(topic, 'before', 60), tooLarge])).rejects.toThrow(/too large/i);
+    await expect(fixture.producer.send(batchOf(topic, 'next', 60))).resolves.toEqual([]);
   });
 });
