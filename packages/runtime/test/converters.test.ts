@@ -25,6 +25,16 @@ describe('JsonConverter', () => {
     expect(json.toConnectData('t', bytes)).toEqual({ id: 1, price: 9.5, name: 'x', ok: true });
   });
 
+  it('writes bigints as numbers, nested too, and still fails on a cycle', () => {
+    const json = new JsonConverter(false);
+    expect(json.fromConnectData('t', { id: 12n, nested: { big: [1n, 2] } })?.toString()).toBe(
+      '{"id":12,"nested":{"big":[1,2]}}',
+    );
+    const cyclic: Record<string, unknown> = { id: 1n };
+    cyclic.self = cyclic;
+    expect(() => json.fromConnectData('t', cyclic)).toThrow(/circular/);
+  });
+
   it('keeps null as a tombstone both ways', () => {
     const json = new JsonConverter(true);
     expect(json.fromConnectData('t', null)).toBeNull();

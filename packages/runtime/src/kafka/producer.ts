@@ -8,8 +8,9 @@ export interface OutgoingMessage {
   readonly partition?: number;
   readonly key: Buffer | null;
   readonly value: Buffer | null;
-  readonly headers?: MessageHeader[];
-  readonly timestamp?: number;
+  readonly headers?: MessageHeader[] | undefined;
+  /** Milliseconds since the epoch; absent (or undefined): the produce time. */
+  readonly timestamp?: number | undefined;
 }
 
 /** Delivery bookkeeping for one send(): settles when every message of it is acknowledged. */
@@ -24,6 +25,19 @@ interface Batch {
 /** How long to let librdkafka drain its queue before producing again when it is full. */
 const QUEUE_FULL_BACKOFF_MS = 5;
 
+/** How often a send in `deliveryReports: 'errors'` mode checks whether its batch is acknowledged. */
+const DRAIN_CHECK_MS = 2;
+
+export interface ProducerOptions {
+  /**
+   * `all` (default): Kafka reports every message; send() resolves with those reports.
+   * `errors`: Kafka reports failed messages only, which saves a report object and a callback per
+   * message; send() resolves with [] once the producer's queue is empty and no message of the
+   * batch failed. Sends then run one after another (a failure is the batch's in flight).
+   */
+  readonly deliveryReports?: 'all' | 'errors';
+}
+
 /**
  * A producer with acks=all and idempotence on, whose send() resolves only when Kafka has
  * acknowledged every message of the batch: the point after which a source offset may be stored.
@@ -31,16 +45,32 @@ const QUEUE_FULL_BACKOFF_MS = 5;
  */
 export class KafkaProducer {
   private readonly producer: Producer;
+  /**
+   * The batch in flight whose messages carry no opaque: the client pins a handle for every message
+   * that carries one, a cost per message. At most one batch at a time goes without, so a delivery
+   * report without opaque is its; a send while it is in flight labels its messages with its batch.
+   */
+  private unlabelled: Batch | undefined;
+  private readonly onlyErrors: boolean;
+  /** `errors` mode: the sends so far, chained (each starts once the one before is drained). */
+  private sends: Promise<unknown> = Promise.resolve();
+  /** `errors` mode: the first failure reported since the batch in flight started. */
+  private failure: LibrdKafkaError | undefined;
 
-  constructor(settings: KafkaClientSettings) {
+  constructor(settings: KafkaClientSettings, options: ProducerOptions = {}) {
+    this.onlyErrors = options.deliveryReports === 'errors';
     this.producer = new (kafkaLibrary().Producer)({
       acks: -1,
       'enable.idempotence': true,
       'linger.ms': 5,
       ...settings,
       dr_cb: true,
+      'delivery.report.only.error': this.onlyErrors,
     });
-    this.producer.on('delivery-report', (error, report) => this.onDelivery(error, report));
+    this.producer.on('delivery-report', (error, report) => {
+      if (!this.onlyErrors) this.onDelivery(error, report);
+      else if (error) this.failure ??= error;
+    });
   }
 
   async connect(): Promise<void> {
@@ -50,9 +80,12 @@ export class KafkaProducer {
 
   async send(messages: readonly OutgoingMessage[]): Promise<DeliveryReport[]> {
     if (messages.length === 0) return [];
+    if (this.onlyErrors) return this.sendInTurn(messages);
     return new Promise<DeliveryReport[]>((resolve, reject) => {
       const batch: Batch = { remaining: messages.length, reports: [], resolve, reject };
-      this.produceAll(messages, batch).catch(reject);
+      const label = this.unlabelled === undefined ? undefined : batch;
+      this.unlabelled ??= batch;
+      void this.produceAll(messages, batch, label);
     });
   }
 
@@ -69,17 +102,87 @@ export class KafkaProducer {
     return disconnectClient(this.producer);
   }
 
-  private async produceAll(messages: readonly OutgoingMessage[], batch: Batch): Promise<void> {
-    for (const message of messages) {
-      while (!this.tryProduce(message, batch)) {
-        this.producer.poll();
-        await new Promise((resolve) => setTimeout(resolve, QUEUE_FULL_BACKOFF_MS));
+  /** Produces in order, waiting while the local queue is full; a produce error fails the batch. */
+  private async produceAll(
+    messages: readonly OutgoingMessage[],
+    batch: Batch,
+    label: Batch | undefined,
+  ): Promise<void> {
+    let produced = 0;
+    try {
+      for (const message of messages) {
+        if (!this.tryProduce(message, label)) await this.produceWhenRoom(message, label);
+        produced += 1;
       }
+    } catch (error) {
+      batch.reject(error as Error);
+      // the batch stays in flight (and unlabelled) until the reports of what was produced are in
+      this.settleAfter(batch, messages.length - produced);
     }
   }
 
+  /** `errors` mode: waits for the sends before, then produces and waits until all is acknowledged. */
+  private sendInTurn(messages: readonly OutgoingMessage[]): Promise<DeliveryReport[]> {
+    const drained = this.sends.then(() => this.produceAndDrain(messages));
+    this.sends = drained.catch(() => undefined);
+    return drained.then((failure) => {
+      if (failure !== undefined) throw failure;
+      return [];
+    });
+  }
+
+  /** Resolves with the batch's failure, if any, once nothing of it is left in the queue. */
+  private async produceAndDrain(messages: readonly OutgoingMessage[]): Promise<Error | undefined> {
+    this.failure = undefined;
+    let failure: Error | undefined;
+    try {
+      for (const message of messages) {
+        if (!this.tryProduce(message, undefined)) await this.produceWhenRoom(message, undefined);
+      }
+    } catch (error) {
+      failure = error as Error; // what was produced is still drained, so no report outlives its batch
+    }
+    await this.drained();
+    const reported = this.failure as LibrdKafkaError | undefined; // set by reports while draining
+    if (failure === undefined && reported !== undefined) {
+      failure = new Error(`Kafka did not acknowledge a message: ${reported.message}`, { cause: reported });
+    }
+    return failure;
+  }
+
+  /**
+   * Resolves once librdkafka holds no message (each acknowledged or failed and reported). flush(0)
+   * does not block, and makes the brokers send now rather than after linger.ms.
+   */
+  private async drained(): Promise<void> {
+    while (!(await this.flushedNow())) await new Promise((resolve) => setTimeout(resolve, DRAIN_CHECK_MS));
+    // a failure report taken off librdkafka's queue reaches JavaScript through an event-loop wakeup
+    // signalled before flush() returned: it has been handled by the time setImmediate runs
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+
+  /** True when the queue is empty; false while messages are in flight; rejects on other errors. */
+  private flushedNow(): Promise<boolean> {
+    const timedOut = kafkaLibrary().CODES.ERRORS.ERR__TIMED_OUT;
+    return new Promise((resolve, reject) => {
+      this.producer.flush(0, (error) => {
+        if (!error) resolve(true);
+        else if (error.code === timedOut) resolve(false);
+        else reject(new Error(`waiting for Kafka's acknowledgements failed: ${error.message}`, { cause: error }));
+      });
+    });
+  }
+
+  /** Produces a message librdkafka had no room for, once it has (back-pressure). */
+  private async produceWhenRoom(message: OutgoingMessage, label: Batch | undefined): Promise<void> {
+    do {
+      this.producer.poll();
+      await new Promise((resolve) => setTimeout(resolve, QUEUE_FULL_BACKOFF_MS));
+    } while (!this.tryProduce(message, label));
+  }
+
   /** False when librdkafka's queue is full; throws on any other produce error. */
-  private tryProduce(message: OutgoingMessage, batch: Batch): boolean {
+  private tryProduce(message: OutgoingMessage, label: Batch | undefined): boolean {
     try {
       this.producer.produce(
         message.topic,
@@ -87,7 +190,7 @@ export class KafkaProducer {
         message.value,
         message.key,
         message.timestamp ?? null,
-        batch,
+        label,
         message.headers,
       );
       return true;
@@ -98,11 +201,18 @@ export class KafkaProducer {
   }
 
   private onDelivery(error: LibrdKafkaError | null | undefined, report: DeliveryReport): void {
-    const batch = report.opaque as Batch;
+    const batch = (report.opaque as Batch | undefined) ?? this.unlabelled;
+    if (batch === undefined) return; // not produced through send()
     if (error) batch.firstError ??= error;
     else batch.reports.push(report);
-    batch.remaining -= 1;
+    this.settleAfter(batch, 1);
+  }
+
+  /** Counts `done` messages of the batch as settled; settles the batch when none is left. */
+  private settleAfter(batch: Batch, done: number): void {
+    batch.remaining -= done;
     if (batch.remaining > 0) return;
+    if (batch === this.unlabelled) this.unlabelled = undefined;
     if (batch.firstError) {
       batch.reject(
         new Error(`Kafka did not acknowledge a message: ${batch.firstError.message}`, { cause: batch.firstError }),

@@ -1,5 +1,6 @@
 import { pause } from '@sluice/sdk';
-import type { SourceConnector, SourceRecord, SourceTask } from '@sluice/sdk';
+import type { SourceConnector, SourcePartition, SourceRecord, SourceTask } from '@sluice/sdk';
+import type { MessageHeader } from '@confluentinc/kafka-javascript';
 import type { Stage } from '../errors/errant-records.js';
 import { withRetries } from '../errors/retry.js';
 import type { TopicSpec } from '../kafka/admin.js';
@@ -9,6 +10,8 @@ import { KafkaProducer } from '../kafka/producer.js';
 import type { OffsetStore, PartitionOffset } from '../stores/offset-store.js';
 import type { TaskRunnerOptions } from '../task-runner.js';
 import { TaskRunner } from '../task-runner.js';
+import type { TransformRecord } from '../transforms/transform.js';
+import { noTransforms } from '../transforms/transform-chain.js';
 import { topicCreationOf } from './topic-creation.js';
 
 export interface SourceRunnerOptions extends TaskRunnerOptions {
@@ -31,7 +34,8 @@ export class SourceTaskRunner extends TaskRunner {
   produced = 0;
 
   constructor(private readonly options: SourceRunnerOptions) {
-    const producer = new KafkaProducer(options.kafka);
+    // failure reports only: acknowledgement is the drained queue, not a report object per record
+    const producer = new KafkaProducer(options.kafka, { deliveryReports: 'errors' });
     super(options, () => producer);
     this.producer = producer;
     this.topicSpec = topicCreationOf(options.config);
@@ -122,36 +126,55 @@ export class SourceTaskRunner extends TaskRunner {
     for (const polled of records) {
       let stage: Stage = 'TRANSFORMATION';
       try {
-        const record = this.transform({ ...polled, key: polled.key ?? null, headers: polled.headers ?? {} });
+        const record = this.transformed(polled);
         if (record === null) continue;
         stage = 'KEY_CONVERTER';
-        const key = this.keyConverter.fromConnectData(record.topic, record.key);
+        const key = this.keyConverter.fromConnectData(record.topic, record.key ?? null);
         stage = 'VALUE_CONVERTER';
         const value = this.valueConverter.fromConnectData(record.topic, record.value);
-        const timestamp = record.timestamp ? { timestamp: record.timestamp } : {};
-        messages.push({ topic: record.topic, key, value, ...headersOf(record.headers), ...timestamp });
+        // one literal of fixed shape per record (no spreads): this runs for every record
+        messages.push({
+          topic: record.topic,
+          key,
+          value,
+          headers: headersOf(record.headers),
+          timestamp: record.timestamp || undefined,
+        });
       } catch (error) {
         await this.errors.handle(stage, error as Error, { topic: polled.topic, key: null, value: null });
       }
     }
     return messages;
   }
+
+  /** The record after the transforms; without any configured, the polled record itself (no copy). */
+  private transformed(polled: SourceRecord): SourceRecord | TransformRecord | null {
+    if (this.transform === noTransforms) return polled;
+    return this.transform({ ...polled, key: polled.key ?? null, headers: polled.headers ?? {} });
+  }
 }
 
 /** Per source partition, the offset of the last record: what may be stored once all are in Kafka. */
 function lastOffsets(records: readonly SourceRecord[]): PartitionOffset[] {
-  const last = new Map<string, PartitionOffset>();
-  for (const record of records)
-    last.set(JSON.stringify(record.sourcePartition), {
-      partition: record.sourcePartition,
-      offset: record.sourceOffset,
-    });
-  return [...last.values()];
+  const last = new Map<string, SourceRecord>();
+  // tasks mostly reuse one partition object: its key is computed once per run of equal objects
+  let partition: SourcePartition | undefined;
+  let partitionKey = '';
+  for (const record of records) {
+    if (record.sourcePartition !== partition) {
+      partition = record.sourcePartition;
+      partitionKey = JSON.stringify(partition);
+    }
+    last.set(partitionKey, record);
+  }
+  return [...last.values()].map((record) => ({ partition: record.sourcePartition, offset: record.sourceOffset }));
 }
 
-function headersOf(headers: Readonly<Record<string, string | Buffer>>): {
-  headers?: { [key: string]: string | Buffer }[];
-} {
-  const entries = Object.entries(headers);
-  return entries.length === 0 ? {} : { headers: entries.map(([key, value]) => ({ [key]: value })) };
+/** Connect's headers as librdkafka takes them: one single-key object per header; none: undefined. */
+function headersOf(headers: Readonly<Record<string, string | Buffer>> | undefined): MessageHeader[] | undefined {
+  let list: MessageHeader[] | undefined;
+  for (const name in headers) {
+    if (Object.hasOwn(headers, name)) (list ??= []).push({ [name]: headers[name] as string | Buffer });
+  }
+  return list;
 }

@@ -63,6 +63,9 @@ function instantiate<T>(
   }
 }
 
+/** The chain when no transform is configured; runners compare against it to skip per-record work. */
+export const noTransforms: Transform = (record) => record;
+
 /**
  * The connector's transforms as one function, configured with Kafka Connect's syntax:
  * `transforms=a,b`, `transforms.a.type=...`, `transforms.a.<setting>`, and optionally
@@ -84,7 +87,7 @@ export function transformChain(config: Readonly<Record<string, unknown>>): Trans
     const negate = String(config[`${prefix}negate`] ?? 'false') === 'true';
     return (record: TransformRecord) => (predicate(record) !== negate ? transform(record) : record);
   });
-  if (steps.length === 0) return (record) => record;
+  if (steps.length === 0) return noTransforms;
   return (record) => {
     let current: TransformRecord | null = record;
     for (const step of steps) {
