@@ -162,8 +162,10 @@ before quoting a comparison.
 Against the emulator each run adds ${events} changes to its in-memory change log: use a private
 emulator (\`--max-change-events 100000\`) or a real replica set. This run: \`${uri.replace(/\/\/.*@/, '//')}\`.
 
-Reproduce: \`npm run services:up\`, \`npx tsc -b\`, then
-\`KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:9092 MONGODB_URI="mongodb://127.0.0.1:27017/?replicaSet=rs0" node bench/mongodb-source.mjs ${events}\`.
+Reproduce: \`npm run services:up\`, \`npx tsc -b\`, start a private emulator
+(\`java -Xmx1g -cp '.services/mongo/libs/*' dev.sluice.mongo.EmulatorLauncher --host 127.0.0.1 --port 27179 --set-name rs0 --max-change-events 100000\`), then
+\`KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:9092 MONGODB_URI="mongodb://127.0.0.1:27179/?replicaSet=rs0" node bench/mongodb-source.mjs ${events}\`,
+and stop the emulator afterwards.
 `;
 fs.mkdirSync(path.join(root, 'bench', 'reports'), { recursive: true });
 fs.writeFileSync(path.join(root, 'bench', 'reports', 'mongodb-source.md'), report);
