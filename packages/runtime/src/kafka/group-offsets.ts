@@ -28,38 +28,46 @@ export class GroupOffsets {
     readonly groupId: string,
   ) {}
 
-  /** The committed offsets, sorted by topic and partition; [] for a group that never committed. */
+  /**
+   * The committed offsets, sorted by topic and partition; [] for a group that never committed.
+   * Read with a consumer's OffsetFetch over every partition of every topic, not the admin
+   * client's ListConsumerGroupOffsets: librdkafka 2.15 crashes the process (a null group
+   * pointer in its NOT_COORDINATOR handling) when an admin client gets that answer, as it does
+   * while a fresh cluster loads its offsets topic; a consumer handles it and asks again.
+   */
   async list(timeoutMs = 10_000): Promise<GroupOffset[]> {
-    const admin = this.admin();
-    try {
-      const results = await new Promise<GroupOffset[]>((resolve, reject) =>
-        listOffsets(admin, this.groupId, timeoutMs, (error, value) => (error ? reject(error) : resolve(value))),
+    return this.withConsumer('offset fetch', async (consumer) => {
+      const partitions = (await allPartitions(consumer, timeoutMs)).map(({ topic, partition }) => ({
+        topic,
+        partition,
+      }));
+      if (partitions.length === 0) return [];
+      const committed = await new Promise<TopicPartitionOffset[]>((resolve, reject) =>
+        consumer.committed(partitions, timeoutMs, (error, offsets) =>
+          error
+            ? reject(new Error(`Failed to retrieve consumer group offsets for group ${this.groupId}: ${error.message}`))
+            : resolve(offsets),
+        ),
       );
-      return results.sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
-    } finally {
-      admin.disconnect();
-    }
+      return committed
+        .filter((p) => typeof p.offset === 'number' && p.offset >= 0)
+        .map((p) => ({ topic: p.topic, partition: p.partition, offset: p.offset }))
+        .sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
+    });
   }
 
   /** Commits the given offsets for the group, as a member-less (manually assigned) consumer. */
   async commit(offsets: readonly GroupOffset[]): Promise<void> {
     if (offsets.length === 0) return;
-    const consumer = new (kafkaLibrary().KafkaConsumer)(
-      { ...this.settings, 'group.id': this.groupId, 'enable.auto.commit': false },
-      {},
-    ) as KafkaConsumer & {
-      commitCb(offsets: TopicPartitionOffset[], callback: (error: LibrdKafkaError | null) => void): void;
-    };
-    await connectClient(consumer, 'offset commit');
-    try {
-      await new Promise<void>((resolve, reject) => {
-        consumer.commitCb([...offsets], (error) =>
-          error ? reject(new Error(`committing offsets of ${this.groupId} failed: ${error.message}`)) : resolve(),
-        );
-      });
-    } finally {
-      await disconnectClient(consumer);
-    }
+    await this.withConsumer(
+      'offset commit',
+      (consumer) =>
+        new Promise<void>((resolve, reject) => {
+          consumer.commitCb([...offsets], (error) =>
+            error ? reject(new Error(`committing offsets of ${this.groupId} failed: ${error.message}`)) : resolve(),
+          );
+        }),
+    );
   }
 
   /** Deletes the group and with it every committed offset; a group that does not exist is fine. */
@@ -97,26 +105,37 @@ export class GroupOffsets {
   private admin(): IAdminClient {
     return kafkaLibrary().AdminClient.create(this.settings);
   }
+
+  /** A consumer of the group that never joins it (no subscribe), for the call, then closed. */
+  private async withConsumer<T>(what: string, use: (consumer: GroupConsumer) => Promise<T>): Promise<T> {
+    const consumer = new (kafkaLibrary().KafkaConsumer)(
+      { ...this.settings, 'group.id': this.groupId, 'enable.auto.commit': false },
+      {},
+    ) as GroupConsumer;
+    await connectClient(consumer, what);
+    try {
+      return await use(consumer);
+    } finally {
+      await disconnectClient(consumer);
+    }
+  }
 }
 
-function listOffsets(
-  admin: IAdminClient,
-  groupId: string,
-  timeoutMs: number,
-  done: (error: Error | undefined, offsets: GroupOffset[]) => void,
-): void {
-  admin.listConsumerGroupOffsets([{ groupId }], { timeout: timeoutMs }, (error, results) => {
-    const failure = error ?? results?.find((result) => result.error)?.error;
-    if (failure && failure.code !== GROUP_ID_NOT_FOUND) {
-      done(new Error(`Failed to retrieve consumer group offsets for group ${groupId}: ${failure.message}`), []);
-      return;
-    }
-    const partitions = (results ?? []).flatMap((result) => result.partitions ?? []);
-    done(
-      undefined,
-      partitions
-        .filter((p) => typeof p.offset === 'number' && p.offset >= 0)
-        .map((p) => ({ topic: p.topic, partition: p.partition, offset: p.offset })),
-    );
-  });
+type GroupConsumer = KafkaConsumer & {
+  commitCb(offsets: TopicPartitionOffset[], callback: (error: LibrdKafkaError | null) => void): void;
+};
+
+/** Every partition of every topic but Kafka's internal ones (`__consumer_offsets`, ...). */
+function allPartitions(consumer: KafkaConsumer, timeoutMs: number): Promise<{ topic: string; partition: number }[]> {
+  return new Promise((resolve, reject) =>
+    consumer.getMetadata({ allTopics: true, timeout: timeoutMs }, (error, metadata) => {
+      if (error) reject(new Error(`reading the cluster's topics failed: ${error.message}`));
+      else
+        resolve(
+          metadata.topics
+            .filter((topic) => !topic.name.startsWith('__'))
+            .flatMap((topic) => topic.partitions.map((p) => ({ topic: topic.name, partition: p.id }))),
+        );
+    }),
+  );
 }
