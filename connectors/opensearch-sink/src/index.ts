@@ -1,5 +1,5 @@
 import { errors } from '@opensearch-project/opensearch';
-import { ConfigError, defineSink } from '@sluice/sdk';
+import { defineSink } from '@sluice/sdk';
 import { config } from './config.js';
 import { OpenSearchSinkTask, createClient } from './sink-task.js';
 
@@ -19,17 +19,29 @@ export default defineSink({
   async createTask(taskConfig, ctx) {
     const client = createClient(taskConfig);
     try {
-      await client.ping();
+      await client.ping().catch((error: unknown) => {
+        const why = `OpenSearch at ${taskConfig['connection.url'].join(', ')} ${whyUnreachable(error)}`;
+        if (!isPassing(error)) throw new Error(why, { cause: error });
+        // down or restarting: the writes retry until it answers, as through any outage
+        ctx.log.warn(`${why}; the task starts and its writes wait for OpenSearch`);
+      });
       return new OpenSearchSinkTask(taskConfig, ctx, client);
     } catch (error) {
       await client.close();
-      if (error instanceof ConfigError) throw error;
-      throw new Error(`OpenSearch at ${taskConfig['connection.url'].join(', ')} ${whyUnreachable(error)}`, {
-        cause: error,
-      });
+      throw error;
     }
   },
 });
+
+/**
+ * An answer (or silence) that waiting cures: refused or dropped connections, timeouts, 5xx. A
+ * refused login, a certificate that does not verify or an unknown host fail the start instead.
+ */
+function isPassing(error: unknown): boolean {
+  if (error instanceof errors.TimeoutError) return true;
+  if (error instanceof errors.ResponseError) return (error.meta.statusCode ?? 0) >= 500;
+  return error instanceof errors.ConnectionError && /ECONNREFUSED|ECONNRESET|socket hang up/i.test(error.message);
+}
 
 function whyUnreachable(error: unknown): string {
   if (error instanceof errors.ResponseError) {

@@ -69,6 +69,19 @@ describe('failures and flow control (real OpenSearch behind a fault proxy)', () 
     await cleanup();
   });
 
+  it('starts while OpenSearch is unreachable, saying so, and indexes once it answers', async () => {
+    proxy.down = true;
+    const { sink, all, log, cleanup } = await openTask({ 'retry.backoff.ms': '100', 'max.retries': '10' }, proxy.url);
+    expect(log.lines.find((line) => line.level === 'warn')?.message).toMatch(
+      /^OpenSearch at .* does not answer: .*; the task starts and its writes wait for OpenSearch$/,
+    );
+    setTimeout(() => (proxy.down = false), 1000);
+    await sink.put(products(5));
+    await sink.flush();
+    expect(await all()).toHaveLength(5);
+    await cleanup();
+  });
+
   it('keeps order without external versions: a refused change is retried before anything newer', async () => {
     const { sink, get, cleanup } = await openTask(
       { 'write.method': 'upsert', 'document.version': 'none', 'batch.size': '1', 'retry.backoff.ms': '20' },
