@@ -7,6 +7,7 @@ import {
   StandaloneRuntime,
   kafkaClientSettings,
 } from '@sluice/runtime';
+import type { StandaloneRuntimeOptions } from '@sluice/runtime';
 import type winston from 'winston';
 import type { LogLevels } from './log-levels.js';
 import { sdkLogger } from './logger.js';
@@ -41,13 +42,11 @@ export async function startStandaloneWorker(
     connectors: catalog.entries().map((entry) => `${entry.packageName} (${entry.alias ?? entry.connector.name})`),
   });
   const kafka = kafkaClientSettings(config.bootstrapServers, 'sluice-worker', config.kafka);
-  const offsets = new FileOffsetStore(path.join(config.stateDir, 'offsets.json'));
   const security = restSecurity(config.rest); // bad TLS or auth files stop the worker before anything runs
-  const runtime = new StandaloneRuntime({
+  const { runtime, offsets } = fileBackedRuntime({
+    stateDir: config.stateDir,
     catalog,
     kafka,
-    configs: new FileConfigStore(path.join(config.stateDir, 'connectors.json')),
-    offsets,
     log: (connector, task) => sdkLogger(log.child(task === undefined ? { connector } : { connector, task })),
     commitIntervalMs: config.offsetFlushIntervalMs,
   });
@@ -61,7 +60,7 @@ export async function startStandaloneWorker(
   const rest = createRestServer({
     runtime,
     catalog,
-    offsets: new ConnectorOffsets(runtime, offsets, kafka),
+    offsets,
     workerId,
     version: VERSION,
     bodyLimit: config.rest.bodyLimitBytes,
@@ -78,6 +77,29 @@ export async function startStandaloneWorker(
       await runtime.shutdown(config.shutdownTimeoutMs);
     },
   };
+}
+
+/** What a standalone runtime needs besides its state directory. */
+export type FileBackedRuntimeOptions = Omit<StandaloneRuntimeOptions, 'configs' | 'offsets'> & {
+  readonly stateDir: string;
+};
+
+/**
+ * A standalone runtime keeping connector configs (`connectors.json`) and source offsets
+ * (`offsets.json`) in `stateDir`, and Connect's offsets API over it.
+ */
+export function fileBackedRuntime(options: FileBackedRuntimeOptions): {
+  runtime: StandaloneRuntime;
+  offsets: ConnectorOffsets;
+} {
+  const { stateDir, ...runtimeOptions } = options;
+  const sourceOffsets = new FileOffsetStore(path.join(stateDir, 'offsets.json'));
+  const runtime = new StandaloneRuntime({
+    ...runtimeOptions,
+    configs: new FileConfigStore(path.join(stateDir, 'connectors.json')),
+    offsets: sourceOffsets,
+  });
+  return { runtime, offsets: new ConnectorOffsets(runtime, sourceOffsets, options.kafka) };
 }
 
 /**

@@ -3,16 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from '@sluice/sdk';
 import type { ConnectorCatalog } from '@sluice/runtime';
-import {
-  ConnectorOffsets,
-  FileConfigStore,
-  FileOffsetStore,
-  StandaloneRuntime,
-  kafkaClientSettings,
-} from '@sluice/runtime';
+import { kafkaClientSettings } from '@sluice/runtime';
 import { recordingLogger, requireService } from '@sluice/testkit';
 import type { LogLevels } from '@sluice/worker';
-import { createRestServer, loadPlugins } from '@sluice/worker';
+import { createRestServer, fileBackedRuntime, loadPlugins } from '@sluice/worker';
 import { restClient } from './rest-client';
 
 export const repo = path.resolve(__dirname, '..', '..', '..');
@@ -37,19 +31,17 @@ export function testWorker(options: TestWorkerOptions) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${options.name}-`));
   const catalog = options.catalog ?? loadPlugins([repo]);
   const kafka = kafkaClientSettings(requireService('kafka'), `${options.name}-test`);
-  const sourceOffsets = new FileOffsetStore(path.join(dir, 'offsets.json'));
-  const runtime = new StandaloneRuntime({
+  const { runtime, offsets } = fileBackedRuntime({
+    stateDir: dir,
     catalog,
     kafka,
-    configs: new FileConfigStore(path.join(dir, 'connectors.json')),
-    offsets: sourceOffsets,
     log: options.log ?? (() => recordingLogger()),
     commitIntervalMs: 200,
   });
   const app = createRestServer({
     runtime,
     catalog,
-    offsets: new ConnectorOffsets(runtime, sourceOffsets, kafka),
+    offsets,
     workerId: options.workerId ?? 'w',
     version: options.version ?? '0',
     ...(options.logLevels ? { logLevels: options.logLevels } : {}),
