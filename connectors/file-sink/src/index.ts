@@ -110,6 +110,8 @@ export default defineSink({
   version: '0.1.0',
   description: 'Kafka records to lines of a file, written exactly once per offset even when records are redelivered.',
   config,
+  // one file has one writer: its written-state bookkeeping assumes no other task appends
+  taskConfigs: (taskConfig) => [taskConfig],
   async createTask(taskConfig, ctx) {
     const length = await ensureFile(taskConfig.file);
     const state = await readState(taskConfig.file, length);

@@ -33,18 +33,38 @@ export type {
   TransformRecord,
 } from './transforms/transform.js';
 export { PREDICATE_PLUGINS, TRANSFORM_PLUGINS, transformChain } from './transforms/transform-chain.js';
-export type { ConfigStore, StoredConnector, TargetState } from './stores/config-store.js';
-export { FileConfigStore } from './stores/file-config-store.js';
-export type { CatalogEntry } from './standalone/connector-catalog.js';
-export { ConnectorCatalog } from './standalone/connector-catalog.js';
-export type { ResolvedConnectorConfig } from './standalone/connector-config.js';
-export { resolveConnectorConfig } from './standalone/connector-config.js';
-export type { ConnectorStatus, StandaloneRuntimeOptions } from './standalone/standalone-runtime.js';
-export { ConnectorExistsError, ConnectorNotFoundError, StandaloneRuntime } from './standalone/standalone-runtime.js';
+export type { CatalogEntry } from './config/connector-catalog.js';
+export { ConnectorCatalog } from './config/connector-catalog.js';
+export type { ConnectorConfigCheck, ResolvedConnectorConfig } from './config/connector-config.js';
+export { checkConnectorConfig, resolveConnectorConfig } from './config/connector-config.js';
+export { MAX_NAME_LENGTH, connectorNameProblem } from './config/connector-name.js';
+export type { FrameworkConfig } from './config/framework-config.js';
+export { frameworkConfigOf } from './config/framework-config.js';
+export { resolveConfigProviders } from './config/config-providers.js';
+export type {
+  ConnectorInfo,
+  ConnectorState,
+  ConnectorStateInfo,
+  ConnectorType,
+  Herder,
+  InstanceState,
+  RestartRequest,
+  TaskInfo,
+  TaskMetricsEntry,
+  TaskRef,
+  TaskStateInfo,
+} from './herder/herder.js';
+export { ConnectorExistsError, ConnectorNotFoundError, HerderStoppingError } from './herder/herder-errors.js';
+export type { ConnectorOffset, OffsetsSubject } from './herder/connector-offsets.js';
+export { ConnectorOffsets, OffsetsRequestError } from './herder/connector-offsets.js';
+export { ChangeQueue } from './herder/change-queue.js';
+export type { TaskExecutorOptions } from './executor/task-executor.js';
+export { TaskExecutor } from './executor/task-executor.js';
+export type { StandaloneHerderOptions } from './standalone/standalone-herder.js';
+export { StandaloneHerder } from './standalone/standalone-herder.js';
 export type { DurationSummary, TaskMetricsSnapshot } from './metrics/task-metrics.js';
 export { TaskMetrics } from './metrics/task-metrics.js';
-export { resolveConfigProviders } from './standalone/config-providers.js';
 export type { GroupOffset } from './kafka/group-offsets.js';
 export { GroupOffsets } from './kafka/group-offsets.js';
-export type { ConnectorOffset } from './standalone/connector-offsets.js';
-export { ConnectorOffsets, OffsetsRequestError } from './standalone/connector-offsets.js';
+export type { ConfigStore, StoredConnector, TargetState } from './stores/config-store.js';
+export { FileConfigStore } from './stores/file-config-store.js';

@@ -1,9 +1,10 @@
 import type { Logger } from '@sluice/sdk';
+import { ConfigError } from '@sluice/sdk';
+import type { FrameworkConfig } from './config/framework-config.js';
+import { frameworkConfigOf } from './config/framework-config.js';
 import type { Converter } from './converters/converter.js';
-import { converterFor } from './converters/converter-config.js';
 import { ErrantRecordHandler } from './errors/errant-records.js';
 import type { ErrorPolicy } from './errors/error-policy.js';
-import { errorPolicyOf } from './errors/error-policy.js';
 import type { RetryOptions } from './errors/retry.js';
 import type { KafkaClientSettings } from './kafka/client-config.js';
 import type { KafkaProducer } from './kafka/producer.js';
@@ -12,13 +13,14 @@ import type { TaskMetricsSnapshot } from './metrics/task-metrics.js';
 import type { TaskStatus } from './task-status.js';
 import { traceOf } from './task-status.js';
 import type { Transform } from './transforms/transform.js';
-import { transformChain } from './transforms/transform-chain.js';
 
 export interface TaskRunnerOptions {
   readonly connectorName: string;
   readonly taskId: number;
   /** The connector's whole config as submitted (framework keys and its own). */
   readonly config: Readonly<Record<string, unknown>>;
+  /** The framework keys of `config`, parsed once per config change; built from `config` when absent. */
+  readonly framework?: FrameworkConfig;
   /** The connector's own config, validated, for this task. */
   readonly taskConfig: Readonly<Record<string, unknown>>;
   readonly kafka: KafkaClientSettings;
@@ -51,10 +53,11 @@ export abstract class TaskRunner {
     protected readonly common: TaskRunnerOptions,
     deadLetters: (policy: ErrorPolicy) => KafkaProducer | undefined,
   ) {
-    this.policy = errorPolicyOf(common.config);
-    this.keyConverter = converterFor('key', common.config);
-    this.valueConverter = converterFor('value', common.config);
-    this.transform = transformChain(common.config);
+    const framework = common.framework ?? frameworkOf(common.config);
+    this.policy = framework.policy;
+    this.keyConverter = framework.keyConverter;
+    this.valueConverter = framework.valueConverter;
+    this.transform = framework.transform;
     const origin = { connector: common.connectorName, taskId: common.taskId, log: common.log };
     this.errors = new ErrantRecordHandler(this.policy, origin, deadLetters(this.policy));
   }
@@ -115,9 +118,26 @@ export abstract class TaskRunner {
     };
   }
 
-  protected fail(error: unknown): void {
+  /**
+   * Gives up on a stop that did not finish in time (shutdown timeout): the loop and any retry
+   * waiting are aborted; the stop in progress finishes on its own or never.
+   */
+  abandon(): void {
+    this.stopController.abort();
+  }
+
+  /** Marks the task FAILED with the error's trace and tells the owner (e.g. to schedule a restart). */
+  fail(error: unknown): void {
     this.status = { state: 'FAILED', trace: traceOf(error) };
     this.common.log.error('task failed', { error: (error as Error).message });
     this.common.onFailed?.();
   }
+}
+
+/** The framework config of a whole connector config; throws a ConfigError naming every bad key. */
+function frameworkOf(config: Readonly<Record<string, unknown>>): FrameworkConfig {
+  const { config: framework, problems } = frameworkConfigOf(config);
+  if (framework) return framework;
+  const first = problems[0] ?? { field: 'config', reason: 'is invalid' };
+  throw new ConfigError(first.field, first.reason, problems);
 }

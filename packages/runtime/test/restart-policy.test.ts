@@ -9,7 +9,7 @@ import {
   FileConfigStore,
   FileOffsetStore,
   KafkaProducer,
-  StandaloneRuntime,
+  StandaloneHerder,
   kafkaClientSettings,
 } from '@sluice/runtime';
 import { recordingLogger, requireService, eventually as until } from '@sluice/testkit';
@@ -50,7 +50,8 @@ async function setUp(policy: Record<string, string>) {
     Array.from({ length: 50 }, (_, i) => ({ topic, key: Buffer.from(`k${i}`), value: Buffer.from(`v${i}`) })),
   );
   await producer.disconnect();
-  const runtime = new StandaloneRuntime({
+  const runtime = new StandaloneHerder({
+    workerId: 'w',
     catalog: new ConnectorCatalog([{ packageName: 'brittle-sink', connector: BrittleSink }]),
     kafka: settings,
     configs: new FileConfigStore(path.join(dir, topic, 'connectors.json')),
@@ -60,7 +61,7 @@ async function setUp(policy: Record<string, string>) {
   });
   await runtime.start();
   const name = `brittle-${topic}`;
-  await runtime.put({
+  await runtime.putConnectorConfig(name, {
     name,
     'connector.class': 'BrittleSink',
     topics: topic,
@@ -84,19 +85,19 @@ describe('restart policy (real broker)', () => {
     });
     await until(() => new Set(received.map((r) => r.value)).size === 50);
     expect(failuresLeft).toBe(0);
-    expect(runtime.status(name).tasks[0]?.state).toBe('RUNNING');
-    await runtime.shutdown();
+    expect(runtime.connectorStatus(name).tasks[0]?.state).toBe('RUNNING');
+    await runtime.stop();
   });
 
   it('leaves a failed task FAILED, with its trace, by default', async () => {
     failuresLeft = 1;
     const { runtime, name } = await setUp({});
-    await until(() => runtime.status(name).tasks[0]?.state === 'FAILED');
+    await until(() => runtime.connectorStatus(name).tasks[0]?.state === 'FAILED');
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    const task = runtime.status(name).tasks[0];
+    const task = runtime.connectorStatus(name).tasks[0];
     expect(task?.state).toBe('FAILED');
     expect(task?.trace).toMatch(/Error: the target rejected the batch/);
     expect(received).toHaveLength(0);
-    await runtime.shutdown();
+    await runtime.stop();
   });
 });

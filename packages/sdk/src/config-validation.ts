@@ -75,8 +75,10 @@ export class ConfigValidator<S extends ConfigSchema> {
   parse(raw: Readonly<Record<string, unknown>>): ConfigOf<S> {
     const { valid, data, result } = this.run(raw);
     if (valid) return data as ConfigOf<S>;
-    const problems = result.fields.filter((field) => field.errors.length > 0);
-    throw new ConfigError(problems[0]?.name ?? 'config', problems.map((field) => field.errors.join('; ')).join('; '));
+    const problems = result.fields
+      .filter((field) => field.errors.length > 0)
+      .map((field) => ({ field: field.name, reason: field.errors.join('; ') }));
+    throw new ConfigError(problems[0]?.field ?? 'config', problems[0]?.reason ?? 'is invalid', problems);
   }
 
   private run(raw: Readonly<Record<string, unknown>>): { valid: boolean; data: unknown; result: ValidationResult } {

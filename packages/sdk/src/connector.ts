@@ -11,10 +11,25 @@ interface CommonDefinition<S extends ConfigSchema> {
   readonly description: string;
   readonly config: S;
   /**
-   * Splits the work over at most `maxTasks` tasks (one config per task). Default: one task.
-   * Return fewer when the work does not split soundly.
+   * Splits the work over at most `maxTasks` tasks (one config per task). Default: a source runs
+   * one task; a sink runs `tasks.max` tasks with the same config (they share its topics through
+   * the connector's consumer group, as Connect's sinks do). Return fewer when the work does not
+   * split soundly.
    */
   taskConfigs?(config: ConfigOf<S>, maxTasks: number): ConfigOf<S>[];
+  /**
+   * Cross-field rules the schema cannot say (e.g. "upsert needs document.version=none"), run on
+   * the schema-valid config by `config/validate`, `POST` and `PUT`, before anything is stored or
+   * started. Return every problem, each naming its field; [] (or nothing) when the config is good.
+   * Must be pure and fast: no I/O.
+   */
+  validate?(config: ConfigOf<S>): readonly ConfigProblem[] | undefined;
+}
+
+/** A config problem a connector's validate() found: the key at fault and why. */
+export interface ConfigProblem {
+  readonly field: string;
+  readonly reason: string;
 }
 
 export interface SourceDefinition<S extends ConfigSchema> extends CommonDefinition<S> {
@@ -47,13 +62,15 @@ export function defineSink<S extends ConfigSchema>(definition: SinkDefinition<S>
   return { ...definition, kind: 'sink', validator: checkDefinition(definition) };
 }
 
-/** The task configs to run: the connector's split, or the one config. */
+/** The task configs to run: the connector's split; else one for a source, `maxTasks` for a sink. */
 export function taskConfigsOf<S extends ConfigSchema>(
-  connector: CommonDefinition<S>,
+  connector: CommonDefinition<S> & { readonly kind: 'source' | 'sink' },
   config: ConfigOf<S>,
   maxTasks: number,
 ): ConfigOf<S>[] {
-  const configs = connector.taskConfigs ? connector.taskConfigs(config, maxTasks) : [config];
+  const configs = connector.taskConfigs
+    ? connector.taskConfigs(config, maxTasks)
+    : Array.from({ length: connector.kind === 'sink' ? maxTasks : 1 }, () => config);
   if (configs.length === 0 || configs.length > maxTasks) {
     throw new ConnectorDefinitionError(
       connector.name,

@@ -8,16 +8,23 @@ export class RetriableError extends Error {
   override readonly name = 'RetriableError';
 }
 
-/** A connector or config definition that cannot work; thrown at definition or validation time. */
+/**
+ * A config that cannot work; thrown at definition or validation time. `field` and `reason` are
+ * the first problem; `problems` lists every problem found (at least the first).
+ */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
+  readonly problems: readonly { readonly field: string; readonly reason: string }[];
 
   /** @param field the config key at fault, named in the message. */
   constructor(
     readonly field: string,
     readonly reason: string,
+    problems?: readonly { readonly field: string; readonly reason: string }[],
   ) {
-    super(`${field}: ${reason}`);
+    const all = problems && problems.length > 0 ? problems : [{ field, reason }];
+    super(all.map((problem) => `${problem.field}: ${problem.reason}`).join('; '));
+    this.problems = all;
   }
 }
 

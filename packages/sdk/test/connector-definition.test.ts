@@ -41,7 +41,7 @@ describe('defineSink', () => {
   it('keeps taskConfigs within tasks.max', () => {
     const split = defineSink({ ...base, taskConfigs: (config, max) => Array.from({ length: max + 1 }, () => config) });
     expect(() => taskConfigsOf(split, { file: 'f' }, 2)).toThrow('taskConfigs returned 3 configs for tasks.max=2');
-    expect(taskConfigsOf(defineSink(base), { file: 'f' }, 4)).toEqual([{ file: 'f' }]);
+    expect(taskConfigsOf(defineSink(base), { file: 'f' }, 3)).toEqual([{ file: 'f' }, { file: 'f' }, { file: 'f' }]);
   });
 });
 

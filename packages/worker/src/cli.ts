@@ -31,7 +31,7 @@ export async function main(argv: string[]): Promise<number> {
     log.error('worker failed to start', { error: (error as Error).message });
     return 1;
   }
-  log.info('worker started', { mode: 'standalone', connectors: worker.runtime.names() });
+  log.info('worker started', { mode: 'standalone', connectors: worker.herder.connectors() });
   await new Promise<void>((resolve) => {
     process.once('SIGTERM', resolve);
     process.once('SIGINT', resolve);

@@ -1,13 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import {
-  ConnectorOffsets,
-  FileConfigStore,
-  FileOffsetStore,
-  StandaloneRuntime,
-  kafkaClientSettings,
-} from '@sluice/runtime';
-import type { StandaloneRuntimeOptions } from '@sluice/runtime';
+import { FileConfigStore, FileOffsetStore, StandaloneHerder, kafkaClientSettings } from '@sluice/runtime';
+import type { StandaloneHerderOptions } from '@sluice/runtime';
 import type winston from 'winston';
 import type { LogLevels } from './log-levels.js';
 import { sdkLogger } from './logger.js';
@@ -20,7 +14,7 @@ const VERSION = (JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.
   .version;
 
 export interface StandaloneWorker {
-  readonly runtime: StandaloneRuntime;
+  readonly herder: StandaloneHerder;
   /** Where the REST API listens, e.g. http://127.0.0.1:8083. */
   readonly restUrl: string;
   /** Graceful: every task flushes, commits and closes, bounded by shutdownTimeoutMs. */
@@ -43,25 +37,24 @@ export async function startStandaloneWorker(
   });
   const kafka = kafkaClientSettings(config.bootstrapServers, 'sluice-worker', config.kafka);
   const security = restSecurity(config.rest); // bad TLS or auth files stop the worker before anything runs
-  const { runtime, offsets } = fileBackedRuntime({
+  const herder = fileBackedHerder({
     stateDir: config.stateDir,
     catalog,
     kafka,
+    workerId: `${config.rest.host}:${config.rest.port}`,
     log: (connector, task) => sdkLogger(log.child(task === undefined ? { connector } : { connector, task })),
     commitIntervalMs: config.offsetFlushIntervalMs,
   });
-  await runtime.start();
-  for (const file of connectorFiles) {
-    const connector = readConnectorFile(file);
-    const created = await runtime.put(connector);
-    log.info(created ? 'connector created' : 'connector updated', { connector: connector.name, file });
+  const connectors = connectorFiles.map((file) => ({ file, config: readConnectorFile(file) }));
+  // stored connectors start behind the REST API: it listens whatever they hold
+  await herder.start();
+  for (const { file, config: connector } of connectors) {
+    const name = connector.name ?? '';
+    const { created } = await herder.putConnectorConfig(name, connector);
+    log.info(created ? 'connector created' : 'connector updated', { connector: name, file });
   }
-  const workerId = `${config.rest.host}:${config.rest.port}`;
   const rest = createRestServer({
-    runtime,
-    catalog,
-    offsets,
-    workerId,
+    herder,
     version: VERSION,
     bodyLimit: config.rest.bodyLimitBytes,
     ...(logLevels ? { logLevels } : {}),
@@ -70,36 +63,28 @@ export async function startStandaloneWorker(
   const restUrl = await rest.listen({ host: config.rest.host, port: config.rest.port });
   log.info('REST API listening', { url: restUrl });
   return {
-    runtime,
+    herder,
     restUrl,
     stop: async () => {
       await rest.close();
-      await runtime.shutdown(config.shutdownTimeoutMs);
+      await herder.stop(config.shutdownTimeoutMs);
     },
   };
 }
 
-/** What a standalone runtime needs besides its state directory. */
-export type FileBackedRuntimeOptions = Omit<StandaloneRuntimeOptions, 'configs' | 'offsets'> & {
+/** What a standalone herder needs besides its state directory. */
+export type FileBackedHerderOptions = Omit<StandaloneHerderOptions, 'configs' | 'offsets'> & {
   readonly stateDir: string;
 };
 
-/**
- * A standalone runtime keeping connector configs (`connectors.json`) and source offsets
- * (`offsets.json`) in `stateDir`, and Connect's offsets API over it.
- */
-export function fileBackedRuntime(options: FileBackedRuntimeOptions): {
-  runtime: StandaloneRuntime;
-  offsets: ConnectorOffsets;
-} {
-  const { stateDir, ...runtimeOptions } = options;
-  const sourceOffsets = new FileOffsetStore(path.join(stateDir, 'offsets.json'));
-  const runtime = new StandaloneRuntime({
-    ...runtimeOptions,
+/** A standalone herder keeping connector configs (`connectors.json`) and source offsets (`offsets.json`) in `stateDir`. */
+export function fileBackedHerder(options: FileBackedHerderOptions): StandaloneHerder {
+  const { stateDir, ...herderOptions } = options;
+  return new StandaloneHerder({
+    ...herderOptions,
     configs: new FileConfigStore(path.join(stateDir, 'connectors.json')),
-    offsets: sourceOffsets,
+    offsets: new FileOffsetStore(path.join(stateDir, 'offsets.json')),
   });
-  return { runtime, offsets: new ConnectorOffsets(runtime, sourceOffsets, options.kafka) };
 }
 
 /**

@@ -38,6 +38,8 @@ describe('REST API (real broker)', () => {
     });
     expect((await call('GET', '/connectors')).json()).toEqual([name]);
     expect((await call('GET', `/connectors/${name}/config`)).json()).toEqual({ ...sinkConfig, name });
+    // the answer means "stored"; the task comes up behind it
+    await until(async () => (await call('GET', `/connectors/${name}/status`)).json().tasks[0]?.state === 'RUNNING');
     expect((await call('GET', `/connectors/${name}/status`)).json()).toEqual({
       name,
       connector: { state: 'RUNNING', worker_id: '127.0.0.1:8083' },
@@ -58,6 +60,7 @@ describe('REST API (real broker)', () => {
 
   it('publishes task metrics for Prometheus', async () => {
     const response = await fetch(`${baseUrl()}/metrics`);
+    if (!response.headers.get('content-type')?.startsWith('text/plain')) console.log(await response.clone().text());
     expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
     const text = await response.text();
     expect(text).toMatch(new RegExp(`sluice_task_records_in_total\\{connector="${name}",task="0",type="sink"\\} \\d+`));
@@ -66,10 +69,13 @@ describe('REST API (real broker)', () => {
   });
 
   it('pauses, resumes, stops and restarts', async () => {
+    const taskState = async () => (await call('GET', `/connectors/${name}/status`)).json().tasks[0]?.state;
     expect((await call('PUT', `/connectors/${name}/pause`)).statusCode).toBe(202);
-    expect((await call('GET', `/connectors/${name}/status`)).json().tasks[0].state).toBe('PAUSED');
+    expect((await call('GET', `/connectors/${name}/status`)).json().connector.state).toBe('PAUSED');
+    await until(async () => (await taskState()) === 'PAUSED');
     expect((await call('PUT', `/connectors/${name}/resume`)).statusCode).toBe(202);
     expect((await call('GET', `/connectors/${name}/status`)).json().connector.state).toBe('RUNNING');
+    await until(async () => (await taskState()) === 'RUNNING');
     const onlyFailed = await call('POST', `/connectors/${name}/restart?includeTasks=TRUE&onlyFailed=true`);
     expect(onlyFailed.statusCode).toBe(202); // nothing failed: nothing chosen, states unchanged
     expect(onlyFailed.json()).toMatchObject({ connector: { state: 'RUNNING' }, tasks: [{ state: 'RUNNING' }] });

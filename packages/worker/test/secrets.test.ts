@@ -28,7 +28,7 @@ const LeakySink = defineSink({
 });
 
 const logs: LogLine[] = [];
-const { dir, base, runtime } = testWorker({
+const { dir, base, herder } = testWorker({
   name: 'secrets',
   catalog: new ConnectorCatalog([{ packageName: 'leaky-sink', connector: LeakySink }]),
   log: () => recordingLogger(logs),
@@ -59,7 +59,7 @@ describe('secret redaction', () => {
     });
     expect(created.status).toBe(201);
     const deadline = Date.now() + 30_000;
-    while (runtime.status('leaky').tasks[0]?.state !== 'FAILED' && Date.now() < deadline)
+    while (herder.connectorStatus('leaky').tasks[0]?.state !== 'FAILED' && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 100));
 
     const answers = [

@@ -6,7 +6,7 @@ import type { ConnectorCatalog } from '@sluice/runtime';
 import { kafkaClientSettings } from '@sluice/runtime';
 import { recordingLogger, requireService } from '@sluice/testkit';
 import type { LogLevels } from '@sluice/worker';
-import { createRestServer, fileBackedRuntime, loadPlugins } from '@sluice/worker';
+import { createRestServer, fileBackedHerder, loadPlugins } from '@sluice/worker';
 import { restClient } from './rest-client';
 
 export const repo = path.resolve(__dirname, '..', '..', '..');
@@ -24,37 +24,36 @@ export interface TestWorkerOptions {
 }
 
 /**
- * A runtime on the real broker behind the REST server, state in a temporary directory, listening
+ * A standalone herder on the real broker behind the REST server, state in a temporary directory, listening
  * on a free port from beforeAll until afterAll (both registered here).
  */
 export function testWorker(options: TestWorkerOptions) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${options.name}-`));
   const catalog = options.catalog ?? loadPlugins([repo]);
   const kafka = kafkaClientSettings(requireService('kafka'), `${options.name}-test`);
-  const { runtime, offsets } = fileBackedRuntime({
+  const herder = fileBackedHerder({
     stateDir: dir,
     catalog,
     kafka,
+    workerId: options.workerId ?? 'w',
     log: options.log ?? (() => recordingLogger()),
     commitIntervalMs: 200,
   });
   const app = createRestServer({
-    runtime,
-    catalog,
-    offsets,
-    workerId: options.workerId ?? 'w',
+    herder,
     version: options.version ?? '0',
     ...(options.logLevels ? { logLevels: options.logLevels } : {}),
     ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
   });
   let base = '';
   beforeAll(async () => {
+    await herder.start();
     base = await app.listen({ host: '127.0.0.1', port: 0 });
   });
   afterAll(async () => {
-    await runtime.shutdown();
+    await herder.stop();
     await app.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
-  return { dir, kafka, runtime, app, base: () => base, call: restClient(() => base) };
+  return { dir, kafka, herder, app, base: () => base, call: restClient(() => base) };
 }

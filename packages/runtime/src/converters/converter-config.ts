@@ -1,3 +1,4 @@
+import { ConfigError } from '@sluice/sdk';
 import type { Converter } from './converter.js';
 import { JsonConverter } from './json-converter.js';
 import { byteArrayConverter, stringConverter } from './simple-converters.js';
@@ -31,7 +32,7 @@ export function converterFor(
   const name = String(config[`${role}.converter`] ?? fallback);
   const create = CONVERTERS[name];
   if (!create) {
-    throw new Error(`${role}.converter: unknown converter ${name}; known: ${Object.keys(CONVERTERS).join(', ')}`);
+    throw new ConfigError(`${role}.converter`, `unknown converter ${name}; known: ${Object.keys(CONVERTERS).join(', ')}`);
   }
   const prefix = `${role}.converter.`;
   const settings = Object.fromEntries(

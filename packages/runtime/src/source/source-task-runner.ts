@@ -38,7 +38,7 @@ export class SourceTaskRunner extends TaskRunner {
     const producer = new KafkaProducer(options.kafka, { deliveryReports: 'errors' });
     super(options, () => producer);
     this.producer = producer;
-    this.topicSpec = topicCreationOf(options.config);
+    this.topicSpec = options.framework ? options.framework.topicCreation : topicCreationOf(options.config);
   }
 
   async start(): Promise<void> {

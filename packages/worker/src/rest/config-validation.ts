@@ -1,83 +1,40 @@
-import { ConfigError, splitFrameworkKeys } from '@sluice/sdk';
 import type { FieldResult } from '@sluice/sdk';
-import type { CatalogEntry, ConnectorCatalog } from '@sluice/runtime';
-import { resolveConnectorConfig } from '@sluice/runtime';
-import { RestError } from './connect-errors.js';
+import type { CatalogEntry, Herder } from '@sluice/runtime';
 
-/** Connect's ConfigInfos for a config: every field's value and errors (secrets stay hidden). */
-export function validateConfig(catalog: ConnectorCatalog, entry: CatalogEntry, body: Record<string, string>) {
-  const { connector: own } = splitFrameworkKeys(body);
-  const fields = entry.connector.validator.validate(own).fields;
-  const frameworkErrors = frameworkProblems(
-    { ...body, 'connector.class': entry.packageName, name: body.name ?? 'validate' },
-    catalog,
-    fields,
-  );
-  const configs = [...frameworkErrors, ...fields].map((field) => ({
+/**
+ * Connect's ConfigInfos for a config: every field of the connector's own with its value and
+ * errors, plus one entry per framework key at fault (secrets stay hidden). The config is checked
+ * once, fully, by the herder: the same check a create or update runs.
+ */
+export function validateConfig(herder: Herder, entry: CatalogEntry, body: Record<string, string>) {
+  const check = herder.validateConfig({ ...body, 'connector.class': entry.packageName, name: body.name ?? 'validate' });
+  const own = new Map(check.fields.map((field) => [field.name, field]));
+  const extra = new Map<string, FieldResult>();
+  for (const problem of check.problems) {
+    const field = own.get(problem.field);
+    if (field) {
+      if (!field.errors.includes(problem.reason)) own.set(problem.field, { ...field, errors: [...field.errors, problem.reason] });
+      continue;
+    }
+    const known = extra.get(problem.field);
+    extra.set(problem.field, {
+      name: problem.field,
+      value: known?.value ?? body[problem.field] ?? null,
+      recommendedValues: [],
+      errors: [...(known?.errors ?? []), problem.reason],
+      definition: null,
+    });
+  }
+  const configs = [...extra.values(), ...own.values()].map((field) => ({
     definition: field.definition ? definitionView(field.definition) : null,
     value: valueView(field),
   }));
-  const errorCount = configs.reduce((count, config) => count + config.value.errors.length, 0);
   return {
     name: entry.packageName,
-    error_count: errorCount,
-    groups: [...new Set(fields.map((f) => f.definition?.group ?? 'Common'))],
+    error_count: configs.reduce((count, config) => count + config.value.errors.length, 0),
+    groups: [...new Set(check.fields.map((f) => f.definition?.group ?? 'Common'))],
     configs,
   };
-}
-
-/**
- * Runs `change` (a create or update); a config it rejects becomes Connect's 400 listing every
- * error of the config, one per line, each naming its field.
- */
-export async function withConfigErrors<T>(
-  catalog: ConnectorCatalog,
-  config: Record<string, string>,
-  change: () => Promise<T>,
-): Promise<T> {
-  try {
-    return await change();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    const entry = catalog.find(config['connector.class'] ?? '');
-    const listed = entry
-      ? validateConfig(catalog, entry, config).configs.flatMap(({ value }) =>
-          value.errors.map((reason) => `${value.name}: ${reason}`),
-        )
-      : [];
-    const errors = listed.length > 0 ? listed : [error.message];
-    throw new RestError(
-      400,
-      [
-        `Connector configuration is invalid and contains the following ${errors.length} error(s):`,
-        ...errors,
-        'You can also find the above list of errors at the endpoint `/connector-plugins/{connectorType}/config/validate`',
-      ].join('\n'),
-    );
-  }
-}
-
-/** A framework-key problem (converters, errors.*, transforms, ...) as one more field result. */
-function frameworkProblems(
-  config: Record<string, string>,
-  catalog: ConnectorCatalog,
-  own: FieldResult[],
-): FieldResult[] {
-  try {
-    resolveConnectorConfig(config, catalog);
-    return [];
-  } catch (error) {
-    if (!(error instanceof ConfigError) || own.some((field) => field.name === error.field)) return [];
-    return [
-      {
-        name: error.field,
-        value: config[error.field] ?? null,
-        recommendedValues: [],
-        errors: [error.reason],
-        definition: null,
-      },
-    ];
-  }
 }
 
 export function definitionView(definition: NonNullable<FieldResult['definition']>) {

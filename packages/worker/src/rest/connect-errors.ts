@@ -1,5 +1,5 @@
 import { ConfigError } from '@sluice/sdk';
-import { ConnectorExistsError, ConnectorNotFoundError, OffsetsRequestError } from '@sluice/runtime';
+import { ConnectorExistsError, ConnectorNotFoundError, HerderStoppingError, OffsetsRequestError } from '@sluice/runtime';
 
 /** Kafka Connect's error body: the HTTP status repeated as error_code, and a message. */
 export interface ConnectErrorBody {
@@ -24,10 +24,12 @@ export function toConnectError(error: unknown): ConnectErrorBody {
   if (error instanceof ConnectorNotFoundError) return { error_code: 404, message };
   if (error instanceof ConnectorExistsError) return { error_code: 409, message };
   if (error instanceof OffsetsRequestError) return { error_code: 400, message };
+  if (error instanceof HerderStoppingError) return { error_code: 503, message };
   if (error instanceof ConfigError) {
+    const lines = error.problems.map((problem) => `${problem.field}: ${problem.reason}`);
     return {
       error_code: 400,
-      message: `Connector configuration is invalid and contains the following 1 error(s):\n${message}\nYou can also find the above list of errors at the endpoint \`/connector-plugins/{connectorType}/config/validate\``,
+      message: `Connector configuration is invalid and contains the following ${lines.length} error(s):\n${lines.join('\n')}\nYou can also find the above list of errors at the endpoint \`/connector-plugins/{connectorType}/config/validate\``,
     };
   }
   const fastify = error as { statusCode?: number; code?: string };
@@ -41,6 +43,16 @@ export function toConnectError(error: unknown): ConnectErrorBody {
 export function unknownConnectorAs<T>(message: string, read: () => T): T {
   try {
     return read();
+  } catch (error) {
+    if (error instanceof ConnectorNotFoundError) throw new RestError(404, message);
+    throw error;
+  }
+}
+
+/** As unknownConnectorAs, for a change that rejects asynchronously. */
+export async function unknownConnectorAsync<T>(message: string, change: () => Promise<T>): Promise<T> {
+  try {
+    return await change();
   } catch (error) {
     if (error instanceof ConnectorNotFoundError) throw new RestError(404, message);
     throw error;

@@ -1,25 +1,19 @@
 import type { FastifyInstance } from 'fastify';
-import type { StandaloneRuntime } from '@sluice/runtime';
-import { RestError, unknownConnectorAs } from './connect-errors.js';
-import { connectorStatus } from './connector-views.js';
+import type { Herder } from '@sluice/runtime';
+import { RestError, unknownConnectorAsync } from './connect-errors.js';
 import * as schemas from './schemas.js';
-import type { Serial } from './serial.js';
 
 type Params = { name: string };
 
 /** pause, resume, stop, restart (connector and task) and delete, with Connect's status codes. */
-export function lifecycleRoutes(
-  app: FastifyInstance,
-  runtime: StandaloneRuntime,
-  workerId: string,
-  serial: Serial,
-): void {
+export function lifecycleRoutes(app: FastifyInstance, herder: Herder): void {
   // Connect answers pause and resume with 202 Accepted, stop with 204 No Content
-  for (const [action, status] of [
-    ['pause', 202],
-    ['resume', 202],
-    ['stop', 204],
-  ] as const) {
+  const actions = [
+    ['pause', 202, (name: string) => herder.pauseConnector(name)],
+    ['resume', 202, (name: string) => herder.resumeConnector(name)],
+    ['stop', 204, (name: string) => herder.stopConnector(name)],
+  ] as const;
+  for (const [action, status, change] of actions) {
     app.put<{ Params: Params }>(
       `/connectors/:name/${action}`,
       schemas.connectorRoute(`${action[0]?.toUpperCase()}${action.slice(1)}s a connector`, {
@@ -28,8 +22,7 @@ export function lifecycleRoutes(
       async (request, reply) => {
         const { name } = request.params;
         // Connect's words: pause and resume say "Unknown connector", stop (distributed) too
-        unknownConnectorAs(`Unknown connector ${name}`, () => runtime.status(name));
-        await serial.run(() => runtime[action](name));
+        await unknownConnectorAsync(`Unknown connector ${name}`, () => change(name));
         return reply.code(status).send();
       },
     );
@@ -56,19 +49,11 @@ export function lifecycleRoutes(
       // as Connect (Boolean.valueOf): "true" in any case is true, anything else false
       const includeTasks = request.query.includeTasks?.toLowerCase() === 'true';
       const onlyFailed = request.query.onlyFailed?.toLowerCase() === 'true';
-      if (!includeTasks && !onlyFailed) {
-        runtime.status(name); // 404 for an unknown connector; the connector object itself holds nothing to restart
-        return reply.code(204).send();
-      }
-      const status = plannedRestart(runtime, name, workerId, includeTasks, onlyFailed);
-      const ids = status.tasks.filter((task) => task.state === 'RESTARTING').map((task) => task.id);
+      // Connect's words differ: a plain restart says "Connector X not found"
+      const restart = () => herder.restartConnector(name, { includeTasks, onlyFailed });
+      const plan = includeTasks || onlyFailed ? await unknownConnectorAsync(`Unknown connector: ${name}`, restart) : await restart();
       // as Connect, the restart runs after the answer; its outcome shows in the status
-      void serial
-        .run(async () => {
-          for (const id of ids) await runtime.restartTask(name, id);
-        })
-        .catch(() => undefined); // a task failing to start shows FAILED in its status
-      return reply.code(202).send(status);
+      return plan === undefined ? reply.code(204).send() : reply.code(202).send(plan);
     },
   );
 
@@ -77,10 +62,10 @@ export function lifecycleRoutes(
     { schema: { summary: 'Restarts a task', params: schemas.taskParams, response: { 204: schemas.noContent } } },
     async (request, reply) => {
       const { name, id } = request.params;
-      runtime.status(name);
-      if (!/^\d+$/.test(id) || runtime.status(name).tasks[Number(id)] === undefined)
+      const tasks = herder.connectorInfo(name).tasks;
+      if (!/^\d+$/.test(id) || !tasks.some((task) => task.task === Number(id)))
         throw new RestError(404, `Task ${name}-${id} not found`);
-      await serial.run(() => runtime.restartTask(name, Number(id)));
+      await herder.restartTask(name, Number(id));
       return reply.code(204).send();
     },
   );
@@ -89,25 +74,8 @@ export function lifecycleRoutes(
     '/connectors/:name',
     schemas.connectorRoute('Deletes a connector', { 204: schemas.noContent }),
     async (request, reply) => {
-      await serial.run(() => runtime.remove(request.params.name));
+      await herder.deleteConnector(request.params.name);
       return reply.code(204).send();
     },
   );
-}
-
-/** The status with every instance chosen for restart shown as RESTARTING (Connect's restart plan). */
-function plannedRestart(
-  runtime: StandaloneRuntime,
-  name: string,
-  workerId: string,
-  includeTasks: boolean,
-  onlyFailed: boolean,
-) {
-  const status = unknownConnectorAs(`Unknown connector: ${name}`, () => connectorStatus(runtime, name, workerId));
-  const chosen = (state: string) => !onlyFailed || state === 'FAILED';
-  return {
-    ...status,
-    connector: chosen(status.connector.state) ? { ...status.connector, state: 'RESTARTING' } : status.connector,
-    tasks: status.tasks.map((task) => (includeTasks && chosen(task.state) ? { ...task, state: 'RESTARTING' } : task)),
-  };
 }

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { StandaloneRuntime } from '@sluice/runtime';
+import type { Herder } from '@sluice/runtime';
 import type { LogLevels } from '../log-levels.js';
 import { isConnectLevel } from '../log-levels.js';
 import { RestError } from './connect-errors.js';
@@ -12,7 +12,7 @@ const loggerParams = { type: 'object', required: ['name'], properties: { name: {
  * changed at run time (scope=worker; a standalone worker is the whole cluster, so scope=cluster
  * applies here too and answers 204 as Connect).
  */
-export function loggersRoutes(app: FastifyInstance, runtime: StandaloneRuntime, levels: LogLevels): void {
+export function loggersRoutes(app: FastifyInstance, herder: Herder, levels: LogLevels): void {
   app.get(
     '/admin/loggers',
     {
@@ -21,7 +21,7 @@ export function loggersRoutes(app: FastifyInstance, runtime: StandaloneRuntime, 
         response: { 200: { type: 'object', additionalProperties: schemas.loggerLevel } },
       },
     },
-    async () => Object.fromEntries(levels.names(runtime.names()).map((name) => [name, levels.levelOf(name)])),
+    async () => Object.fromEntries(levels.names(herder.connectors()).map((name) => [name, levels.levelOf(name)])),
   );
 
   app.get<{ Params: { name: string } }>(
@@ -29,7 +29,7 @@ export function loggersRoutes(app: FastifyInstance, runtime: StandaloneRuntime, 
     { schema: { summary: "A logger's level", params: loggerParams, response: { 200: schemas.loggerLevel } } },
     async (request) => {
       const name = request.params.name.toLowerCase() === 'root' ? 'root' : request.params.name;
-      if (!levels.names(runtime.names()).includes(name)) throw new RestError(404, `Logger ${name} not found.`);
+      if (!levels.names(herder.connectors()).includes(name)) throw new RestError(404, `Logger ${name} not found.`);
       return levels.levelOf(name);
     },
   );
@@ -53,7 +53,7 @@ export function loggersRoutes(app: FastifyInstance, runtime: StandaloneRuntime, 
       // Connect answers an unknown level with 404 (sic); kept for compatible clients
       if (!isConnectLevel(level)) throw new RestError(404, `invalid log level '${wanted}'.`);
       const name = request.params.name.toLowerCase() === 'root' ? 'root' : request.params.name;
-      const changed = levels.set(name, level, levels.names(runtime.names()));
+      const changed = levels.set(name, level, levels.names(herder.connectors()));
       if (request.query.scope?.toLowerCase() === 'cluster') return reply.code(204).send();
       return changed;
     },

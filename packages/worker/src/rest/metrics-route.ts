@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type * as PromClient from 'prom-client';
 import type { Registry } from 'prom-client';
-import type { StandaloneRuntime, TaskMetricsSnapshot } from '@sluice/runtime';
+import type { Herder, TaskMetricsSnapshot } from '@sluice/runtime';
 
 type Figure = (metrics: TaskMetricsSnapshot) => number | undefined;
 
@@ -36,19 +36,19 @@ const FIGURES: [name: string, help: string, figure: Figure][] = [
  * is loaded at the first scrape (about 11 MB a worker nobody scrapes does not need); the
  * process figures are cumulative anyway, the event-loop lag is sampled from then on.
  */
-export function metricsRoute(app: FastifyInstance, runtime: StandaloneRuntime): void {
+export function metricsRoute(app: FastifyInstance, herder: Herder): void {
   let registry: Registry | undefined;
   const schema = {
     summary: 'Prometheus metrics',
     response: { 200: { type: 'string', description: 'Prometheus text exposition format' } },
   };
   app.get('/metrics', { schema }, async (_request, reply) => {
-    registry ??= createRegistry(runtime);
+    registry ??= createRegistry(herder);
     return reply.type(registry.contentType).send(await registry.metrics());
   });
 }
 
-function createRegistry(runtime: StandaloneRuntime): Registry {
+function createRegistry(herder: Herder): Registry {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const prom = require('prom-client') as typeof PromClient;
   const registry = new prom.Registry();
@@ -61,7 +61,7 @@ function createRegistry(runtime: StandaloneRuntime): Registry {
       registers: [registry],
       collect() {
         this.reset();
-        for (const task of runtime.metrics()) {
+        for (const task of herder.taskMetrics()) {
           const value = figure(task.metrics);
           if (value !== undefined)
             this.set({ connector: task.connector, task: String(task.task), type: task.type }, value);
@@ -69,12 +69,12 @@ function createRegistry(runtime: StandaloneRuntime): Registry {
       },
     });
   }
-  connectorGauges(prom, registry, runtime);
+  connectorGauges(prom, registry, herder);
   return registry;
 }
 
 /** A task's own gauges (e.g. a source's `mongodb.lag.ms`) as one family, labelled by name. */
-function connectorGauges(prom: typeof PromClient, registry: Registry, runtime: StandaloneRuntime): void {
+function connectorGauges(prom: typeof PromClient, registry: Registry, herder: Herder): void {
   new prom.Gauge({
     name: 'sluice_task_connector_gauge',
     help: "A connector task's own gauge, such as how far behind its source it is (label name).",
@@ -82,7 +82,7 @@ function connectorGauges(prom: typeof PromClient, registry: Registry, runtime: S
     registers: [registry],
     collect() {
       this.reset();
-      for (const task of runtime.metrics())
+      for (const task of herder.taskMetrics())
         for (const [name, value] of Object.entries(task.metrics.gauges ?? {}))
           this.set({ connector: task.connector, task: String(task.task), type: task.type, name }, value);
     },

@@ -1,8 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import type { ConnectorOffset, ConnectorOffsets, StandaloneRuntime } from '@sluice/runtime';
+import type { ConnectorOffset, Herder } from '@sluice/runtime';
 import { RestError } from './connect-errors.js';
 import * as schemas from './schemas.js';
-import type { Serial } from './serial.js';
 
 type Params = { name: string };
 
@@ -12,18 +11,13 @@ const RESET =
   'The Connect framework-managed offsets for this connector have been reset successfully. However, if this connector manages offsets externally, they will need to be manually reset in the system that the connector uses.';
 
 /** Connect's offsets (KIP-875) and active topics (KIP-558) resources. */
-export function offsetsRoutes(
-  app: FastifyInstance,
-  runtime: StandaloneRuntime,
-  offsets: ConnectorOffsets,
-  serial: Serial,
-): void {
+export function offsetsRoutes(app: FastifyInstance, herder: Herder): void {
   app.get<{ Params: Params }>(
     '/connectors/:name/offsets',
     schemas.connectorRoute("A connector's offsets (source: its own; sink: its consumer group's)", {
       200: schemas.connectorOffsets,
     }),
-    async (request) => ({ offsets: await offsets.get(request.params.name) }),
+    async (request) => ({ offsets: await herder.connectorOffsets(request.params.name) }),
   );
 
   app.patch<{ Params: Params; Body: { offsets?: ConnectorOffset[] | null } }>(
@@ -41,11 +35,11 @@ export function offsetsRoutes(
     },
     async (request) => {
       const { name } = request.params;
-      runtime.status(name); // 404 first, as Connect
+      herder.connectorInfo(name); // 404 first, as Connect
       const given = request.body.offsets;
       if (!given || given.length === 0)
         throw new RestError(400, 'Partitions / offsets need to be provided for an alter offsets request');
-      await serial.run(() => offsets.alter(name, given));
+      await herder.alterConnectorOffsets(name, given);
       return { message: ALTERED };
     },
   );
@@ -54,7 +48,7 @@ export function offsetsRoutes(
     '/connectors/:name/offsets',
     schemas.connectorRoute('Resets every offset (connector must be STOPPED)', { 200: schemas.message }),
     async (request) => {
-      await serial.run(() => offsets.reset(request.params.name));
+      await herder.resetConnectorOffsets(request.params.name);
       return { message: RESET };
     },
   );
@@ -64,14 +58,14 @@ export function offsetsRoutes(
     schemas.connectorRoute('Topics the connector produced to or consumed from since created or reset', {
       200: schemas.activeTopics,
     }),
-    async (request) => ({ [request.params.name]: { topics: runtime.activeTopics(request.params.name) } }),
+    async (request) => ({ [request.params.name]: { topics: herder.activeTopics(request.params.name) } }),
   );
 
   app.put<{ Params: Params }>(
     '/connectors/:name/topics/reset',
     schemas.connectorRoute("Forgets a connector's active topics", { 202: schemas.noContent }),
     async (request, reply) => {
-      runtime.resetActiveTopics(request.params.name);
+      herder.resetActiveTopics(request.params.name);
       return reply.code(202).send();
     },
   );

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { ConnectorCatalog } from '@sluice/runtime';
+import type { Herder } from '@sluice/runtime';
 import { CONVERTER_CLASSES, PREDICATE_PLUGINS, TRANSFORM_PLUGINS } from '@sluice/runtime';
 import { RestError } from './connect-errors.js';
 import { definitionView, validateConfig } from './config-validation.js';
@@ -8,7 +8,7 @@ import { configInfos, configKeyInfo, configMap, pluginInfos } from './schemas.js
 const typeParams = { type: 'object', required: ['type'], properties: { type: { type: 'string' } } } as const;
 
 /** Connect's /connector-plugins resources. */
-export function pluginsRoutes(app: FastifyInstance, catalog: ConnectorCatalog): void {
+export function pluginsRoutes(app: FastifyInstance, herder: Herder): void {
   app.get<{ Querystring: { connectorsOnly?: string } }>(
     '/connector-plugins',
     {
@@ -19,7 +19,7 @@ export function pluginsRoutes(app: FastifyInstance, catalog: ConnectorCatalog): 
       },
     },
     async (request) => {
-      const connectors = catalog.entries().map(({ packageName, connector }) => ({
+      const connectors = herder.plugins().map(({ packageName, connector }) => ({
         class: packageName,
         alias: connector.name,
         type: connector.kind,
@@ -47,7 +47,7 @@ export function pluginsRoutes(app: FastifyInstance, catalog: ConnectorCatalog): 
     },
     async (request) =>
       plugin(
-        catalog,
+        herder,
         request.params.type,
         `Unknown plugin ${request.params.type}.`,
       ).connector.validator.definitions.map(definitionView),
@@ -65,25 +65,25 @@ export function pluginsRoutes(app: FastifyInstance, catalog: ConnectorCatalog): 
     },
     async (request) => {
       const entry = plugin(
-        catalog,
+        herder,
         request.params.type,
         `Failed to find any class that implements Connector and which name matches ${request.params.type}`,
       );
       const body = Object.fromEntries(Object.entries(request.body ?? {}).map(([key, value]) => [key, String(value)]));
       const stated = body['connector.class'];
-      if (stated !== undefined && catalog.find(stated) !== entry) {
+      if (stated !== undefined && herder.plugin(stated) !== entry) {
         throw new RestError(
           400,
           `Connector class in the body (${stated}) does not match the plugin in the URL (${request.params.type})`,
         );
       }
-      return validateConfig(catalog, entry, body);
+      return validateConfig(herder, entry, body);
     },
   );
 }
 
-function plugin(catalog: ConnectorCatalog, type: string, notFound: string) {
-  const entry = catalog.find(type);
+function plugin(herder: Herder, type: string, notFound: string) {
+  const entry = herder.plugin(type);
   if (!entry) throw new RestError(404, notFound);
   return entry;
 }

@@ -1,6 +1,6 @@
 import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
-import type { ConnectorCatalog, ConnectorOffsets, StandaloneRuntime } from '@sluice/runtime';
+import type { Herder } from '@sluice/runtime';
 import { LogLevels } from '../log-levels.js';
 import type { RestAuth } from './auth.js';
 import { requireAuth } from './auth.js';
@@ -11,14 +11,10 @@ import { metricsRoute } from './metrics-route.js';
 import { offsetsRoutes } from './offsets-routes.js';
 import { openApiRoute } from './openapi.js';
 import { pluginsRoutes } from './plugins-routes.js';
-import { Serial } from './serial.js';
 
 export interface RestServerOptions {
-  readonly runtime: StandaloneRuntime;
-  readonly catalog: ConnectorCatalog;
-  readonly offsets: ConnectorOffsets;
-  /** host:port this worker is reached at; reported as worker_id in statuses. */
-  readonly workerId: string;
+  /** Everything the routes do goes through it (standalone or distributed). */
+  readonly herder: Herder;
   readonly version: string;
   /** Levels /admin/loggers reads and changes (default: a set of its own, root at INFO). */
   readonly logLevels?: LogLevels;
@@ -29,7 +25,7 @@ export interface RestServerOptions {
   readonly auth?: RestAuth;
 }
 
-/** The Kafka Connect–compatible REST API over a standalone runtime (fastify). */
+/** The Kafka Connect–compatible REST API over a herder (fastify). */
 export function createRestServer(options: RestServerOptions): FastifyInstance {
   const app = Fastify({
     bodyLimit: options.bodyLimit ?? 1 << 20,
@@ -62,12 +58,11 @@ export function createRestServer(options: RestServerOptions): FastifyInstance {
   requireAuth(app, options.auth ?? {});
   openApiRoute(app, { title: 'Sluice worker', version: options.version });
   serverRoutes(app, options);
-  metricsRoute(app, options.runtime);
-  const serial = new Serial();
-  connectorsRoutes(app, options.runtime, options.catalog, options.workerId, serial);
-  offsetsRoutes(app, options.runtime, options.offsets, serial);
-  pluginsRoutes(app, options.catalog);
-  loggersRoutes(app, options.runtime, options.logLevels ?? new LogLevels('info'));
+  metricsRoute(app, options.herder);
+  connectorsRoutes(app, options.herder);
+  offsetsRoutes(app, options.herder);
+  pluginsRoutes(app, options.herder);
+  loggersRoutes(app, options.herder, options.logLevels ?? new LogLevels('info'));
   return app;
 }
 
@@ -97,6 +92,6 @@ function serverRoutes(app: FastifyInstance, options: RestServerOptions): void {
         response: { 200: object({ status: text, connectors: { type: 'integer' } }) },
       },
     },
-    async () => ({ status: 'ready', connectors: options.runtime.names().length }),
+    async () => ({ status: 'ready', connectors: options.herder.connectors().length }),
   );
 }

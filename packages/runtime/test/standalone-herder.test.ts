@@ -12,7 +12,7 @@ import {
   FileConfigStore,
   FileOffsetStore,
   KafkaAdmin,
-  StandaloneRuntime,
+  StandaloneHerder,
   kafkaClientSettings,
 } from '@sluice/runtime';
 import { recordingLogger, requireService, eventually as until } from '@sluice/testkit';
@@ -26,8 +26,9 @@ const catalog = new ConnectorCatalog([
   { packageName: '@sluice/file-sink', connector: FileStreamSink },
 ]);
 
-function runtime(stateDir: string): StandaloneRuntime {
-  return new StandaloneRuntime({
+function runtime(stateDir: string): StandaloneHerder {
+  return new StandaloneHerder({
+    workerId: 'w',
     catalog,
     kafka: kafkaClientSettings(requireService('kafka'), 'standalone-test'),
     configs: new FileConfigStore(path.join(stateDir, 'connectors.json')),
@@ -42,7 +43,7 @@ const append = (file: string, from: number, count: number) =>
   fs.appendFileSync(file, Array.from({ length: count }, (_, i) => `line ${from + i}\n`).join(''));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe('StandaloneRuntime (real broker)', () => {
+describe('StandaloneHerder (real broker)', () => {
   const id = randomUUID().slice(0, 8);
   const stateDir = path.join(dir, 'state');
   const input = path.join(dir, 'in.txt');
@@ -72,55 +73,57 @@ describe('StandaloneRuntime (real broker)', () => {
     append(input, 0, 100);
     const first = runtime(stateDir);
     await first.start();
-    await first.create(sourceConfig);
-    expect(await first.put(sinkConfig)).toBe(true);
+    await first.createConnector(sourceConfig, 'STARTED');
+    expect((await first.putConnectorConfig(sinkConfig.name, sinkConfig)).created).toBe(true);
     await until(() => lines(output).length === 100);
-    expect(first.status(`src-${id}`)).toEqual({
+    expect(first.connectorStatus(`src-${id}`)).toEqual({
       name: `src-${id}`,
       type: 'source',
-      connector: { state: 'RUNNING' },
-      tasks: [{ id: 0, state: 'RUNNING' }],
+      connector: { state: 'RUNNING', worker_id: 'w' },
+      tasks: [{ id: 0, state: 'RUNNING', worker_id: 'w' }],
     });
-    await expect(first.create(sourceConfig)).rejects.toBeInstanceOf(ConnectorExistsError);
-    const figures = Object.fromEntries(first.metrics().map((m) => [m.type, m.metrics]));
+    await expect(first.createConnector(sourceConfig, 'STARTED')).rejects.toBeInstanceOf(ConnectorExistsError);
+    const figures = Object.fromEntries(first.taskMetrics().map((m) => [m.type, m.metrics]));
     expect(figures.source).toMatchObject({ recordsIn: 100, recordsOut: 100, errantRecords: 0 });
     expect(figures.sink).toMatchObject({ recordsIn: 100, recordsOut: 100, offsetCommitFailures: 0 });
     expect(figures.sink?.offsetCommits).toBeGreaterThan(0);
 
-    await first.pause(`src-${id}`);
+    await first.pauseConnector(`src-${id}`);
+    await first.settled(`src-${id}`);
     append(input, 100, 50);
     await sleep(800);
     expect(lines(output)).toHaveLength(100); // paused: nothing new moves
-    expect(first.status(`src-${id}`).tasks[0]?.state).toBe('PAUSED');
-    await first.resume(`src-${id}`);
+    expect(first.connectorStatus(`src-${id}`).tasks[0]?.state).toBe('PAUSED');
+    await first.resumeConnector(`src-${id}`);
     await until(() => lines(output).length === 150);
 
-    await first.stop(`sink-${id}`);
-    expect(first.status(`sink-${id}`)).toMatchObject({ connector: { state: 'STOPPED' }, tasks: [] });
+    await first.stopConnector(`sink-${id}`);
+    await first.settled(`sink-${id}`);
+    expect(first.connectorStatus(`sink-${id}`)).toMatchObject({ connector: { state: 'STOPPED' }, tasks: [] });
     append(input, 150, 50);
     await sleep(500);
     expect(lines(output)).toHaveLength(150);
-    await first.resume(`sink-${id}`);
+    await first.resumeConnector(`sink-${id}`);
     await until(() => lines(output).length === 200);
-    await first.restart(`src-${id}`);
-    await first.pause(`sink-${id}`);
-    await first.shutdown();
+    await first.restartTask(`src-${id}`, 0);
+    await first.pauseConnector(`sink-${id}`);
+    await first.stop();
 
     // a new process: configs, target states and offsets come back from the state directory
     append(input, 200, 50);
     const second = runtime(stateDir);
     await second.start();
-    expect(second.names()).toEqual([`sink-${id}`, `src-${id}`].sort());
-    expect(second.status(`sink-${id}`).connector.state).toBe('PAUSED');
-    await second.resume(`sink-${id}`);
+    expect(second.connectors()).toEqual([`sink-${id}`, `src-${id}`].sort());
+    expect(second.connectorStatus(`sink-${id}`).connector.state).toBe('PAUSED');
+    await second.resumeConnector(`sink-${id}`);
     await until(() => lines(output).length === 250);
     await sleep(300);
     expect(lines(output)).toEqual(Array.from({ length: 250 }, (_, i) => `line ${i}`));
 
-    await second.remove(`src-${id}`);
-    expect(second.names()).toEqual([`sink-${id}`]);
-    expect(() => second.status(`src-${id}`)).toThrow(ConnectorNotFoundError);
-    await second.shutdown();
+    await second.deleteConnector(`src-${id}`);
+    expect(second.connectors()).toEqual([`sink-${id}`]);
+    expect(() => second.connectorStatus(`src-${id}`)).toThrow(ConnectorNotFoundError);
+    await second.stop();
     expect(Object.keys(JSON.parse(fs.readFileSync(path.join(stateDir, 'connectors.json'), 'utf8')))).toEqual([
       `sink-${id}`,
     ]);
@@ -141,7 +144,7 @@ describe('StandaloneRuntime (real broker)', () => {
         'connector.class',
         /no connector named Nope \(known: FileStreamSource, FileStreamSink\)/,
       ],
-      [{ name: 'a', 'connector.class': 'FileStreamSink', file: '/tmp/x' }, 'topics', /needs topics or topics.regex/],
+      [{ name: 'a', 'connector.class': 'FileStreamSink', file: '/tmp/x' }, 'topics', /Must configure one of topics or topics.regex/],
       [
         { name: 'a', 'connector.class': 'FileStreamSink', file: '/tmp/x', topics: 't', 'tasks.max': 'two' },
         'tasks.max',
@@ -159,12 +162,13 @@ describe('StandaloneRuntime (real broker)', () => {
       ],
     ];
     for (const [config, field, reason] of bad) {
-      const error = await rt.put(config).catch((e: unknown) => e);
+      const error = await rt.putConnectorConfig(config.name ?? '', config).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ConfigError);
       expect((error as ConfigError).field).toBe(field);
       expect((error as ConfigError).message).toMatch(reason);
     }
-    expect(rt.names()).toEqual([]);
+    expect(rt.connectors()).toEqual([]);
     expect(fs.existsSync(stateFile)).toBe(false);
+    await rt.stop();
   });
 });

@@ -2,7 +2,6 @@ import type { KafkaClientSettings } from '../kafka/client-config.js';
 import type { GroupOffset } from '../kafka/group-offsets.js';
 import { GroupOffsets } from '../kafka/group-offsets.js';
 import type { FileOffsetStore } from '../stores/file-offset-store.js';
-import type { StandaloneRuntime } from './standalone-runtime.js';
 
 type JsonMap = Record<string, unknown>;
 
@@ -17,21 +16,28 @@ export class OffsetsRequestError extends Error {
   override readonly name = 'OffsetsRequestError';
 }
 
+/** What the offsets API needs to know of a connector: its kind, and whether nothing of it runs. */
+export interface OffsetsSubject {
+  kindOf(name: string): 'source' | 'sink';
+  /** Connect's precondition for changing offsets: target STOPPED and no task left running. */
+  isStopped(name: string): boolean;
+}
+
 /**
- * Connect's offsets API (KIP-875) over a standalone runtime. Source offsets live in the
+ * Connect's offsets API (KIP-875). Source offsets live in the
  * runtime's offset file; a sink connector's offsets are the committed offsets of its consumer
  * group `connect-<name>`, shown as `{kafka_topic, kafka_partition}` → `{kafka_offset}`.
  * Changes are allowed only while the connector is STOPPED, so no task races them.
  */
 export class ConnectorOffsets {
   constructor(
-    private readonly runtime: StandaloneRuntime,
+    private readonly subject: OffsetsSubject,
     private readonly sourceOffsets: FileOffsetStore,
     private readonly kafka: KafkaClientSettings,
   ) {}
 
   async get(name: string): Promise<ConnectorOffset[]> {
-    if (this.runtime.connectorOf(name).kind === 'source') return this.sourceOffsets.list(name);
+    if (this.subject.kindOf(name) === 'source') return this.sourceOffsets.list(name);
     return (await this.group(name).list()).map((p) => ({
       partition: { kafka_topic: p.topic, kafka_partition: p.partition },
       offset: { kafka_offset: p.offset },
@@ -41,7 +47,7 @@ export class ConnectorOffsets {
   /** Validates every entry first (nothing changes on a bad one), then applies them. */
   async alter(name: string, offsets: readonly ConnectorOffset[]): Promise<void> {
     this.requireStopped(name);
-    if (this.runtime.connectorOf(name).kind === 'source') {
+    if (this.subject.kindOf(name) === 'source') {
       return this.sourceOffsets.alter(name, offsets.map(checkSourceEntry));
     }
     const parsed = offsets.map(sinkEntry);
@@ -52,12 +58,12 @@ export class ConnectorOffsets {
 
   async reset(name: string): Promise<void> {
     this.requireStopped(name);
-    if (this.runtime.connectorOf(name).kind === 'source') return this.sourceOffsets.reset(name);
+    if (this.subject.kindOf(name) === 'source') return this.sourceOffsets.reset(name);
     await this.group(name).deleteAll();
   }
 
   private requireStopped(name: string): void {
-    if (!this.runtime.isStopped(name)) {
+    if (!this.subject.isStopped(name)) {
       throw new OffsetsRequestError(
         `Connectors must be in the STOPPED state before their offsets can be modified. This can be done for the specified connector by issuing a 'PUT' request to the '/connectors/${name}/stop' endpoint`,
       );

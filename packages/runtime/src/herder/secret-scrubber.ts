@@ -1,6 +1,6 @@
 import type { Logger } from '@sluice/sdk';
 import { REDACTED, secretKeys } from '@sluice/sdk';
-import type { ResolvedConnectorConfig } from './connector-config.js';
+import type { ResolvedConnectorConfig } from '../config/connector-config.js';
 
 /**
  * Replaces the values of a connector's secret fields (as resolved, so a password read through

@@ -1,0 +1,104 @@
+import type { ResolvedConnectorConfig } from '../config/connector-config.js';
+import type { TaskExecutor } from '../executor/task-executor.js';
+import type { TargetState } from '../stores/config-store.js';
+
+/** What a herder wants of one connector on this worker; undefined: nothing (deleted or not here). */
+export interface DesiredConnector {
+  /** Undefined when the config does not resolve: nothing may run. */
+  readonly resolved: ResolvedConnectorConfig | undefined;
+  readonly target: TargetState;
+}
+
+/**
+ * Brings each connector's tasks on this worker in line with what the herder wants, in the
+ * background. Invariants: per connector, passes and restarts run one at a time in the order
+ * they were asked for (a delete after a create stops what the create started); passes asked for
+ * while one waits are coalesced into it; connectors never wait for each other. A pass reads the
+ * desired state when it runs, so it always applies the newest change.
+ */
+export class TaskReconciler {
+  private readonly chains = new Map<string, Promise<void>>();
+  /** A pass queued but not yet started, per connector (what further requests join). */
+  private readonly queued = new Map<string, Promise<void>>();
+  /** The config the connector's running tasks were started with. */
+  private readonly applied = new Map<string, ResolvedConnectorConfig>();
+
+  constructor(
+    private readonly executor: TaskExecutor,
+    private readonly desired: (name: string) => DesiredConnector | undefined,
+    /** Told of each task started, e.g. for the restart backoff. */
+    private readonly onStarted: (name: string, task: number, resolved: ResolvedConnectorConfig) => void = () => {},
+  ) {}
+
+  /** Schedules a pass over the connector; resolves when it ran (errors are the tasks' states). */
+  sync(name: string): Promise<void> {
+    const waiting = this.queued.get(name);
+    if (waiting) return waiting;
+    const pass = this.enqueue(name, () => {
+      this.queued.delete(name);
+      return this.pass(name);
+    });
+    this.queued.set(name, pass);
+    return pass;
+  }
+
+  /** Stops and starts the given tasks again (in order with every other change of the connector). */
+  restart(name: string, tasks: readonly number[]): Promise<void> {
+    return this.enqueue(name, async () => {
+      const want = this.desired(name);
+      const resolved = this.applied.get(name);
+      if (!want?.resolved || want.target === 'STOPPED' || resolved !== want.resolved) return this.pass(name);
+      for (const task of tasks) {
+        await this.executor.stopTask(name, task);
+        await this.start(resolved, task, want.target === 'PAUSED');
+      }
+    });
+  }
+
+  /** Resolves once every change asked for so far has been applied to the connector's tasks. */
+  settled(name: string): Promise<void> {
+    return this.chains.get(name) ?? Promise.resolve();
+  }
+
+  /** Resolves once every connector's changes asked for so far have been applied. */
+  async settledAll(): Promise<void> {
+    await Promise.all([...this.chains.values()]);
+  }
+
+  private enqueue(name: string, step: () => Promise<void>): Promise<void> {
+    const next = (this.chains.get(name) ?? Promise.resolve()).then(step);
+    const chain = next.catch(() => undefined);
+    this.chains.set(name, chain);
+    void chain.then(() => {
+      if (this.chains.get(name) === chain) this.chains.delete(name);
+    });
+    return next;
+  }
+
+  private async pass(name: string): Promise<void> {
+    const want = this.desired(name);
+    const running = this.applied.get(name);
+    const runnable = want?.resolved !== undefined && want.target !== 'STOPPED';
+    if (running && (!runnable || running !== want?.resolved)) {
+      await this.executor.stopConnector(name);
+      this.applied.delete(name);
+    }
+    if (!runnable || !want?.resolved) return;
+    const resolved = want.resolved;
+    const paused = want.target === 'PAUSED';
+    if (!this.applied.has(name)) {
+      this.applied.set(name, resolved);
+      await Promise.all(resolved.taskConfigs.map((_, task) => this.start(resolved, task, paused)));
+      return;
+    }
+    for (const task of this.executor.taskIds(name)) {
+      if (paused) await this.executor.pauseTask(name, task);
+      else this.executor.resumeTask(name, task);
+    }
+  }
+
+  private async start(resolved: ResolvedConnectorConfig, task: number, paused: boolean): Promise<void> {
+    this.onStarted(resolved.name, task, resolved);
+    await this.executor.startTask(resolved, task, paused);
+  }
+}
