@@ -1,12 +1,14 @@
 import { errors } from '@opensearch-project/opensearch';
 import { defineSink } from '@sluice/sdk';
 import { config } from './config.js';
+import { configProblems } from './config-rules.js';
 import { OpenSearchSinkTask, createClient } from './sink-task.js';
 
 export type { Action, ActionBuilder } from './bulk-actions.js';
 export { actionBuilder, headerVersion } from './bulk-actions.js';
 export type { SinkCounters } from './bulk-sender.js';
 export type { SinkConfig } from './config.js';
+export { configProblems } from './config-rules.js';
 export { formatUtc, indexNamer } from './index-names.js';
 export { OpenSearchSinkTask } from './sink-task.js';
 
@@ -16,6 +18,7 @@ export default defineSink({
   description:
     'Kafka records to OpenSearch documents through the bulk API: idempotent, ordered by external version, retrying only what OpenSearch refuses.',
   config,
+  validate: configProblems,
   async createTask(taskConfig, ctx) {
     const client = createClient(taskConfig);
     try {

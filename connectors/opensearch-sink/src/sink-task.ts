@@ -7,6 +7,7 @@ import { actionBuilder } from './bulk-actions.js';
 import { BulkSender } from './bulk-sender.js';
 import type { SinkCounters } from './bulk-sender.js';
 import type { SinkConfig } from './config.js';
+import { configProblems } from './config-rules.js';
 import { IndexSetup } from './index-setup.js';
 
 const MAX_BACKOFF_MS = 10_000;
@@ -45,15 +46,9 @@ export class OpenSearchSinkTask implements SinkTask {
     private readonly ctx: SinkTaskContext,
     private readonly client: Client,
   ) {
-    if (config['write.method'] === 'upsert' && config['document.version'] !== 'none')
-      throw new ConfigError('write.method', 'upsert needs document.version=none (updates take no external version)');
-    if (config['routing.source'] === 'field' && !config['routing.field'])
-      throw new ConfigError('routing.field', 'must be set when routing.source=field');
-    if (config['routing.source'] === 'field' && config['behavior.on.null.values'] === 'delete')
-      throw new ConfigError(
-        'behavior.on.null.values',
-        'delete cannot find the shard with routing.source=field (a tombstone has no value): use ignore or fail, or route by key',
-      );
+    // the runtime checks these before storing a config; a task built directly is checked too
+    const problems = configProblems(config);
+    if (problems[0]) throw new ConfigError(problems[0].field, problems[0].reason, problems);
     this.strictOrder =
       config['document.id.strategy'] === 'key' &&
       config['document.version'] === 'none' &&

@@ -144,7 +144,11 @@ describe('StandaloneHerder (real broker)', () => {
         'connector.class',
         /no connector named Nope \(known: FileStreamSource, FileStreamSink\)/,
       ],
-      [{ name: 'a', 'connector.class': 'FileStreamSink', file: '/tmp/x' }, 'topics', /Must configure one of topics or topics.regex/],
+      [
+        { name: 'a', 'connector.class': 'FileStreamSink', file: '/tmp/x' },
+        'topics',
+        /Must configure one of topics or topics.regex/,
+      ],
       [
         { name: 'a', 'connector.class': 'FileStreamSink', file: '/tmp/x', topics: 't', 'tasks.max': 'two' },
         'tasks.max',
@@ -169,6 +173,56 @@ describe('StandaloneHerder (real broker)', () => {
     }
     expect(rt.connectors()).toEqual([]);
     expect(fs.existsSync(stateFile)).toBe(false);
+    await rt.stop();
+  });
+
+  it('reports every problem of a config in one error, the validate() hook included', async () => {
+    const rt = runtime(path.join(dir, 'problems'));
+    await rt.start();
+    const error = await rt
+      .putConnectorConfig('p', {
+        name: 'p',
+        'connector.class': 'FileStreamSink',
+        'tasks.max': 'two',
+        'value.converter': 'Nope',
+        'errors.tolerance': 'some',
+      })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems.map((p) => p.field).sort()).toEqual(
+      ['errors.tolerance', 'file', 'tasks.max', 'value.converter'].sort(),
+    );
+    expect(rt.connectors()).toEqual([]);
+    await rt.stop();
+  });
+
+  it('starts every other stored connector when one no longer resolves, and shows that one FAILED', async () => {
+    const stateDir = path.join(dir, 'broken');
+    fs.mkdirSync(stateDir, { recursive: true });
+    const good = { ...sourceConfig, name: `good-${id}`, topic: `good-${id}`, file: path.join(dir, 'good.txt') };
+    fs.writeFileSync(good.file, 'a\nb\n');
+    const gone = { name: `gone-${id}`, 'connector.class': '@sluice/removed-plugin', 'db.password': 'hunter22' };
+    fs.writeFileSync(
+      path.join(stateDir, 'connectors.json'),
+      JSON.stringify({
+        [gone.name]: { config: gone, target: 'STARTED' },
+        [good.name]: { config: good, target: 'STARTED' },
+      }),
+    );
+    const rt = runtime(stateDir);
+    await rt.start();
+    await until(() => rt.connectorStatus(good.name).tasks[0]?.state === 'RUNNING');
+    const broken = rt.connectorStatus(gone.name);
+    expect(broken).toMatchObject({ connector: { state: 'FAILED' }, tasks: [], type: 'unknown' });
+    expect(broken.connector.trace).toMatch(/connector\.class: no connector named @sluice\/removed-plugin/);
+    expect(rt.connectorConfig(gone.name)['db.password']).toBe('[hidden]'); // schema unknown: hidden by name
+    // a restart tries again (the plugin is still gone); a valid config replaces it
+    await rt.restartConnector(gone.name, { includeTasks: false, onlyFailed: false });
+    expect(rt.connectorStatus(gone.name).connector.state).toBe('FAILED');
+    await rt.putConnectorConfig(gone.name, { ...good, name: gone.name });
+    await until(() => rt.connectorStatus(gone.name).tasks[0]?.state === 'RUNNING');
+    expect(rt.connectorStatus(gone.name).connector).toEqual({ state: 'RUNNING', worker_id: 'w' });
+    await rt.deleteConnector(gone.name);
     await rt.stop();
   });
 });

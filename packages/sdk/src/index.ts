@@ -7,7 +7,14 @@ export type { ConnectConfigType, FieldDefinition, FieldResult, ValidationResult 
 export { ConfigValidator, createAjv } from './config-validation.js';
 export { isFrameworkKey, splitFrameworkKeys } from './framework-keys.js';
 export type { Logger, SinkTask, SinkTaskContext, SourceTask, SourceTaskContext, TaskContext } from './task.js';
-export type { ConfigProblem, Connector, SinkConnector, SinkDefinition, SourceConnector, SourceDefinition } from './connector.js';
+export type {
+  ConfigProblem,
+  Connector,
+  SinkConnector,
+  SinkDefinition,
+  SourceConnector,
+  SourceDefinition,
+} from './connector.js';
 export { defineSink, defineSource, taskConfigsOf } from './connector.js';
 export { pause } from './pause.js';
 export { configTable, updateReadmeTable } from './config-docs.js';

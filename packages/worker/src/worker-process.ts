@@ -121,8 +121,12 @@ async function untilReady(worker: WorkerProcess, options: WorkerProcessOptions):
       throw new Error(`sluice-worker exited (${exitCode ?? signalCode}): ${worker.output()}`);
     if (Date.now() > deadline)
       throw new Error(`sluice-worker's connectors were not ready within ${timeoutMs} ms: ${worker.output()}`);
+    const listening = await worker.get('/health').then(
+      () => true,
+      () => false,
+    );
     const states = await Promise.all(Object.keys(options.connectors).map(tasksOf));
-    if (states.every(ready)) return;
+    if (listening && states.every(ready)) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

@@ -32,7 +32,10 @@ export function converterFor(
   const name = String(config[`${role}.converter`] ?? fallback);
   const create = CONVERTERS[name];
   if (!create) {
-    throw new ConfigError(`${role}.converter`, `unknown converter ${name}; known: ${Object.keys(CONVERTERS).join(', ')}`);
+    throw new ConfigError(
+      `${role}.converter`,
+      `unknown converter ${name}; known: ${Object.keys(CONVERTERS).join(', ')}`,
+    );
   }
   const prefix = `${role}.converter.`;
   const settings = Object.fromEntries(

@@ -119,13 +119,15 @@ export class TaskExecutor {
     const { runner } = entry;
     const limit = timeoutMs ?? this.options.stopTimeoutMs ?? 5000;
     let timer: NodeJS.Timeout | undefined;
-    const stopped = entry.started.then(() => runner.stop()).then(
-      () => true,
-      (error: unknown) => {
-        this.options.log(connector, task).error('task did not stop cleanly', { error: (error as Error).message });
-        return true;
-      },
-    );
+    const stopped = entry.started
+      .then(() => runner.stop())
+      .then(
+        () => true,
+        (error: unknown) => {
+          this.options.log(connector, task).error('task did not stop cleanly', { error: (error as Error).message });
+          return true;
+        },
+      );
     const timedOut = new Promise<boolean>((resolve) => {
       timer = setTimeout(() => resolve(false), limit);
     });

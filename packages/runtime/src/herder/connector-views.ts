@@ -3,7 +3,14 @@ import { REDACTED, redact } from '@sluice/sdk';
 import type { ResolvedConnectorConfig } from '../config/connector-config.js';
 import type { TargetState } from '../stores/config-store.js';
 import type { TaskStatus } from '../task-status.js';
-import type { ConnectorInfo, ConnectorState, ConnectorStateInfo, InstanceState, TaskInfo, TaskStateInfo } from './herder.js';
+import type {
+  ConnectorInfo,
+  ConnectorState,
+  ConnectorStateInfo,
+  InstanceState,
+  TaskInfo,
+  TaskStateInfo,
+} from './herder.js';
 import { secretScrubber } from './secret-scrubber.js';
 
 /**

@@ -251,7 +251,13 @@ export class StandaloneHerder implements Herder {
   /** Stores a validated config with its target, then has the tasks follow. */
   private async install(resolved: ResolvedConnectorConfig, target: TargetState): Promise<void> {
     await this.options.configs.put(resolved.name, { config: resolved.config, target });
-    this.records.set(resolved.name, { name: resolved.name, config: resolved.config, target, resolved, failure: undefined });
+    this.records.set(resolved.name, {
+      name: resolved.name,
+      config: resolved.config,
+      target,
+      resolved,
+      failure: undefined,
+    });
     void this.reconciler.sync(resolved.name);
   }
 
@@ -305,7 +311,8 @@ export class StandaloneHerder implements Herder {
 
   private resolvedOf(name: string): ResolvedConnectorConfig {
     const resolved = this.get(name).resolved;
-    if (!resolved) throw new ConfigError('connector.class', `connector ${name} does not resolve; its offsets cannot be read`);
+    if (!resolved)
+      throw new ConfigError('connector.class', `connector ${name} does not resolve; its offsets cannot be read`);
     return resolved;
   }
 }

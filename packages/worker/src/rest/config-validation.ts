@@ -13,7 +13,8 @@ export function validateConfig(herder: Herder, entry: CatalogEntry, body: Record
   for (const problem of check.problems) {
     const field = own.get(problem.field);
     if (field) {
-      if (!field.errors.includes(problem.reason)) own.set(problem.field, { ...field, errors: [...field.errors, problem.reason] });
+      if (!field.errors.includes(problem.reason))
+        own.set(problem.field, { ...field, errors: [...field.errors, problem.reason] });
       continue;
     }
     const known = extra.get(problem.field);

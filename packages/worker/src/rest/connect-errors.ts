@@ -1,5 +1,10 @@
 import { ConfigError } from '@sluice/sdk';
-import { ConnectorExistsError, ConnectorNotFoundError, HerderStoppingError, OffsetsRequestError } from '@sluice/runtime';
+import {
+  ConnectorExistsError,
+  ConnectorNotFoundError,
+  HerderStoppingError,
+  OffsetsRequestError,
+} from '@sluice/runtime';
 
 /** Kafka Connect's error body: the HTTP status repeated as error_code, and a message. */
 export interface ConnectErrorBody {

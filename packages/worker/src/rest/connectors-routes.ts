@@ -77,7 +77,10 @@ export function connectorsRoutes(app: FastifyInstance, herder: Herder): void {
         throw new RestError(400, `initial_state must be RUNNING, PAUSED or STOPPED, not ${String(body.initial_state)}`);
       }
       const info = await herder.createConnector({ ...config, name: body.name }, initial);
-      return reply.code(201).header('location', `/connectors/${encodeURIComponent(body.name)}`).send(info);
+      return reply
+        .code(201)
+        .header('location', `/connectors/${encodeURIComponent(body.name)}`)
+        .send(info);
     },
   );
 
@@ -128,7 +131,10 @@ export function connectorsRoutes(app: FastifyInstance, herder: Herder): void {
     { schema: { summary: "A task's state", params: schemas.taskParams, response: { 200: schemas.taskState } } },
     async (request) => {
       const { name, id } = request.params;
-      const tasks = unknownConnectorAs(`No status found for task ${name}-${id}`, () => herder.connectorStatus(name).tasks);
+      const tasks = unknownConnectorAs(
+        `No status found for task ${name}-${id}`,
+        () => herder.connectorStatus(name).tasks,
+      );
       const task = /^\d+$/.test(id) ? tasks.find((t) => t.id === Number(id)) : undefined;
       if (!task) throw new RestError(404, `No status found for task ${name}-${id}`);
       return task;

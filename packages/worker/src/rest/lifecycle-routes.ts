@@ -51,7 +51,10 @@ export function lifecycleRoutes(app: FastifyInstance, herder: Herder): void {
       const onlyFailed = request.query.onlyFailed?.toLowerCase() === 'true';
       // Connect's words differ: a plain restart says "Connector X not found"
       const restart = () => herder.restartConnector(name, { includeTasks, onlyFailed });
-      const plan = includeTasks || onlyFailed ? await unknownConnectorAsync(`Unknown connector: ${name}`, restart) : await restart();
+      const plan =
+        includeTasks || onlyFailed
+          ? await unknownConnectorAsync(`Unknown connector: ${name}`, restart)
+          : await restart();
       // as Connect, the restart runs after the answer; its outcome shows in the status
       return plan === undefined ? reply.code(204).send() : reply.code(202).send(plan);
     },

@@ -46,11 +46,9 @@ export function pluginsRoutes(app: FastifyInstance, herder: Herder): void {
       },
     },
     async (request) =>
-      plugin(
-        herder,
-        request.params.type,
-        `Unknown plugin ${request.params.type}.`,
-      ).connector.validator.definitions.map(definitionView),
+      plugin(herder, request.params.type, `Unknown plugin ${request.params.type}.`).connector.validator.definitions.map(
+        definitionView,
+      ),
   );
 
   app.put<{ Params: { type: string }; Body: Record<string, unknown> }>(

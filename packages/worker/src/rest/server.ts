@@ -6,6 +6,7 @@ import type { RestAuth } from './auth.js';
 import { requireAuth } from './auth.js';
 import { RestError, toConnectError } from './connect-errors.js';
 import { connectorsRoutes } from './connectors-routes.js';
+import { MAX_PARAM_LENGTH, clientErrorHandler, frameworkErrors } from './framework-errors.js';
 import { loggersRoutes } from './loggers-routes.js';
 import { metricsRoute } from './metrics-route.js';
 import { offsetsRoutes } from './offsets-routes.js';
@@ -30,6 +31,9 @@ export function createRestServer(options: RestServerOptions): FastifyInstance {
   const app = Fastify({
     bodyLimit: options.bodyLimit ?? 1 << 20,
     logger: false,
+    maxParamLength: MAX_PARAM_LENGTH,
+    frameworkErrors,
+    clientErrorHandler,
     ...(options.tls ? { https: { key: options.tls.key, cert: options.tls.cert } } : {}),
   }) as unknown as FastifyInstance;
   // Connect consumes JSON only: any other body type is 415, as Jersey answers
