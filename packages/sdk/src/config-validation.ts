@@ -1,5 +1,6 @@
 import Ajv from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
 import type { TSchema } from '@sinclair/typebox';
 import type { ConfigOf, ConfigSchema, Importance } from './config-schema.js';
 import { REDACTED, fieldMeta } from './config-schema.js';
@@ -39,8 +40,17 @@ export interface ValidationResult {
 /** Keywords Sluice adds to JSON Schema; unknown keywords are errors (ajv strict mode). */
 const SLUICE_KEYWORDS = ['secret', 'group', 'importance'];
 
+/**
+ * The ajv every connector schema is compiled with: strict, coercing, with defaults, and with
+ * ajv-formats' standard formats (`uri`, `email`, `hostname`, `date-time`, `ipv4`, `uuid`, ...), so
+ * `Type.String({ format: 'uri' })` validates instead of being refused as an unknown format.
+ * Not its `formatMinimum`-style keywords: their generated code breaks when ajv-formats resolves
+ * another copy of ajv than the SDK's (as here, where eslint's ajv 6 holds the root), so they
+ * stay unknown keywords, refused by strict mode.
+ */
 export function createAjv(): Ajv {
   const ajv = new Ajv({ allErrors: true, useDefaults: true, coerceTypes: true, strict: true });
+  addFormats(ajv, { keywords: false });
   for (const keyword of SLUICE_KEYWORDS) ajv.addKeyword({ keyword });
   return ajv;
 }

@@ -68,4 +68,43 @@ describe('ConfigValidator', () => {
     expect(redact(schema, config)).toEqual({ url: 'u', password: REDACTED });
     expect(config.password).toBe('hunter2');
   });
+
+  it('knows the standard string formats (ajv-formats): uri, email, hostname, date-time, ipv4, uuid', () => {
+    const formatted = new ConfigValidator(
+      Type.Object({
+        'webhook.url': Type.String({ format: 'uri', description: 'Target.' }),
+        'alert.email': Type.String({ format: 'email', default: 'ops@example.com', description: 'Who.' }),
+        host: Type.String({ format: 'hostname', default: 'localhost', description: 'Host.' }),
+        since: Type.String({ format: 'date-time', default: '2024-01-01T00:00:00Z', description: 'From.' }),
+        bind: Type.String({ format: 'ipv4', default: '127.0.0.1', description: 'Address.' }),
+        id: Type.String({ format: 'uuid', default: '00000000-0000-4000-8000-000000000000', description: 'Id.' }),
+      }),
+    );
+    expect(formatted.parse({ 'webhook.url': 'https://hooks.example.com/a?b=c' })).toMatchObject({
+      'webhook.url': 'https://hooks.example.com/a?b=c',
+    });
+    const result = formatted.validate({
+      'webhook.url': 'not a uri',
+      'alert.email': 'nobody',
+      host: 'bad host!',
+      since: 'yesterday',
+      bind: '300.1.1.1',
+      id: 'x',
+    });
+    const errors = Object.fromEntries(result.fields.map((f) => [f.name, f.errors]));
+    expect(errors).toEqual({
+      'webhook.url': ['Invalid value not a uri for configuration webhook.url: must match format "uri"'],
+      'alert.email': ['Invalid value nobody for configuration alert.email: must match format "email"'],
+      host: ['Invalid value bad host! for configuration host: must match format "hostname"'],
+      since: ['Invalid value yesterday for configuration since: must match format "date-time"'],
+      bind: ['Invalid value 300.1.1.1 for configuration bind: must match format "ipv4"'],
+      id: ['Invalid value x for configuration id: must match format "uuid"'],
+    });
+  });
+
+  it('still refuses a format nobody defines, naming it', () => {
+    expect(() => new ConfigValidator(Type.Object({ u: Type.String({ format: 'url-ish' }) }))).toThrow(
+      /not a valid JSON Schema: unknown format "url-ish"/,
+    );
+  });
 });

@@ -6,4 +6,10 @@
 // NODE_OPTIONS=--max-semi-space-size=16 (or run `node bin/sluice-worker.js`, which skips it).
 require('../dist/cli.js')
   .main(process.argv.slice(2))
-  .then((code) => process.exit(code));
+  .then(
+    (code) => process.exit(code),
+    (error) => {
+      process.stderr.write(`sluice-worker: ${error && error.stack ? error.stack : String(error)}\n`);
+      process.exit(1);
+    },
+  );

@@ -1,32 +1,107 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
+import { nearest } from './did-you-mean.js';
+import { readJsonFile } from './json-file.js';
 import { LogLevels } from './log-levels.js';
-import { createLogger } from './logger.js';
-import { startStandaloneWorker } from './standalone-worker.js';
+import { workerSettingDocs, workerSettingsHelp, workerSettingsReference } from './worker-config-docs.js';
 import { loadWorkerConfig } from './worker-config.js';
 
-const USAGE = `usage: sluice-worker [--config worker.json] [--<setting> value ...] [connector.json ...]
+const VERSION = (JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { version: string })
+  .version;
+
+const USAGE = `usage: sluice-worker [--config FILE] [--<setting> VALUE ...] [connector.json ...]
 
 Runs connectors in standalone mode. Settings come from defaults, the config file, SLUICE_*
-environment variables and --flags, later ones winning. Stops gracefully on SIGTERM/SIGINT.`;
+environment variables and --flags, later ones winning (a LIST is comma-separated, or its flag
+repeated). A connector file holds Connect's POST /connectors body ({"name": ..., "config":
+{...}}) or a flat config map. Stops gracefully on SIGTERM/SIGINT: every task flushes, commits
+and closes.
 
-/** The `sluice-worker` command. Resolves with the exit code once the worker has stopped. */
+Exit codes: 0 stopped (or help printed), 1 failed to start, 2 bad command line, settings or files.`;
+
+const COMMANDS = `Options:
+  --config FILE  worker settings as a JSON object (keys: see --help-config)
+  --help, -h     print this help and exit
+  --help-config  print every setting by its config-file key and exit
+  --version      print the version and exit`;
+
+/** What a command line asks for. */
+type Request =
+  | { readonly action: 'version' | 'help' | 'help-config' }
+  | {
+      readonly action: 'run';
+      readonly configFile: string | undefined;
+      /** Setting key (`rest.port`) → value, from the flags. */
+      readonly flags: Record<string, string>;
+      readonly connectorFiles: string[];
+    };
+
+/** A command line that asks for nothing runnable: exit 2, with the message. */
+class UsageError extends Error {}
+
+/** Setting flags (generated from the schema) and the command's own options, for parseArgs. */
+const SETTING_FLAGS = new Map(
+  workerSettingDocs().flatMap((setting) => (setting.arg ? [[setting.arg, setting] as const] : [])),
+);
+const OPTIONS = {
+  config: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  'help-config': { type: 'boolean' },
+  version: { type: 'boolean' },
+  ...Object.fromEntries(
+    [...SETTING_FLAGS].map(([flag, setting]) => [flag, { type: 'string', multiple: setting.kind === 'list' }]),
+  ),
+} as const satisfies ParseArgsConfig['options'];
+
+/**
+ * The `sluice-worker` command. Resolves with the exit code once the worker has stopped: 0
+ * after a graceful stop or a help text, 1 when the worker fails to start, 2 for a command
+ * line, a setting or a file it cannot use (the message on stderr names it).
+ */
 export async function main(argv: string[]): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
-  const { configFile, settings, connectorFiles } = splitArgs(argv);
-  let config;
+  let request: Request;
   try {
-    config = loadWorkerConfig({ ...(configFile === undefined ? {} : { file: configFile }), args: settings });
+    request = parseCommandLine(argv);
   } catch (error) {
-    process.stderr.write(`sluice-worker: invalid configuration: ${(error as Error).message}\n`);
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`sluice-worker: ${error.message}\n(sluice-worker --help lists every option)\n`);
     return 2;
   }
+  if (request.action === 'version') process.stdout.write(`sluice-worker ${VERSION}\n`);
+  if (request.action === 'help')
+    process.stdout.write(
+      `${USAGE}\n\n${COMMANDS}\n\nSettings (flag, environment variable, default):\n${workerSettingsHelp()}\n`,
+    );
+  if (request.action === 'help-config')
+    process.stdout.write(
+      `Worker settings by their key in the --config file, a JSON object with nested keys as objects\n(rest.port is {"rest": {"port": 8083}}):\n${workerSettingsReference()}\n`,
+    );
+  return request.action === 'run' ? run(request) : 0;
+}
+
+async function run(request: Extract<Request, { action: 'run' }>): Promise<number> {
+  let config;
+  try {
+    const file = request.configFile === undefined ? {} : { file: request.configFile };
+    config = loadWorkerConfig({ ...file, flags: request.flags });
+    // a broken connector file stops the worker before anything starts, named with the fault's place
+    for (const connectorFile of request.connectorFiles) readJsonFile(connectorFile, 'connector file');
+  } catch (error) {
+    const problems = (error as Error).message.split('\n');
+    const text = problems.length === 1 ? ` ${problems[0]}` : problems.map((problem) => `\n  ${problem}`).join('');
+    process.stderr.write(`sluice-worker: invalid configuration:${text}\n`);
+    return 2;
+  }
+  // loaded only to run: --help and --version need neither winston nor the Kafka client
+  const { createLogger } = await import('./logger.js');
+  const { startStandaloneWorker } = await import('./standalone-worker.js');
   const levels = new LogLevels(config.logLevel);
   const log = createLogger(levels);
   let worker;
   try {
-    worker = await startStandaloneWorker(config, connectorFiles, log, levels);
+    worker = await startStandaloneWorker(config, request.connectorFiles, log, levels);
   } catch (error) {
     log.error('worker failed to start', { error: (error as Error).message });
     return 1;
@@ -42,18 +117,52 @@ export async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-/** `--config FILE`, `--setting value` / `--setting=value` pairs, and connector files. */
-function splitArgs(argv: readonly string[]): { configFile?: string; settings: string[]; connectorFiles: string[] } {
-  const settings: string[] = [];
-  const connectorFiles: string[] = [];
-  let configFile: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (arg === '--config') configFile = argv[++i];
-    else if (arg.startsWith('--config=')) configFile = arg.slice('--config='.length);
-    else if (arg.startsWith('--') && arg.includes('=')) settings.push(arg);
-    else if (arg.startsWith('--')) settings.push(arg, argv[++i] ?? '');
-    else connectorFiles.push(arg);
+/**
+ * `--version`, `--help`/`-h` and `--help-config` win, in that order, wherever they stand before
+ * a `--`. Otherwise every option must be known and every setting flag have a value; the words
+ * that are not options are connector files.
+ */
+function parseCommandLine(argv: readonly string[]): Request {
+  const terminator = argv.indexOf('--');
+  const options = terminator < 0 ? argv : argv.slice(0, terminator);
+  if (options.includes('--version')) return { action: 'version' };
+  if (options.includes('--help') || options.includes('-h')) return { action: 'help' };
+  if (options.includes('--help-config')) return { action: 'help-config' };
+  const lenient = parseArgs({ args: [...argv], options: OPTIONS, strict: false, allowPositionals: true, tokens: true });
+  for (const token of lenient.tokens) if (token.kind === 'option') checkOption(token);
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message.split('\n')[0] ?? 'bad command line');
   }
-  return { ...(configFile === undefined ? {} : { configFile }), settings, connectorFiles };
+  const flags: Record<string, string> = {};
+  for (const [flag, setting] of SETTING_FLAGS) {
+    const value = (parsed.values as Record<string, string | string[] | undefined>)[flag];
+    if (value !== undefined) flags[setting.key] = Array.isArray(value) ? value.join(',') : value;
+  }
+  return { action: 'run', configFile: parsed.values.config, flags, connectorFiles: parsed.positionals };
+}
+
+interface OptionToken {
+  readonly name: string;
+  readonly rawName: string;
+  readonly value: string | undefined;
+  readonly inlineValue: boolean | undefined;
+}
+
+function checkOption(token: OptionToken): void {
+  const known = (OPTIONS as Record<string, { type: string; short?: string }>)[token.name];
+  if (known === undefined || (token.rawName.length === 2 && token.rawName !== `-${known.short}`)) {
+    const near = token.rawName.startsWith('--') ? nearest(token.name, Object.keys(OPTIONS)) : undefined;
+    throw new UsageError(`unknown option ${token.rawName}${near ? `; did you mean --${near}?` : ''}`);
+  }
+  if (known.type === 'boolean' && token.value !== undefined)
+    throw new UsageError(`option ${token.rawName} takes no value`);
+  if (known.type !== 'string') return;
+  if (token.value === undefined) throw new UsageError(`option ${token.rawName} needs a value`);
+  if (!token.inlineValue && token.value.startsWith('-'))
+    throw new UsageError(
+      `option ${token.rawName} needs a value, not the option ${token.value} (${token.rawName}=${token.value} if that is the value)`,
+    );
 }

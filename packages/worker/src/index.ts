@@ -11,6 +11,7 @@ export { createRestServer } from './rest/server.js';
 export type { ConnectLevel } from './log-levels.js';
 export { LogLevels } from './log-levels.js';
 export type { RestAuth } from './rest/auth.js';
-export { updateWorkerSettingsTable, workerSettingsTable } from './worker-config-docs.js';
+export type { WorkerSettingDoc } from './worker-config-docs.js';
+export { updateWorkerSettingsTable, workerSettingDocs, workerSettingsTable } from './worker-config-docs.js';
 export type { TaskState, WorkerProcess, WorkerProcessOptions } from './worker-process.js';
 export { startWorkerProcess } from './worker-process.js';

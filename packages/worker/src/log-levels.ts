@@ -18,8 +18,21 @@ export const ROOT = 'root';
 /** The logger of the worker's own lines (those without a connector). */
 export const WORKER = 'worker';
 
+/** Connect's level names, most severe first. */
+export const CONNECT_LEVELS = Object.keys(LEVELS) as readonly ConnectLevel[];
+
 export function isConnectLevel(level: string): level is ConnectLevel {
   return Object.hasOwn(LEVELS, level);
+}
+
+/**
+ * A level name in any case (`debug`, `DEBUG`, `Debug`; surrounding blanks ignored) as Connect's
+ * upper-case name, or undefined when it names no level. Connect's docs write levels in upper
+ * case, winston's in lower case; operators use both.
+ */
+export function parseConnectLevel(name: string): ConnectLevel | undefined {
+  const upper = name.trim().toUpperCase();
+  return isConnectLevel(upper) ? upper : undefined;
 }
 
 /**
@@ -32,9 +45,9 @@ export class LogLevels {
   private readonly explicit = new Map<string, { level: ConnectLevel; lastModified: number | null }>();
   private readonly attached: winston.Logger[] = [];
 
+  /** @param rootLevel root's level, in any case; INFO when it names no level. */
   constructor(rootLevel: string) {
-    const upper = rootLevel.toUpperCase();
-    this.explicit.set(ROOT, { level: isConnectLevel(upper) ? upper : 'INFO', lastModified: null });
+    this.explicit.set(ROOT, { level: parseConnectLevel(rootLevel) ?? 'INFO', lastModified: null });
   }
 
   /** Level and when it was last set through the API (null: never). */

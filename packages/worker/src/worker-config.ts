@@ -1,4 +1,19 @@
 import convict from 'convict';
+import { nearest } from './did-you-mean.js';
+import { readJsonFile } from './json-file.js';
+import { CONNECT_LEVELS, parseConnectLevel } from './log-levels.js';
+import type { ConnectLevel } from './log-levels.js';
+
+// A level in any case, kept in lower case (winston's names) whether it came from the file, the
+// environment or a flag: convict coerces every string value through its format.
+convict.addFormat({
+  name: 'log-level',
+  validate: (value: unknown) => {
+    if (typeof value !== 'string' || parseConnectLevel(value) === undefined)
+      throw new Error(`must be one of ${CONNECT_LEVELS.join(', ')} (in any case)`);
+  },
+  coerce: (value: string) => (parseConnectLevel(value) === undefined ? value : value.trim().toLowerCase()),
+});
 
 /**
  * The worker's own settings (not a connector's). One schema: it validates, documents
@@ -109,8 +124,8 @@ export const workerConfigSchema = {
     default: {} as Record<string, string | number | boolean>,
   },
   logLevel: {
-    doc: 'Log level at start; changeable at run time through /admin/loggers.',
-    format: ['error', 'warn', 'info', 'debug'],
+    doc: `Log level at start, in any case: ${CONNECT_LEVELS.join(', ')}; changeable at run time through /admin/loggers.`,
+    format: 'log-level',
     default: 'info',
     env: 'SLUICE_LOG_LEVEL',
     arg: 'log-level',
@@ -132,25 +147,85 @@ export interface WorkerConfig {
   readonly offsetFlushIntervalMs: number;
   readonly shutdownTimeoutMs: number;
   readonly kafka: Readonly<Record<string, string | number | boolean>>;
-  readonly logLevel: 'error' | 'warn' | 'info' | 'debug';
+  /** Lower case, whatever case it was given in. */
+  readonly logLevel: Lowercase<ConnectLevel>;
 }
 
 export interface LoadOptions {
+  /** A JSON config file, keys as in the schema (`{"rest": {"port": 8083}}`). */
   readonly file?: string;
+  /** Default: process.env. */
   readonly env?: NodeJS.ProcessEnv;
+  /** Command-line words as convict reads them (`--rest-port 9000`; numbers-looking values are reparsed). */
   readonly args?: readonly string[];
+  /** Values by setting key (`rest.port` → `9000`), taken as given; over the file, env and args. */
+  readonly flags?: Readonly<Record<string, string>>;
 }
 
 /**
- * Loads and validates the worker config. Unknown keys and bad values are rejected with a
- * message naming each offending key, before anything starts.
+ * Loads and validates the worker config. Unknown keys (with the nearest known key, when one is
+ * near) and bad values are rejected with one line per offending key, before anything starts; a
+ * file that cannot be read or is not JSON is named, with the line and column of the fault.
  */
 export function loadWorkerConfig(options: LoadOptions = {}): WorkerConfig {
   const config = convict(workerConfigSchema, {
     env: options.env ?? process.env,
     args: [...(options.args ?? [])],
   });
-  if (options.file !== undefined) config.loadFile(options.file);
-  config.validate({ allowed: 'strict' });
+  const problems: string[] = [];
+  if (options.file !== undefined) {
+    const file = readJsonFile(options.file, 'config file');
+    if (typeof file !== 'object' || file === null || Array.isArray(file))
+      throw new Error(`config file ${options.file}: must hold a JSON object`);
+    problems.push(...unknownKeys(file as Record<string, unknown>, workerConfigSchema, '', options.file));
+    config.load(file);
+  }
+  for (const [key, value] of Object.entries(options.flags ?? {})) {
+    if (workerSettingKeys().includes(key)) config.set(key, value);
+    else problems.push(`unknown setting ${key}${suggestion(key)}`);
+  }
+  try {
+    config.validate({ allowed: 'strict' });
+  } catch (error) {
+    // convict's own "not declared in the schema" lines are the unknown keys reported above
+    const lines = (error as Error).message
+      .split('\n')
+      .filter((line) => line && !/not declared in the schema/.test(line));
+    problems.push(...lines);
+  }
+  if (problems.length > 0) throw new Error(problems.join('\n'));
   return config.getProperties() as WorkerConfig;
+}
+
+/** Every setting's dotted key (`rest.port`), from the schema. */
+function workerSettingKeys(): string[] {
+  return keysOf(workerConfigSchema, '');
+}
+
+function keysOf(schema: object, prefix: string): string[] {
+  return Object.entries(schema).flatMap(([name, value]) =>
+    isSetting(value) ? [`${prefix}${name}`] : keysOf(value as object, `${prefix}${name}.`),
+  );
+}
+
+function isSetting(value: unknown): boolean {
+  return typeof (value as { doc?: unknown }).doc === 'string';
+}
+
+/** `unknown setting restPort in worker.json; did you mean rest.port?`, one per unknown key. */
+function unknownKeys(given: Record<string, unknown>, schema: object, prefix: string, file: string): string[] {
+  return Object.entries(given).flatMap(([name, value]) => {
+    const key = `${prefix}${name}`;
+    const known = (schema as Record<string, unknown>)[name];
+    if (known === undefined || !Object.hasOwn(schema, name)) {
+      return [`unknown setting ${key} in ${file}${suggestion(key)}`];
+    }
+    if (isSetting(known) || typeof value !== 'object' || value === null) return [];
+    return unknownKeys(value as Record<string, unknown>, known as object, `${key}.`, file);
+  });
+}
+
+function suggestion(key: string): string {
+  const near = nearest(key, workerSettingKeys());
+  return near ? `; did you mean ${near}?` : '';
 }

@@ -18,10 +18,49 @@ describe('loadWorkerConfig', () => {
     expect(config.rest.port).toBe(9100);
   });
 
-  it('rejects unknown keys and bad values, naming them', () => {
+  it('rejects unknown keys and bad values, one line each, naming them and the nearest known key', () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-')), 'worker.json');
-    fs.writeFileSync(file, JSON.stringify({ restPort: 1, logLevel: 'loud' }));
-    expect(() => loadWorkerConfig({ file, env: {}, args: [] })).toThrow(/logLevel.*must be one of.*\n?.*restPort/s);
+    fs.writeFileSync(file, JSON.stringify({ restPort: 1, logLevel: 'loud', rest: { tls: { keyfile: 'k' } }, zzz: 1 }));
+    expect(() => loadWorkerConfig({ file, env: {}, args: [] })).toThrow(
+      [
+        `unknown setting restPort in ${file}; did you mean rest.port?`,
+        `unknown setting rest.tls.keyfile in ${file}; did you mean rest.tls.keyFile?`,
+        `unknown setting zzz in ${file}`,
+        'logLevel: must be one of OFF, FATAL, ERROR, WARN, INFO, DEBUG, TRACE, ALL (in any case): value was "loud"',
+      ].join('\n'),
+    );
+    expect(() => loadWorkerConfig({ env: {}, flags: { 'rest.prot': '1' } })).toThrow(
+      'unknown setting rest.prot; did you mean rest.port?',
+    );
+  });
+
+  it('takes log levels in any case from the file, the environment and flags, and keeps them in lower case', () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-')), 'worker.json');
+    fs.writeFileSync(file, JSON.stringify({ logLevel: 'WARN' }));
+    expect(loadWorkerConfig({ file, env: {} }).logLevel).toBe('warn');
+    expect(loadWorkerConfig({ env: { SLUICE_LOG_LEVEL: 'Debug' } }).logLevel).toBe('debug');
+    expect(loadWorkerConfig({ env: {}, flags: { logLevel: 'TRACE' } }).logLevel).toBe('trace');
+  });
+
+  it('takes flag values as given: flags win over env and file, and are not read as numbers', () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-')), 'worker.json');
+    fs.writeFileSync(file, JSON.stringify({ groupId: 'from-file', rest: { port: 9000 } }));
+    const config = loadWorkerConfig({
+      file,
+      env: { SLUICE_GROUP_ID: 'from-env', SLUICE_REST_PORT: '9100' },
+      flags: { groupId: '007', 'rest.host': '1e3', 'rest.port': '9200', pluginPath: '/a,/b' },
+    });
+    expect(config).toMatchObject({ groupId: '007', rest: { host: '1e3', port: 9200 }, pluginPath: ['/a', '/b'] });
+  });
+
+  it('names the config file and the place of a JSON error in it', () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-')), 'worker.json');
+    fs.writeFileSync(file, '{\n  "groupId": "g"\n  "stateDir": "s"\n}');
+    expect(() => loadWorkerConfig({ file, env: {} })).toThrow(
+      `config file ${file}: invalid JSON at line 3, column 3: unexpected "\\""`,
+    );
+    fs.writeFileSync(file, '[]');
+    expect(() => loadWorkerConfig({ file, env: {} })).toThrow(`config file ${file}: must hold a JSON object`);
   });
 
   it('is documented in the README by a table generated from the schema (SLUICE_UPDATE_README=1 rewrites it)', () => {

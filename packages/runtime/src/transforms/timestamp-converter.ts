@@ -1,5 +1,6 @@
-import { Type } from '@sluice/sdk';
-import { formatDate, parseDate } from './date-format.js';
+import { ConfigError, Type } from '@sluice/sdk';
+import { DatePatternError, compileDatePattern } from './date-format.js';
+import type { DatePattern } from './date-format.js';
 import type { RecordPart, TransformPlugin } from './transform.js';
 import { defineTransform, requireMap, variants, withPart } from './transform.js';
 
@@ -17,7 +18,8 @@ function timestampConverter(part: RecordPart) {
       }),
       format: Type.String({
         default: '',
-        description: 'SimpleDateFormat-style pattern for string input/output (default ISO-8601).',
+        description:
+          "Java SimpleDateFormat pattern for string input and output, in UTC, e.g. yyyy-MM-dd'T'HH:mm:ss.SSSXXX (empty: ISO-8601).",
       }),
       'unix.precision': Type.String({
         enum: ['seconds', 'milliseconds', 'microseconds', 'nanoseconds'],
@@ -27,9 +29,10 @@ function timestampConverter(part: RecordPart) {
     }),
     create: (c) => {
       const unit = UNIT_MS[c['unix.precision'] as keyof typeof UNIT_MS];
+      const pattern = c.format === '' ? undefined : patternOf(c.format);
       const toMs = (value: unknown): number => {
         if (typeof value === 'number') return value * unit;
-        if (typeof value === 'string') return c.format === '' ? Date.parse(value) : parseDate(value, c.format);
+        if (typeof value === 'string') return pattern ? pattern.parse(value) : Date.parse(value);
         if (value instanceof Date) return value.getTime();
         throw new Error(`TimestampConverter: cannot read ${JSON.stringify(value)} as a timestamp`);
       };
@@ -37,7 +40,7 @@ function timestampConverter(part: RecordPart) {
         if (Number.isNaN(ms)) throw new Error('TimestampConverter: not a valid timestamp');
         switch (c['target.type']) {
           case 'string':
-            return c.format === '' ? new Date(ms).toISOString() : formatDate(ms, c.format);
+            return pattern ? pattern.format(ms) : new Date(ms).toISOString();
           case 'unix':
             return Math.trunc(ms / unit);
           case 'Date':
@@ -58,6 +61,16 @@ function timestampConverter(part: RecordPart) {
       };
     },
   });
+}
+
+/** The compiled pattern, or a ConfigError on `format` naming the letter it cannot take. */
+function patternOf(format: string): DatePattern {
+  try {
+    return compileDatePattern(format);
+  } catch (error) {
+    if (error instanceof DatePatternError) throw new ConfigError('format', error.message);
+    throw error;
+  }
 }
 
 export const timestampTransforms: TransformPlugin[] = [
