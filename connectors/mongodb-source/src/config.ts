@@ -1,5 +1,6 @@
 import { Secret, Type } from '@sluice/sdk';
 import type { ConfigOf } from '@sluice/sdk';
+import { NAMESPACE_MAP_PATTERN, TOPIC_PART_PATTERN } from './topic-names.js';
 
 /** A string field with a closed set of values, typed as their union. */
 const choice = <T extends string>(values: readonly T[], fallback: T, description: string) =>
@@ -38,7 +39,21 @@ export const config = Type.Object({
   }),
   'topic.prefix': Type.String({
     default: '',
-    description: 'Records go to <prefix>.<database>.<collection> (without the prefix when empty).',
+    pattern: TOPIC_PART_PATTERN,
+    description:
+      'Joined with "." before the topic name: `<prefix>.<database>.<collection>`, as in MongoDB\'s Kafka connector. Letters, digits, ".", "_", "-".',
+  }),
+  'topic.suffix': Type.String({
+    default: '',
+    pattern: TOPIC_PART_PATTERN,
+    description:
+      'Joined with "." after the topic name: `<database>.<collection>.<suffix>`, as in MongoDB\'s Kafka connector. Letters, digits, ".", "_", "-".',
+  }),
+  'topic.namespace.map': Type.String({
+    default: '',
+    pattern: NAMESPACE_MAP_PATTERN,
+    description:
+      'A JSON object naming topics by namespace, as in MongoDB\'s Kafka connector: `{"shop.products": "catalogue"}` sends shop.products to catalogue; `{"shop": "store"}` sends `shop.<collection>` to `store.<collection>`; `{"*": "all"}` sends the rest to all. A "db.collection" key wins over a "db" key, which wins over "*"; unmatched namespaces keep `<database>.<collection>`. topic.prefix and topic.suffix are added to mapped names too.',
   }),
   'output.format': choice(
     ['document', 'envelope'] as const,

@@ -2,6 +2,7 @@ import type { ChangeStreamDocument, Document, Timestamp } from 'mongodb';
 import type { SourceOffset, SourcePartition, SourceRecord } from '@sluice/sdk';
 import { bsonToJson, keyOf } from './bson-to-json.js';
 import type { SourceConfig } from './config.js';
+import type { TopicNamer } from './topic-names.js';
 
 /** A change event as the driver types it, with the optional fields read here. */
 type ChangeEvent = ChangeStreamDocument & {
@@ -24,7 +25,7 @@ export function clusterTimeText(time: Timestamp): string {
 }
 
 /**
- * Turns change events and copied documents into records: topic `[<prefix>.]<db>.<coll>`, key =
+ * Turns change events and copied documents into records: topic per `topicOf`, key =
  * the document's _id as a string (one partition per document, so its changes stay in order),
  * value = the document (delete: tombstone) or the change-event envelope, per output.format.
  */
@@ -32,6 +33,7 @@ export class EventRecords {
   constructor(
     private readonly config: SourceConfig,
     private readonly partition: SourcePartition,
+    private readonly topicOf: TopicNamer,
   ) {}
 
   /** The record of a change, or null when the event publishes nothing in this format. */
@@ -95,11 +97,6 @@ export class EventRecords {
       key: scope,
       value: { ns: scope, resumeToken: JSON.stringify(resumeToken), at: new Date().toISOString() },
     };
-  }
-
-  private topicOf(ns: { db: string; coll?: string }): string {
-    const name = ns.coll === undefined ? ns.db : `${ns.db}.${ns.coll}`;
-    return this.config['topic.prefix'] === '' ? name : `${this.config['topic.prefix']}.${name}`;
   }
 }
 

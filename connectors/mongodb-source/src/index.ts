@@ -13,6 +13,8 @@ export { joinFragments } from './oversized-events.js';
 export { MongoChangeStreamTask } from './source-task.js';
 export type { TaskSettings } from './task-settings.js';
 export { startTimestamp, taskSettings } from './task-settings.js';
+export type { Namespace, TopicNamer } from './topic-names.js';
+export { namespaceMap, topicNamer } from './topic-names.js';
 export { taskConfigs } from './task-configs.js';
 
 export default defineSource({

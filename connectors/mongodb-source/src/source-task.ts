@@ -58,7 +58,14 @@ export class MongoChangeStreamTask implements SourceTask {
     try {
       await client.connect();
       const start = startPointOf(await ctx.offsetOf(partition), config);
-      const task = new MongoChangeStreamTask(config, settings, ctx, client, new EventRecords(config, partition), start);
+      const task = new MongoChangeStreamTask(
+        config,
+        settings,
+        ctx,
+        client,
+        new EventRecords(config, partition, settings.topicOf),
+        start,
+      );
       await task.begin(start);
       return task;
     } catch (error) {

@@ -3,6 +3,8 @@ import type { ChangeStreamOptions, Document } from 'mongodb';
 import { ConfigError } from '@sluice/sdk';
 import type { ChangeStreamScope } from './change-stream-scope.js';
 import type { SourceConfig } from './config.js';
+import { topicNamer } from './topic-names.js';
+import type { TopicNamer } from './topic-names.js';
 
 /** What a task derives from its config once, with every bad value named as a ConfigError. */
 export interface TaskSettings {
@@ -12,6 +14,8 @@ export interface TaskSettings {
   readonly streamOptions: ChangeStreamOptions;
   /** Whether a namespace `db.coll` is published (include/exclude lists). */
   readonly publishes: (namespace: string) => boolean;
+  /** The topic of a namespace's records (topic.prefix, topic.suffix, topic.namespace.map). */
+  readonly topicOf: TopicNamer;
   /** startup.mode=timestamp: where the stream starts. */
   readonly startAt?: Timestamp;
 }
@@ -26,6 +30,7 @@ export function taskSettings(config: SourceConfig): TaskSettings {
     pipeline: [...pipelineOf(config.pipeline), ...split],
     streamOptions: streamOptionsOf(config),
     publishes: namespaceFilter(config['namespace.include.list'], config['namespace.exclude.list']),
+    topicOf: topicNamer(config),
     ...(startAt ? { startAt } : {}),
   };
 }

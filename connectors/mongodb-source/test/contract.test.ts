@@ -16,6 +16,7 @@ describeSourceContract({
     { config: { 'connection.uri': uri, 'full.document': 'sometimes' }, field: 'full.document' },
     { config: { 'connection.uri': uri, 'poll.await.ms': '0' }, field: 'poll.await.ms' },
     { config: { 'connection.uri': uri, pipeline: '{"$match": {}}' }, field: 'pipeline' },
+    { config: { 'connection.uri': uri, 'topic.namespace.map': '{"shop": 1}' }, field: 'topic.namespace.map' },
     { config: { 'connection.uri': uri, 'startup.mode': 'sometime' }, field: 'startup.mode' },
     { config: { 'connection.uri': uri, 'heartbeat.interval.ms': '-1' }, field: 'heartbeat.interval.ms' },
   ],
