@@ -40,13 +40,20 @@ function finalState(all: ReturnType<typeof changes>): Map<string, unknown> {
   return state;
 }
 
+/** Waits until the index's primaries are active: a search right after the sink created it can fail "all shards failed". */
+async function searchable(index: string): Promise<void> {
+  await admin.cluster.health({ index, wait_for_status: 'yellow', timeout: '30s' }, { ignore: [404, 408] });
+}
+
 async function indexState(index: string): Promise<Map<string, unknown>> {
+  await searchable(index);
   await admin.indices.refresh({ index }, { ignore: [404] });
   const found = await admin.search({ index, body: { size: 10_000, query: { match_all: {} } } }, { ignore: [404] });
   return new Map((found.body.hits?.hits ?? []).map((hit) => [String(hit._id), hit._source]));
 }
 
 async function documentCount(index: string): Promise<number> {
+  await searchable(index);
   await admin.indices.refresh({ index }, { ignore: [404] });
   return Number((await admin.count({ index }, { ignore: [404] })).body.count ?? 0);
 }

@@ -73,6 +73,8 @@ export interface Herder {
   readonly workerId: string;
   /** Loads the stored connectors and starts them in the background; resolves before they run. */
   start(): Promise<void>;
+  /** True once every connector stored at start has had its tasks started (or failed): a readiness probe. */
+  isReady(): boolean;
   /** Takes no more changes, then stops every task (flush, commit, close), bounded by `timeoutMs`. */
   stop(timeoutMs?: number): Promise<void>;
 

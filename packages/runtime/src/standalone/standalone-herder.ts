@@ -51,6 +51,7 @@ export class StandaloneHerder implements Herder {
   private readonly restarts: FailureRestarts;
   private readonly offsetsApi: ConnectorOffsets;
   private stopping = false;
+  private ready = false;
 
   constructor(private readonly options: StandaloneHerderOptions) {
     this.workerId = options.workerId;
@@ -80,14 +81,20 @@ export class StandaloneHerder implements Herder {
   }
 
   async start(): Promise<void> {
+    const passes: Promise<void>[] = [];
     for (const [name, stored] of await this.options.configs.load()) {
       const record = this.recordOf(name, stored.config, stored.target);
       if (record.failure !== undefined) {
         this.options.log(name).error('stored connector cannot start', { reason: record.failure.split('\n')[0] });
       }
       this.records.set(name, record);
-      void this.reconciler.sync(name);
+      passes.push(this.reconciler.sync(name));
     }
+    void Promise.allSettled(passes).then(() => (this.ready = true));
+  }
+
+  isReady(): boolean {
+    return this.ready;
   }
 
   async stop(timeoutMs = 30_000): Promise<void> {

@@ -92,10 +92,19 @@ function serverRoutes(app: FastifyInstance, options: RestServerOptions): void {
     '/ready',
     {
       schema: {
-        summary: 'Readiness: stored connectors started, REST serving',
-        response: { 200: object({ status: text, connectors: { type: 'integer' } }) },
+        summary: 'Readiness: 200 once the stored connectors have started, 503 before',
+        response: {
+          200: object({ status: text, connectors: { type: 'integer' } }),
+          503: object({ status: text, connectors: { type: 'integer' } }),
+        },
       },
     },
-    async () => ({ status: 'ready', connectors: options.herder.connectors().length }),
+    // the REST API listens before stored connectors have started; readiness waits for them
+    async (_request, reply) => {
+      const ready = options.herder.isReady();
+      return reply
+        .code(ready ? 200 : 503)
+        .send({ status: ready ? 'ready' : 'starting', connectors: options.herder.connectors().length });
+    },
   );
 }
