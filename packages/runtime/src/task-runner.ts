@@ -32,9 +32,18 @@ export interface TaskRunnerOptions {
 /**
  * What source and sink runners share: the framework config (converters, transforms, error
  * policy), the task's status, pause/resume, and a main loop whose failure fails the task.
+ *
+ * Two signals, and the order between them is the invariant: `stopController` means "the loop
+ * should end" (stop, abandon); `taskController` is the task's `ctx.signal` and aborts only after
+ * `stopController` has, once the runtime waits for nothing more from the task but close() — after
+ * the final flush/commit of a stop — or when the stop is abandoned. The task's signal therefore
+ * never cancels the work a stop still waits for.
  */
 export abstract class TaskRunner {
+  /** Aborted when the runner's loop should end: the loop sees it between two task calls. */
   protected readonly stopController = new AbortController();
+  /** The task's `ctx.signal`: aborted by abortTask() (end of stop) or abandon(), never earlier. */
+  protected readonly taskController = new AbortController();
   protected readonly policy: ErrorPolicy;
   protected readonly keyConverter: Converter;
   protected readonly valueConverter: Converter;
@@ -99,6 +108,24 @@ export abstract class TaskRunner {
   protected async endLoop(): Promise<void> {
     this.stopController.abort();
     await this.loop;
+  }
+
+  /** Aborts the task's signal (ctx.signal): call once nothing but close() is left to call. */
+  protected abortTask(): void {
+    this.taskController.abort();
+  }
+
+  /**
+   * Gives up on a stop that outlasted the shutdown timeout: ends the loop and aborts the task's
+   * signal, so the task call in flight (poll, put, flush, commit) can cancel its I/O and return.
+   * A stop() under way still completes once that call returns; what the call did not finish is
+   * not committed (records after the last commit are read or delivered again: at-least-once).
+   */
+  abandon(): void {
+    if (this.taskController.signal.aborted) return;
+    this.common.log.warn('task abandoned: its stop outlasted the shutdown timeout; ctx.signal is aborted');
+    this.stopController.abort();
+    this.abortTask();
   }
 
   protected markStopped(): void {

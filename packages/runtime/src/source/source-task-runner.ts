@@ -23,6 +23,7 @@ export interface SourceRunnerOptions extends TaskRunnerOptions {
  * Runs one source task: poll → convert → produce (acks=all, idempotent) → once Kafka has
  * acknowledged every record of the batch, store their source offsets → commit(). A crash at any
  * point leaves stored offsets at or behind what Kafka holds: records may repeat, never vanish.
+ * The task's signal aborts only after the last commit (or on abandon), never under a call.
  */
 export class SourceTaskRunner extends TaskRunner {
   private readonly producer: KafkaProducer;
@@ -49,7 +50,7 @@ export class SourceTaskRunner extends TaskRunner {
         connector: options.connectorName,
         taskId: options.taskId,
         log: options.log,
-        signal: this.stopController.signal,
+        signal: this.taskController.signal,
         offsetOf: (partition) => options.offsets.get(options.connectorName, partition),
       });
     } catch (error) {
@@ -68,12 +69,20 @@ export class SourceTaskRunner extends TaskRunner {
     return gauges === undefined ? super.metricsSnapshot() : { ...super.metricsSnapshot(), gauges };
   }
 
-  /** Stops polling, lets the batch in flight finish (produce, offsets, commit), closes. */
+  /**
+   * Stops, in this order: no poll() after the one in flight; that poll's batch is produced, its
+   * offsets stored and commit() called; then ctx.signal aborts; then close(); then the producer
+   * disconnects. A task that FAILED has nothing in flight: its signal aborts, then close().
+   */
   async stop(): Promise<void> {
     await this.endLoop();
-    await this.task?.close();
-    await this.producer.disconnect();
-    this.markStopped();
+    this.abortTask();
+    try {
+      await this.task?.close();
+    } finally {
+      await this.producer.disconnect();
+      this.markStopped();
+    }
   }
 
   private async run(task: SourceTask): Promise<void> {
