@@ -5,6 +5,7 @@ import { ErrantRecordHandler } from './errors/errant-records.js';
 import type { ErrorPolicy } from './errors/error-policy.js';
 import { errorPolicyOf } from './errors/error-policy.js';
 import type { RetryOptions } from './errors/retry.js';
+import { RETRY_WITHOUT_LIMIT, TASK_CALL_MAX_DELAY_MS } from './errors/retry.js';
 import type { KafkaClientSettings } from './kafka/client-config.js';
 import type { KafkaProducer } from './kafka/producer.js';
 import { TaskMetrics } from './metrics/task-metrics.js';
@@ -75,6 +76,7 @@ export abstract class TaskRunner {
   pause(): Promise<void> {
     this.paused = true;
     if (this.status.state === 'RUNNING') this.status = { state: 'PAUSED' };
+    this.onPause();
     if (this.loop === undefined || this.stopController.signal.aborted) return Promise.resolve();
     return new Promise((resolve) => this.pauseAcknowledgements.push(resolve));
   }
@@ -84,6 +86,9 @@ export abstract class TaskRunner {
     this.onResume();
     if (this.status.state === 'PAUSED') this.status = { state: 'RUNNING' };
   }
+
+  /** Told when a pause is requested, e.g. to cut short a wait so the loop sees it at once. */
+  protected onPause(): void {}
 
   protected onResume(): void {}
 
@@ -132,6 +137,7 @@ export abstract class TaskRunner {
     if (this.status.state !== 'FAILED') this.status = { state: 'UNASSIGNED' };
   }
 
+  /** errors.retry.timeout and errors.retry.delay.max.ms, Connect's meaning: converter and transform failures. */
   protected retryOptions(what: string): RetryOptions {
     return {
       timeoutMs: this.policy['errors.retry.timeout'],
@@ -139,6 +145,26 @@ export abstract class TaskRunner {
       signal: this.stopController.signal,
       onRetry: (error, attempt, delayMs) =>
         this.common.log.warn(`${what} failed, retrying`, { error: error.message, attempt, delayMs }),
+    };
+  }
+
+  /**
+   * A task call (poll, put, flush) failing with RetriableError, as Connect: retried without limit
+   * (errors.retry.timeout does not apply), the backoff capped at TASK_CALL_MAX_DELAY_MS or
+   * errors.retry.delay.max.ms when lower, each retry logged; until `signal` aborts (the loop's
+   * by default), then the last error is rethrown.
+   */
+  protected unlimitedRetryOptions(what: string, signal: AbortSignal = this.stopController.signal): RetryOptions {
+    return {
+      timeoutMs: RETRY_WITHOUT_LIMIT,
+      maxDelayMs: Math.min(TASK_CALL_MAX_DELAY_MS, this.policy['errors.retry.delay.max.ms']),
+      signal,
+      onRetry: (error, attempt, delayMs) =>
+        this.common.log.warn(`${what} failed with a RetriableError; retrying (without limit)`, {
+          error: error.message,
+          attempt,
+          delayMs,
+        }),
     };
   }
 

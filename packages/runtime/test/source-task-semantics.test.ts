@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Message } from '@confluentinc/kafka-javascript';
-import { Type, defineSource, pause } from '@sluice/sdk';
+import { RetriableError, Type, defineSource, pause } from '@sluice/sdk';
 import type { SourceRecord, SourceTask, SourceTaskContext } from '@sluice/sdk';
 import {
   FileOffsetStore,
@@ -15,7 +15,7 @@ import {
 import { recordingLogger, requireService, eventually as until } from '@sluice/testkit';
 
 // Connect's source task semantics on the real broker: when ctx.signal aborts (after the final
-// commit, not before), abandoning a stop.
+// commit, not before), abandoning a stop, RetriableError from poll().
 const kafka = () => kafkaClientSettings(requireService('kafka'), `semantics-${randomUUID().slice(0, 8)}`);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'source-semantics-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -146,5 +146,62 @@ describe('ctx.signal (real broker)', () => {
     expect(signal?.aborted).toBe(true);
     expect(runner.status.state).toBe('UNASSIGNED');
     expect(log.lines.some((line) => line.level === 'warn' && line.message.startsWith('task abandoned'))).toBe(true);
+  });
+});
+
+describe('RetriableError from poll() (real broker)', () => {
+  it('is retried without limit (errors.retry.timeout=0 does not apply); the task stays RUNNING', async () => {
+    const topic = await newTopic();
+    let failures = 0;
+    const { runner, log } = runnerFor(
+      scripted(() => ({
+        async poll() {
+          if (failures < 8) {
+            failures += 1;
+            throw new RetriableError(`source busy (${failures})`);
+          }
+          if (failures++ === 8) return [record(topic, 1)];
+          await sleep(20);
+          return [];
+        },
+      })),
+      { 'errors.retry.timeout': '0', 'errors.retry.delay.max.ms': '40' },
+    );
+    await runner.start();
+    await until(() => failures >= 4);
+    expect(runner.status.state).toBe('RUNNING');
+    await until(() => runner.produced === 1);
+    expect(runner.status.state).toBe('RUNNING');
+    await runner.stop();
+    const retries = log.lines.filter((line) => line.message.startsWith('poll failed with a RetriableError'));
+    expect(retries.map((line) => line.fields?.attempt)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(Math.max(...retries.map((line) => line.fields?.delayMs as number))).toBeLessThanOrEqual(40);
+    expect((await readTopic(topic, 1)).map((message) => message.value?.toString())).toEqual(['v1']);
+  });
+
+  it('does not hold up a pause or a stop: the backoff wait is cut short, and a stop is not a failure', async () => {
+    const { runner, log } = runnerFor(
+      scripted(() => ({
+        async poll(): Promise<SourceRecord[]> {
+          throw new RetriableError('source down');
+        },
+      })),
+    );
+    const lastRetry = () => log.lines.filter((line) => line.message.startsWith('poll failed')).at(-1)?.fields;
+    await runner.start();
+    await until(() => ((lastRetry()?.delayMs as number | undefined) ?? 0) >= 1500); // 6th attempt on
+    const pausedAt = Date.now();
+    await runner.pause();
+    expect(Date.now() - pausedAt).toBeLessThan(500);
+    expect(runner.status.state).toBe('PAUSED');
+
+    runner.resume();
+    const attempts = lastRetry()?.attempt as number;
+    await until(() => (lastRetry()?.attempt as number) > attempts);
+    expect(lastRetry()?.delayMs).toBeGreaterThanOrEqual(1500); // the count went on: no reset by the pause
+    const stoppedAt = Date.now();
+    await runner.stop();
+    expect(Date.now() - stoppedAt).toBeLessThan(500);
+    expect(runner.status.state).toBe('UNASSIGNED');
   });
 });

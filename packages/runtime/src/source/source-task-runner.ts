@@ -1,8 +1,10 @@
-import { pause } from '@sluice/sdk';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { RetriableError, pause } from '@sluice/sdk';
 import type { SourceConnector, SourcePartition, SourceRecord, SourceTask } from '@sluice/sdk';
 import type { MessageHeader } from '@confluentinc/kafka-javascript';
 import type { Stage } from '../errors/errant-records.js';
-import { withRetries } from '../errors/retry.js';
+import type { RetryOptions } from '../errors/retry.js';
+import { backoffDelay } from '../errors/retry.js';
 import type { TopicSpec } from '../kafka/admin.js';
 import { KafkaAdmin } from '../kafka/admin.js';
 import type { OutgoingMessage } from '../kafka/producer.js';
@@ -31,6 +33,12 @@ export class SourceTaskRunner extends TaskRunner {
   private readonly topicSpec: ((topic: string) => TopicSpec) | undefined;
   /** Topics known to exist (created here or found), so creation is tried once per topic. */
   private readonly readyTopics = new Set<string>();
+  /** How poll() is retried after a RetriableError: without limit, capped backoff, logged. */
+  private readonly pollRetry: RetryOptions;
+  /** poll() calls in a row that threw RetriableError; 0 once one returns. */
+  private pollFailures = 0;
+  /** Cuts the backoff wait after a failed poll short: aborted on a pause request and on stop. */
+  private wake = new AbortController();
   /** Records produced and acknowledged, for metrics and tests. */
   produced = 0;
 
@@ -40,6 +48,8 @@ export class SourceTaskRunner extends TaskRunner {
     super(options, () => producer);
     this.producer = producer;
     this.topicSpec = topicCreationOf(options.config);
+    this.pollRetry = this.unlimitedRetryOptions('poll');
+    this.stopController.signal.addEventListener('abort', () => this.wake.abort(), { once: true });
   }
 
   async start(): Promise<void> {
@@ -87,7 +97,6 @@ export class SourceTaskRunner extends TaskRunner {
 
   private async run(task: SourceTask): Promise<void> {
     const signal = this.stopController.signal;
-    const retry = this.retryOptions('poll');
     while (!signal.aborted) {
       if (this.paused) {
         this.acknowledgePause();
@@ -95,20 +104,56 @@ export class SourceTaskRunner extends TaskRunner {
         continue;
       }
       const startedAt = performance.now();
-      const records = await withRetries(() => task.poll(), retry);
+      const records = await this.poll(task);
       this.metrics.observeBatch(records.length, startedAt);
-      if (records.length === 0) continue;
-      this.metrics.recordsIn += records.length;
-      const messages = await this.convert(records);
-      await this.createTopics(messages);
-      await this.producer.send(messages);
-      this.options.onTopics?.(messages.map((message) => message.topic));
-      this.produced += messages.length;
-      this.metrics.recordsOut += messages.length;
-      await this.options.offsets.set(this.options.connectorName, lastOffsets(records));
-      this.metrics.offsetCommits += 1;
-      await task.commit?.(records);
+      // an empty poll yields a turn: a poll() that resolves [] at once must not starve the process
+      if (records.length > 0) await this.deliver(task, records);
+      else await nextTurn();
     }
+  }
+
+  /**
+   * One poll(). A RetriableError is retried without limit, as Connect does:
+   * this returns no records after a backoff (cut short by a stop or a pause), and the loop polls
+   * again, so a pause or stop is seen between attempts and the task stays RUNNING meanwhile.
+   */
+  private async poll(task: SourceTask): Promise<SourceRecord[]> {
+    let records: unknown;
+    try {
+      records = await task.poll();
+    } catch (error) {
+      if (!(error instanceof RetriableError)) throw error;
+      await this.backOff(error);
+      return [];
+    }
+    this.pollFailures = 0;
+    return records as SourceRecord[];
+  }
+
+  private async backOff(error: RetriableError): Promise<void> {
+    this.pollFailures += 1;
+    const delayMs = backoffDelay(this.pollFailures, this.pollRetry.maxDelayMs);
+    this.pollRetry.onRetry?.(error, this.pollFailures, delayMs);
+    if (this.wake.signal.aborted && !this.stopController.signal.aborted) this.wake = new AbortController();
+    await pause(delayMs, this.wake.signal);
+  }
+
+  protected override onPause(): void {
+    this.wake.abort();
+  }
+
+  /** One batch: converted, produced and acknowledged; then its offsets stored; then commit(). */
+  private async deliver(task: SourceTask, records: SourceRecord[]): Promise<void> {
+    this.metrics.recordsIn += records.length;
+    const messages = await this.convert(records);
+    await this.createTopics(messages);
+    await this.producer.send(messages);
+    this.options.onTopics?.(messages.map((message) => message.topic));
+    this.produced += messages.length;
+    this.metrics.recordsOut += messages.length;
+    await this.options.offsets.set(this.options.connectorName, lastOffsets(records));
+    this.metrics.offsetCommits += 1;
+    await task.commit?.(records);
   }
 
   /** Creates, per topic.creation.default.*, the topics this batch writes to for the first time. */
