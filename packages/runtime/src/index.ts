@@ -23,6 +23,7 @@ export type { TaskState, TaskStatus } from './task-status.js';
 export { traceOf } from './task-status.js';
 export type { SourceRunnerOptions } from './source/source-task-runner.js';
 export { SourceTaskRunner } from './source/source-task-runner.js';
+export { MalformedRecordError, checkSourceRecords } from './source/source-record-check.js';
 export type { SinkRunnerOptions } from './sink/sink-task-runner.js';
 export { SinkTaskRunner } from './sink/sink-task-runner.js';
 export type {

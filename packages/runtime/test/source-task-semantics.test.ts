@@ -15,7 +15,7 @@ import {
 import { recordingLogger, requireService, eventually as until } from '@sluice/testkit';
 
 // Connect's source task semantics on the real broker: when ctx.signal aborts (after the final
-// commit, not before), abandoning a stop, RetriableError from poll().
+// commit, not before), abandoning a stop, RetriableError from poll(), malformed records.
 const kafka = () => kafkaClientSettings(requireService('kafka'), `semantics-${randomUUID().slice(0, 8)}`);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'source-semantics-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -203,5 +203,43 @@ describe('RetriableError from poll() (real broker)', () => {
     await runner.stop();
     expect(Date.now() - stoppedAt).toBeLessThan(500);
     expect(runner.status.state).toBe('UNASSIGNED');
+  });
+});
+
+describe('malformed source records (real broker)', () => {
+  it('fail the task naming index and field, whatever errors.tolerance; nothing of the batch reaches Kafka', async () => {
+    const topic = await newTopic();
+    const noTopic = { ...record(topic, 3), topic: undefined } as unknown as SourceRecord;
+    let polls = 0;
+    const bad = runnerFor(
+      scripted(() => ({
+        async poll() {
+          polls += 1;
+          if (polls === 1) return [record(topic, 1), record(topic, 2), noTopic];
+          await sleep(20);
+          return [];
+        },
+      })),
+      { 'errors.tolerance': 'all', 'errors.log.enable': 'true' },
+    );
+    await bad.runner.start();
+    await until(() => bad.runner.status.state === 'FAILED');
+    expect(bad.runner.status.trace).toContain(
+      'MalformedRecordError: poll() returned record 2 with no topic (field "topic")',
+    );
+    expect(bad.runner.produced).toBe(0);
+    expect(await bad.storedOffset()).toBeUndefined();
+    await bad.runner.stop();
+    expect(polls).toBe(1);
+
+    // a later, well-formed batch on the same topic is all the topic holds; null is a tombstone
+    // (its poll() resolves [] at once when idle: the runner must still let timers run)
+    const marker = runnerFor(scripted(() => ({ poll: async () => (polls++ === 1 ? [record(topic, 9, null)] : []) })));
+    await marker.runner.start();
+    await until(() => marker.runner.produced === 1);
+    await marker.runner.stop();
+    const inKafka = await readTopic(topic, 1);
+    expect(inKafka).toHaveLength(1);
+    expect(inKafka[0]?.value).toBeNull();
   });
 });

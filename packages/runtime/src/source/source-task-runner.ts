@@ -14,6 +14,7 @@ import type { TaskRunnerOptions } from '../task-runner.js';
 import { TaskRunner } from '../task-runner.js';
 import type { TransformRecord } from '../transforms/transform.js';
 import { noTransforms } from '../transforms/transform-chain.js';
+import { checkSourceRecords } from './source-record-check.js';
 import { topicCreationOf } from './topic-creation.js';
 
 export interface SourceRunnerOptions extends TaskRunnerOptions {
@@ -22,7 +23,7 @@ export interface SourceRunnerOptions extends TaskRunnerOptions {
 }
 
 /**
- * Runs one source task: poll → convert → produce (acks=all, idempotent) → once Kafka has
+ * Runs one source task: poll → check → convert → produce (acks=all, idempotent) → once Kafka has
  * acknowledged every record of the batch, store their source offsets → commit(). A crash at any
  * point leaves stored offsets at or behind what Kafka holds: records may repeat, never vanish.
  * The task's signal aborts only after the last commit (or on abandon), never under a call.
@@ -113,7 +114,7 @@ export class SourceTaskRunner extends TaskRunner {
   }
 
   /**
-   * One poll(). A RetriableError is retried without limit, as Connect does:
+   * One poll(), its result checked. A RetriableError is retried without limit, as Connect does:
    * this returns no records after a backoff (cut short by a stop or a pause), and the loop polls
    * again, so a pause or stop is seen between attempts and the task stays RUNNING meanwhile.
    */
@@ -127,7 +128,8 @@ export class SourceTaskRunner extends TaskRunner {
       return [];
     }
     this.pollFailures = 0;
-    return records as SourceRecord[];
+    checkSourceRecords(records);
+    return records;
   }
 
   private async backOff(error: RetriableError): Promise<void> {
