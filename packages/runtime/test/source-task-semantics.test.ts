@@ -206,6 +206,38 @@ describe('RetriableError from poll() (real broker)', () => {
   });
 });
 
+describe('commit() (real broker)', () => {
+  it('failing is logged, not fatal, as in Connect: the batch is in Kafka and its offset stored', async () => {
+    const topic = await newTopic();
+    let polls = 0;
+    const { runner, log, storedOffset } = runnerFor(
+      scripted(() => ({
+        async poll() {
+          polls += 1;
+          if (polls <= 2) return [record(topic, polls)];
+          await sleep(20);
+          return [];
+        },
+        async commit(records) {
+          if (records[0]?.sourceOffset.n === 1) throw new Error('ack refused by the source');
+        },
+      })),
+    );
+    await runner.start();
+    await until(() => runner.produced === 2);
+    expect(runner.status.state).toBe('RUNNING');
+    expect(await storedOffset()).toEqual({ n: 2 });
+    await runner.stop();
+    const errors = log.lines.filter((line) => line.level === 'error');
+    expect(errors).toEqual([
+      expect.objectContaining({
+        message: expect.stringContaining('commit() failed'),
+        fields: { error: 'ack refused by the source' },
+      }),
+    ]);
+  });
+});
+
 describe('malformed source records (real broker)', () => {
   it('fail the task naming index and field, whatever errors.tolerance; nothing of the batch reaches Kafka', async () => {
     const topic = await newTopic();

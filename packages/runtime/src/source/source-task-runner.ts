@@ -155,7 +155,18 @@ export class SourceTaskRunner extends TaskRunner {
     this.metrics.recordsOut += messages.length;
     await this.options.offsets.set(this.options.connectorName, lastOffsets(records));
     this.metrics.offsetCommits += 1;
-    await task.commit?.(records);
+    await this.commit(task, records);
+  }
+
+  /** As Connect: the batch is in Kafka and its offsets stored, so a failing commit() is logged, not fatal. */
+  private async commit(task: SourceTask, records: readonly SourceRecord[]): Promise<void> {
+    try {
+      await task.commit?.(records);
+    } catch (error) {
+      this.options.log.error('commit() failed; its records are in Kafka and their offsets stored: the task goes on', {
+        error: (error as Error).message,
+      });
+    }
   }
 
   /** Creates, per topic.creation.default.*, the topics this batch writes to for the first time. */
