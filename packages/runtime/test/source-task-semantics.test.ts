@@ -207,7 +207,7 @@ describe('RetriableError from poll() (real broker)', () => {
 });
 
 describe('commit() (real broker)', () => {
-  it('failing is logged, not fatal, as in Connect: the batch is in Kafka and its offset stored', async () => {
+  it('failing is logged, not fatal, as in Connect: the batch is in Kafka and its offset stored (close() too)', async () => {
     const topic = await newTopic();
     let polls = 0;
     const { runner, log, storedOffset } = runnerFor(
@@ -221,6 +221,9 @@ describe('commit() (real broker)', () => {
         async commit(records) {
           if (records[0]?.sourceOffset.n === 1) throw new Error('ack refused by the source');
         },
+        async close() {
+          throw new Error('socket already closed');
+        },
       })),
     );
     await runner.start();
@@ -229,11 +232,13 @@ describe('commit() (real broker)', () => {
     expect(await storedOffset()).toEqual({ n: 2 });
     await runner.stop();
     const errors = log.lines.filter((line) => line.level === 'error');
+    expect(runner.status.state).toBe('UNASSIGNED');
     expect(errors).toEqual([
       expect.objectContaining({
         message: expect.stringContaining('commit() failed'),
         fields: { error: 'ack refused by the source' },
       }),
+      { level: 'error', message: 'close() failed', fields: { error: 'socket already closed' } },
     ]);
   });
 });

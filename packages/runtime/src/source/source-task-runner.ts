@@ -83,17 +83,20 @@ export class SourceTaskRunner extends TaskRunner {
   /**
    * Stops, in this order: no poll() after the one in flight; that poll's batch is produced, its
    * offsets stored and commit() called; then ctx.signal aborts; then close(); then the producer
-   * disconnects. A task that FAILED has nothing in flight: its signal aborts, then close().
+   * disconnects. A task that FAILED has nothing in flight: its signal aborts, then close(). An
+   * error from close() is logged; the stop completes.
    */
   async stop(): Promise<void> {
     await this.endLoop();
     this.abortTask();
     try {
       await this.task?.close();
-    } finally {
-      await this.producer.disconnect();
-      this.markStopped();
+    } catch (error) {
+      // as Connect (closeQuietly): the stop goes on, the producer is closed all the same
+      this.options.log.error('close() failed', { error: (error as Error).message });
     }
+    await this.producer.disconnect();
+    this.markStopped();
   }
 
   private async run(task: SourceTask): Promise<void> {
