@@ -16,13 +16,14 @@ export { errorPolicyOf, errorPolicySchema } from './errors/error-policy.js';
 export type { ErrantRecord, Stage } from './errors/errant-records.js';
 export { ErrantRecordHandler, ToleranceExceededError } from './errors/errant-records.js';
 export type { RetryOptions } from './errors/retry.js';
-export { withRetries } from './errors/retry.js';
+export { RETRY_WITHOUT_LIMIT, TASK_CALL_MAX_DELAY_MS, backoffDelay, withRetries } from './errors/retry.js';
 export type { OffsetStore, PartitionOffset } from './stores/offset-store.js';
 export { FileOffsetStore } from './stores/file-offset-store.js';
 export type { TaskState, TaskStatus } from './task-status.js';
 export { traceOf } from './task-status.js';
 export type { SourceRunnerOptions } from './source/source-task-runner.js';
 export { SourceTaskRunner } from './source/source-task-runner.js';
+export { MalformedRecordError, checkSourceRecords } from './source/source-record-check.js';
 export type { SinkRunnerOptions } from './sink/sink-task-runner.js';
 export { SinkTaskRunner } from './sink/sink-task-runner.js';
 export type {

@@ -6,6 +6,7 @@ import type { Converter } from './converters/converter.js';
 import { ErrantRecordHandler } from './errors/errant-records.js';
 import type { ErrorPolicy } from './errors/error-policy.js';
 import type { RetryOptions } from './errors/retry.js';
+import { RETRY_WITHOUT_LIMIT, TASK_CALL_MAX_DELAY_MS } from './errors/retry.js';
 import type { KafkaClientSettings } from './kafka/client-config.js';
 import type { KafkaProducer } from './kafka/producer.js';
 import { TaskMetrics } from './metrics/task-metrics.js';
@@ -34,9 +35,18 @@ export interface TaskRunnerOptions {
 /**
  * What source and sink runners share: the framework config (converters, transforms, error
  * policy), the task's status, pause/resume, and a main loop whose failure fails the task.
+ *
+ * Two signals, and the order between them is the invariant: `stopController` means "the loop
+ * should end" (stop, abandon); `taskController` is the task's `ctx.signal` and aborts only after
+ * `stopController` has, once the runtime waits for nothing more from the task but close() — after
+ * the final flush/commit of a stop — or when the stop is abandoned. The task's signal therefore
+ * never cancels the work a stop still waits for.
  */
 export abstract class TaskRunner {
+  /** Aborted when the runner's loop should end: the loop sees it between two task calls. */
   protected readonly stopController = new AbortController();
+  /** The task's `ctx.signal`: aborted by abortTask() (end of stop) or abandon(), never earlier. */
+  protected readonly taskController = new AbortController();
   protected readonly policy: ErrorPolicy;
   protected readonly keyConverter: Converter;
   protected readonly valueConverter: Converter;
@@ -69,6 +79,7 @@ export abstract class TaskRunner {
   pause(): Promise<void> {
     this.paused = true;
     if (this.status.state === 'RUNNING') this.status = { state: 'PAUSED' };
+    this.onPause();
     if (this.loop === undefined || this.stopController.signal.aborted) return Promise.resolve();
     return new Promise((resolve) => this.pauseAcknowledgements.push(resolve));
   }
@@ -78,6 +89,9 @@ export abstract class TaskRunner {
     this.onResume();
     if (this.status.state === 'PAUSED') this.status = { state: 'RUNNING' };
   }
+
+  /** Told when a pause is requested, e.g. to cut short a wait so the loop sees it at once. */
+  protected onPause(): void {}
 
   protected onResume(): void {}
 
@@ -104,10 +118,29 @@ export abstract class TaskRunner {
     await this.loop;
   }
 
+  /** Aborts the task's signal (ctx.signal): call once nothing but close() is left to call. */
+  protected abortTask(): void {
+    this.taskController.abort();
+  }
+
+  /**
+   * Gives up on a stop that outlasted the shutdown timeout: ends the loop and aborts the task's
+   * signal, so the task call in flight (poll, put, flush, commit) can cancel its I/O and return.
+   * A stop() under way still completes once that call returns; what the call did not finish is
+   * not committed (records after the last commit are read or delivered again: at-least-once).
+   */
+  abandon(): void {
+    if (this.taskController.signal.aborted) return;
+    this.common.log.warn('task abandoned: its stop outlasted the shutdown timeout; ctx.signal is aborted');
+    this.stopController.abort();
+    this.abortTask();
+  }
+
   protected markStopped(): void {
     if (this.status.state !== 'FAILED') this.status = { state: 'UNASSIGNED' };
   }
 
+  /** errors.retry.timeout and errors.retry.delay.max.ms, Connect's meaning: converter and transform failures. */
   protected retryOptions(what: string): RetryOptions {
     return {
       timeoutMs: this.policy['errors.retry.timeout'],
@@ -119,11 +152,23 @@ export abstract class TaskRunner {
   }
 
   /**
-   * Gives up on a stop that did not finish in time (shutdown timeout): the loop and any retry
-   * waiting are aborted; the stop in progress finishes on its own or never.
+   * A task call (poll, put, flush) failing with RetriableError, as Connect: retried without limit
+   * (errors.retry.timeout does not apply), the backoff capped at TASK_CALL_MAX_DELAY_MS or
+   * errors.retry.delay.max.ms when lower, each retry logged; until `signal` aborts (the loop's
+   * by default), then the last error is rethrown.
    */
-  abandon(): void {
-    this.stopController.abort();
+  protected unlimitedRetryOptions(what: string, signal: AbortSignal = this.stopController.signal): RetryOptions {
+    return {
+      timeoutMs: RETRY_WITHOUT_LIMIT,
+      maxDelayMs: Math.min(TASK_CALL_MAX_DELAY_MS, this.policy['errors.retry.delay.max.ms']),
+      signal,
+      onRetry: (error, attempt, delayMs) =>
+        this.common.log.warn(`${what} failed with a RetriableError; retrying (without limit)`, {
+          error: error.message,
+          attempt,
+          delayMs,
+        }),
+    };
   }
 
   /** Marks the task FAILED with the error's trace and tells the owner (e.g. to schedule a restart). */

@@ -3,7 +3,12 @@
  * the task, and its message and stack appear in the task's status.
  */
 
-/** A transient failure (timeout, overload, 429/5xx): the runtime retries with backoff. */
+/**
+ * A transient failure (timeout, overload, 429/5xx). Thrown by `poll`, `put` or `flush`, the runtime
+ * calls it again after a capped backoff, without limit (as Kafka Connect), and the task stays
+ * RUNNING; so the call must be safe to repeat. Anywhere else it means what any error means there:
+ * from `createTask` the task fails; from a source's `commit` or `close` it is logged.
+ */
 export class RetriableError extends Error {
   override readonly name = 'RetriableError';
 }

@@ -7,15 +7,27 @@
 export type SourcePartition = Readonly<Record<string, unknown>>;
 export type SourceOffset = Readonly<Record<string, unknown>>;
 
-/** A record a source task produced. Its offset is stored only after Kafka acknowledged it. */
+/**
+ * A record a source task produced. Its offset is stored only after Kafka acknowledged it.
+ *
+ * The runtime checks each record poll() returns before any of its batch reaches Kafka; one that
+ * breaks a rule below fails the task (a bug in the connector, not a bad record to tolerate) with
+ * an error naming the record's index in the batch and the field.
+ */
 export interface SourceRecord<V = unknown> {
+  /** Required: an object (may be empty), e.g. `{ ns: 'shop.products' }`; JSON-serialisable. */
   readonly sourcePartition: SourcePartition;
+  /** Required: an object, e.g. `{ resumeToken }`; stored per partition as JSON. */
   readonly sourceOffset: SourceOffset;
+  /** Required: a non-empty string (transforms such as RegexRouter may change it afterwards). */
   readonly topic: string;
+  /** Anything the key converter takes; absent or undefined: a null key. */
   readonly key?: unknown;
+  /** Required: `null` is a tombstone (a delete in a compacted topic); `undefined` is refused. */
   readonly value: V | null;
+  /** Absent, or an object whose values are strings or Buffers. */
   readonly headers?: Readonly<Record<string, string | Buffer>>;
-  /** Milliseconds since the epoch; the runtime uses the produce time when absent. */
+  /** Milliseconds since the epoch, an integer >= 0; absent (or 0): the time it is produced. */
   readonly timestamp?: number;
 }
 

@@ -13,7 +13,15 @@ export interface TaskContext {
   readonly connector: string;
   readonly taskId: number;
   readonly log: Logger;
-  /** Aborted when the task must stop (stop, pause, rebalance, shutdown). Pending work should end promptly. */
+  /**
+   * Aborted once the runtime needs nothing more from the task but `close()`: when a stop's final
+   * work is done (a source's last batch produced, its offsets stored and `commit()` returned; a
+   * sink's last `flush()` and offset commit), just before `close()`; or earlier, whatever call is
+   * in flight, when a stop outlasts the worker's shutdown timeout and the task is abandoned.
+   * A stop request, a pause or a rebalance does not abort it. Pass it freely to the I/O and the
+   * waits of `poll`, `commit`, `put` and `flush`: it never cuts short work the runtime still
+   * waits for, and when it aborts, that work should end at once. `close()` runs with it aborted.
+   */
   readonly signal: AbortSignal;
 }
 
@@ -34,13 +42,32 @@ export interface SinkTaskContext extends TaskContext {
 /**
  * Reads from an external system. Lifecycle, all calls from one async flow, never concurrent:
  *
- * 1. `createTask(config, ctx)` — open connections; read `ctx.offsetOf(...)` to resume.
- * 2. `poll()` repeatedly. Returns the next records, or `[]` when there is nothing new. It may
- *    wait for data, but must return promptly (within about a second) once `ctx.signal` aborts.
- *    A thrown `RetriableError` is retried with backoff; any other error fails the task.
- * 3. `commit(records)` (optional) after Kafka acknowledged those records and their offsets were
- *    stored: the moment a source may acknowledge or delete data on its side.
- * 4. `close()` once, after the last poll: release every resource (handles, timers, sockets).
+ * 1. `createTask(config, ctx)` — open connections; read `ctx.offsetOf(...)` to resume. An error
+ *    makes the task FAILED with its trace (restarted per `sluice.restart.policy`).
+ * 2. `poll()`, again and again, never while the task is PAUSED. Returns the next records, or `[]`
+ *    when there is nothing new. It may wait for data, but should return (`[]`) within about a
+ *    second: the runtime sees a pause or a stop only between two polls, and a stop does not abort
+ *    `ctx.signal` (`pause(ms, ctx.signal)` waits well). On a `RetriableError` the runtime calls
+ *    `poll()` again after a backoff (100 ms doubling, at most 10 s, or `errors.retry.delay.max.ms`
+ *    when lower), without limit, logging each retry; the task stays RUNNING and a pause or stop
+ *    cuts the wait short (`errors.retry.timeout` does not apply, as in Connect). Any other error
+ *    fails the task.
+ * 3. Every record is checked before any of the batch goes on (see `SourceRecord`): a malformed
+ *    one is a bug in the connector and fails the task, whatever `errors.tolerance` says, with an
+ *    error naming its index and field (`poll() returned record 3 with no topic (field "topic")`);
+ *    nothing of that batch reaches Kafka or the offset store.
+ * 4. The runtime transforms and converts each record (a failure there follows `errors.tolerance`:
+ *    the task fails, or the record is skipped, logged and dead-lettered), produces the batch
+ *    (acks=all, idempotent), waits until Kafka acknowledged all of it, then stores, per source
+ *    partition, the `sourceOffset` of its last record.
+ * 5. `commit(records)` (optional), with every record that poll returned: they are in Kafka (or were
+ *    skipped) and their offsets stored, the moment a source may acknowledge or delete data on its
+ *    side. An error here is logged and the task goes on, as in Connect: nothing can be lost.
+ * 6. Stop: no `poll()` after the one in flight; that poll's batch goes through 3–5; then
+ *    `ctx.signal` aborts; then `close()`, once: release every resource (handles, timers,
+ *    sockets); an error there is logged. A FAILED task polls no more; when it is stopped or
+ *    restarted, its signal aborts and `close()` is called. An abandoned stop (shutdown timeout)
+ *    aborts the signal at once; what was not stored by then is read again (at-least-once).
  *
  * `metrics()` (optional) may be called at any time between create and close, e.g. on a metrics
  * scrape: the task's own gauges (such as how far behind its source it is), cheap to read.

@@ -1,8 +1,10 @@
-import { pause } from '@sluice/sdk';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { RetriableError, pause } from '@sluice/sdk';
 import type { SourceConnector, SourcePartition, SourceRecord, SourceTask } from '@sluice/sdk';
 import type { MessageHeader } from '@confluentinc/kafka-javascript';
 import type { Stage } from '../errors/errant-records.js';
-import { withRetries } from '../errors/retry.js';
+import type { RetryOptions } from '../errors/retry.js';
+import { backoffDelay } from '../errors/retry.js';
 import type { TopicSpec } from '../kafka/admin.js';
 import { KafkaAdmin } from '../kafka/admin.js';
 import type { OutgoingMessage } from '../kafka/producer.js';
@@ -12,6 +14,7 @@ import type { TaskRunnerOptions } from '../task-runner.js';
 import { TaskRunner } from '../task-runner.js';
 import type { TransformRecord } from '../transforms/transform.js';
 import { noTransforms } from '../transforms/transform-chain.js';
+import { checkSourceRecords } from './source-record-check.js';
 import { topicCreationOf } from './topic-creation.js';
 
 export interface SourceRunnerOptions extends TaskRunnerOptions {
@@ -20,9 +23,10 @@ export interface SourceRunnerOptions extends TaskRunnerOptions {
 }
 
 /**
- * Runs one source task: poll → convert → produce (acks=all, idempotent) → once Kafka has
+ * Runs one source task: poll → check → convert → produce (acks=all, idempotent) → once Kafka has
  * acknowledged every record of the batch, store their source offsets → commit(). A crash at any
  * point leaves stored offsets at or behind what Kafka holds: records may repeat, never vanish.
+ * The task's signal aborts only after the last commit (or on abandon), never under a call.
  */
 export class SourceTaskRunner extends TaskRunner {
   private readonly producer: KafkaProducer;
@@ -30,6 +34,12 @@ export class SourceTaskRunner extends TaskRunner {
   private readonly topicSpec: ((topic: string) => TopicSpec) | undefined;
   /** Topics known to exist (created here or found), so creation is tried once per topic. */
   private readonly readyTopics = new Set<string>();
+  /** How poll() is retried after a RetriableError: without limit, capped backoff, logged. */
+  private readonly pollRetry: RetryOptions;
+  /** poll() calls in a row that threw RetriableError; 0 once one returns. */
+  private pollFailures = 0;
+  /** Cuts the backoff wait after a failed poll short: aborted on a pause request and on stop. */
+  private wake = new AbortController();
   /** Records produced and acknowledged, for metrics and tests. */
   produced = 0;
 
@@ -39,6 +49,8 @@ export class SourceTaskRunner extends TaskRunner {
     super(options, () => producer);
     this.producer = producer;
     this.topicSpec = options.framework ? options.framework.topicCreation : topicCreationOf(options.config);
+    this.pollRetry = this.unlimitedRetryOptions('poll');
+    this.stopController.signal.addEventListener('abort', () => this.wake.abort(), { once: true });
   }
 
   async start(): Promise<void> {
@@ -49,7 +61,7 @@ export class SourceTaskRunner extends TaskRunner {
         connector: options.connectorName,
         taskId: options.taskId,
         log: options.log,
-        signal: this.stopController.signal,
+        signal: this.taskController.signal,
         offsetOf: (partition) => options.offsets.get(options.connectorName, partition),
       });
     } catch (error) {
@@ -68,17 +80,27 @@ export class SourceTaskRunner extends TaskRunner {
     return gauges === undefined ? super.metricsSnapshot() : { ...super.metricsSnapshot(), gauges };
   }
 
-  /** Stops polling, lets the batch in flight finish (produce, offsets, commit), closes. */
+  /**
+   * Stops, in this order: no poll() after the one in flight; that poll's batch is produced, its
+   * offsets stored and commit() called; then ctx.signal aborts; then close(); then the producer
+   * disconnects. A task that FAILED has nothing in flight: its signal aborts, then close(). An
+   * error from close() is logged; the stop completes.
+   */
   async stop(): Promise<void> {
     await this.endLoop();
-    await this.task?.close();
+    this.abortTask();
+    try {
+      await this.task?.close();
+    } catch (error) {
+      // as Connect (closeQuietly): the stop goes on, the producer is closed all the same
+      this.options.log.error('close() failed', { error: (error as Error).message });
+    }
     await this.producer.disconnect();
     this.markStopped();
   }
 
   private async run(task: SourceTask): Promise<void> {
     const signal = this.stopController.signal;
-    const retry = this.retryOptions('poll');
     while (!signal.aborted) {
       if (this.paused) {
         this.acknowledgePause();
@@ -86,19 +108,67 @@ export class SourceTaskRunner extends TaskRunner {
         continue;
       }
       const startedAt = performance.now();
-      const records = await withRetries(() => task.poll(), retry);
+      const records = await this.poll(task);
       this.metrics.observeBatch(records.length, startedAt);
-      if (records.length === 0) continue;
-      this.metrics.recordsIn += records.length;
-      const messages = await this.convert(records);
-      await this.createTopics(messages);
-      await this.producer.send(messages);
-      this.options.onTopics?.(messages.map((message) => message.topic));
-      this.produced += messages.length;
-      this.metrics.recordsOut += messages.length;
-      await this.options.offsets.set(this.options.connectorName, lastOffsets(records));
-      this.metrics.offsetCommits += 1;
+      // an empty poll yields a turn: a poll() that resolves [] at once must not starve the process
+      if (records.length > 0) await this.deliver(task, records);
+      else await nextTurn();
+    }
+  }
+
+  /**
+   * One poll(), its result checked. A RetriableError is retried without limit, as Connect does:
+   * this returns no records after a backoff (cut short by a stop or a pause), and the loop polls
+   * again, so a pause or stop is seen between attempts and the task stays RUNNING meanwhile.
+   */
+  private async poll(task: SourceTask): Promise<SourceRecord[]> {
+    let records: unknown;
+    try {
+      records = await task.poll();
+    } catch (error) {
+      if (!(error instanceof RetriableError)) throw error;
+      await this.backOff(error);
+      return [];
+    }
+    this.pollFailures = 0;
+    checkSourceRecords(records);
+    return records;
+  }
+
+  private async backOff(error: RetriableError): Promise<void> {
+    this.pollFailures += 1;
+    const delayMs = backoffDelay(this.pollFailures, this.pollRetry.maxDelayMs);
+    this.pollRetry.onRetry?.(error, this.pollFailures, delayMs);
+    if (this.wake.signal.aborted && !this.stopController.signal.aborted) this.wake = new AbortController();
+    await pause(delayMs, this.wake.signal);
+  }
+
+  protected override onPause(): void {
+    this.wake.abort();
+  }
+
+  /** One batch: converted, produced and acknowledged; then its offsets stored; then commit(). */
+  private async deliver(task: SourceTask, records: SourceRecord[]): Promise<void> {
+    this.metrics.recordsIn += records.length;
+    const messages = await this.convert(records);
+    await this.createTopics(messages);
+    await this.producer.send(messages);
+    this.options.onTopics?.(messages.map((message) => message.topic));
+    this.produced += messages.length;
+    this.metrics.recordsOut += messages.length;
+    await this.options.offsets.set(this.options.connectorName, lastOffsets(records));
+    this.metrics.offsetCommits += 1;
+    await this.commit(task, records);
+  }
+
+  /** As Connect: the batch is in Kafka and its offsets stored, so a failing commit() is logged, not fatal. */
+  private async commit(task: SourceTask, records: readonly SourceRecord[]): Promise<void> {
+    try {
       await task.commit?.(records);
+    } catch (error) {
+      this.options.log.error('commit() failed; its records are in Kafka and their offsets stored: the task goes on', {
+        error: (error as Error).message,
+      });
     }
   }
 
