@@ -1,0 +1,152 @@
+import type { KafkaConsumer, LibrdKafkaError, Message } from '@confluentinc/kafka-javascript';
+import type { KafkaClientSettings } from '../kafka/client-config.js';
+import { connectClient, disconnectClient } from '../kafka/connect.js';
+import { kafkaLibrary } from '../kafka/library.js';
+
+/** One record of an internal topic, as the log hands it to its reader. */
+export interface LogRecord {
+  readonly key: string;
+  /** null: a tombstone (the key was deleted). */
+  readonly value: Buffer | null;
+  readonly partition: number;
+  readonly offset: number;
+}
+
+const OFFSET_BEGINNING = -2;
+const FETCH_SIZE = 500;
+
+/**
+ * Tails every partition of one internal topic (configs, offsets, status) from the beginning and
+ * hands each record to `onRecord`, in order per partition: Connect's KafkaBasedLog. No consumer
+ * group: the partitions are assigned, nothing is committed. Consumption is event-driven
+ * (librdkafka's queue_non_empty_cb starts a fetch that takes only what is ready), so a reader
+ * never holds a libuv pool thread while it waits. `isolation.level=read_committed`: a fenced
+ * leader's aborted writes are never seen.
+ *
+ * Invariant: `position` holds, per partition, the offset after the last record handed out; a
+ * readToEnd() resolves only once every partition's position reached the end it read at the call.
+ */
+export class KafkaLog {
+  private readonly consumer: KafkaConsumer;
+  private readonly position = new Map<number, number>();
+  private readonly waiters = new Set<() => void>();
+  private partitions: number[] = [];
+  private fetching = false;
+  private fetchAgain = false;
+  private running = false;
+  private failure: Error | undefined;
+
+  constructor(
+    settings: KafkaClientSettings,
+    readonly topic: string,
+    private readonly onRecord: (record: LogRecord) => void,
+  ) {
+    this.consumer = new (kafkaLibrary().KafkaConsumer)(
+      {
+        ...settings,
+        'group.id': `sluice-log-${topic}`, // required by the client; never joined (assign, no commits)
+        'enable.auto.commit': false,
+        'isolation.level': 'read_committed',
+        queue_non_empty_cb: () => this.fetch(),
+      } as never,
+      {},
+    );
+    this.consumer.setDefaultConsumeTimeout(0);
+  }
+
+  /** Connects, assigns every partition from the beginning and reads them to their end. */
+  async start(timeoutMs = 30_000): Promise<void> {
+    await connectClient(this.consumer, `log ${this.topic}`);
+    this.partitions = await this.partitionsOf(timeoutMs);
+    this.consumer.assign(
+      this.partitions.map((partition) => ({ topic: this.topic, partition, offset: OFFSET_BEGINNING })),
+    );
+    this.running = true;
+    this.fetch();
+    await this.readToEnd(timeoutMs);
+  }
+
+  /** Resolves once every record written before the call has been handed to onRecord. */
+  async readToEnd(timeoutMs = 30_000): Promise<void> {
+    const ends = await Promise.all(this.partitions.map((partition) => this.endOf(partition, timeoutMs)));
+    const deadline = Date.now() + timeoutMs;
+    const reached = () => this.partitions.every((partition, i) => this.positionOf(partition) >= (ends[i] as number));
+    while (!reached()) {
+      if (this.failure) throw this.failure;
+      if (Date.now() > deadline) throw new Error(`${this.topic}: not read to its end within ${timeoutMs} ms`);
+      await this.changed(200);
+      this.fetch(); // also covers control records (transaction markers), which wake no one
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    for (const wake of this.waiters) wake();
+    await disconnectClient(this.consumer);
+  }
+
+  /** librdkafka's position (it moves past transaction markers too), or ours. */
+  private positionOf(partition: number): number {
+    const [known] = this.consumer.position([{ topic: this.topic, partition }]);
+    const library = known && known.offset >= 0 ? known.offset : 0;
+    return Math.max(library, this.position.get(partition) ?? 0);
+  }
+
+  private fetch(): void {
+    if (!this.running) return;
+    if (this.fetching) {
+      this.fetchAgain = true;
+      return;
+    }
+    this.fetching = true;
+    this.fetchAgain = false;
+    this.consumer.consume(FETCH_SIZE, (error: LibrdKafkaError | null, messages: Message[]) => {
+      this.fetching = false;
+      if (error) this.failure = new Error(`${this.topic}: reading failed: ${error.message}`, { cause: error });
+      else this.deliver(messages);
+      for (const wake of this.waiters) wake();
+      if (!error && (this.fetchAgain || messages.length === FETCH_SIZE)) this.fetch();
+    });
+  }
+
+  private deliver(messages: readonly Message[]): void {
+    for (const message of messages) {
+      const key = message.key === null || message.key === undefined ? '' : message.key.toString();
+      this.onRecord({ key, value: message.value ?? null, partition: message.partition, offset: message.offset });
+      this.position.set(message.partition, message.offset + 1);
+    }
+  }
+
+  private changed(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.waiters.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.waiters.add(wake);
+    });
+  }
+
+  private partitionsOf(timeoutMs: number): Promise<number[]> {
+    return new Promise((resolve, reject) => {
+      this.consumer.getMetadata({ topic: this.topic, timeout: timeoutMs }, (error, metadata) => {
+        const topic = metadata?.topics.find((t) => t.name === this.topic);
+        if (error || !topic || topic.partitions.length === 0)
+          reject(new Error(`${this.topic}: no such topic (${error?.message ?? 'no partitions'})`));
+        else resolve(topic.partitions.map((p) => p.id).sort((a, b) => a - b));
+      });
+    });
+  }
+
+  private endOf(partition: number, timeoutMs: number): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.consumer.queryWatermarkOffsets(this.topic, partition, timeoutMs, (error, offsets) => {
+        if (error)
+          reject(new Error(`${this.topic}: reading the end of partition ${partition} failed: ${error.message}`));
+        else resolve(offsets.highOffset);
+      });
+    });
+  }
+}
