@@ -1,5 +1,5 @@
-import { placeTasks, taskKey } from '../src/distributed/placement';
-import type { PlacedTask } from '../src/distributed/placement';
+import { placeTasks, taskKey } from '@sluice/runtime';
+import type { PlacedTask } from '@sluice/runtime';
 
 // The distributed herder's placement, a pure function: balanced, sticky, spread, deterministic.
 const tasksOf = (connector: string, count: number): PlacedTask[] =>

@@ -1,80 +1,58 @@
 import type { KafkaClientSettings } from '../kafka/client-config.js';
-import { KafkaProducer } from '../kafka/producer.js';
 import type { ConfigStore, StoredConnector } from '../stores/config-store.js';
-import type { LogRecord } from './kafka-log.js';
-import { KafkaLog } from './kafka-log.js';
+import { KafkaTable } from './kafka-table.js';
 
 const PREFIX = 'connector-';
 
 /**
  * Connector configs and target states in the cluster's config topic (compacted, one partition,
  * so every worker reads every change in one order): key `connector-<name>`, value
- * `{config, target}`, a tombstone on delete. A write resolves once Kafka acknowledged it and
- * this worker has read it back, so a reader of this store after a write sees the write.
- *
- * Invariant: `connectors` is exactly the topic's latest record per key, up to what was read.
+ * `{config, target}`, a tombstone on delete. A write resolves once this worker read it back.
+ * The same topic carries the placement (other keys), which this store ignores.
  */
 export class KafkaConfigStore implements ConfigStore {
-  private readonly connectors = new Map<string, StoredConnector>();
-  private readonly log: KafkaLog;
-  private readonly producer: KafkaProducer;
-  private readonly listeners = new Set<(name: string) => void>();
+  constructor(private readonly table: KafkaTable<StoredConnector>) {}
 
-  constructor(
-    settings: KafkaClientSettings,
-    readonly topic: string,
-  ) {
-    this.log = new KafkaLog(settings, topic, (record) => this.apply(record));
-    this.producer = new KafkaProducer({ ...settings, 'client.id': `${topic}-writer` });
+  static create(settings: KafkaClientSettings, topic: string): KafkaConfigStore {
+    return new KafkaConfigStore(new KafkaTable<StoredConnector>(settings, topic));
   }
 
-  async start(): Promise<void> {
-    await Promise.all([this.producer.connect(), this.log.start()]);
+  start(): Promise<void> {
+    return this.table.start();
   }
 
-  async stop(): Promise<void> {
-    await Promise.all([this.producer.disconnect(), this.log.stop()]);
+  stop(): Promise<void> {
+    return this.table.stop();
   }
 
   /** Told the name of every connector whose record changed (any worker's write). */
   onChange(listener: (name: string) => void): void {
-    this.listeners.add(listener);
+    this.table.onChange((key) => {
+      if (key.startsWith(PREFIX)) listener(key.slice(PREFIX.length));
+    });
   }
 
   async load(): Promise<Map<string, StoredConnector>> {
-    await this.log.readToEnd();
-    return new Map(this.connectors);
+    await this.table.catchUp();
+    return new Map(
+      this.table
+        .entries()
+        .filter(([key, value]) => key.startsWith(PREFIX) && isStored(value))
+        .map(([key, value]) => [key.slice(PREFIX.length), value]),
+    );
   }
 
-  async put(name: string, connector: StoredConnector): Promise<void> {
-    await this.write(name, Buffer.from(JSON.stringify(connector)));
+  put(name: string, connector: StoredConnector): Promise<void> {
+    return this.table.write([[`${PREFIX}${name}`, connector]]);
   }
 
-  async remove(name: string): Promise<void> {
-    await this.write(name, null);
-  }
-
-  private async write(name: string, value: Buffer | null): Promise<void> {
-    await this.producer.send([{ topic: this.topic, key: Buffer.from(`${PREFIX}${name}`), value }]);
-    await this.log.readToEnd();
-  }
-
-  private apply(record: LogRecord): void {
-    if (!record.key.startsWith(PREFIX)) return;
-    const name = record.key.slice(PREFIX.length);
-    if (record.value === null) this.connectors.delete(name);
-    else this.connectors.set(name, parseStored(record));
-    for (const listener of this.listeners) listener(name);
+  remove(name: string): Promise<void> {
+    return this.table.write([[`${PREFIX}${name}`, undefined]]);
   }
 }
 
-/** A record some other version or tool wrote badly is kept as an empty config (it shows FAILED), never a crash. */
-function parseStored(record: LogRecord): StoredConnector {
-  try {
-    const parsed = JSON.parse((record.value as Buffer).toString()) as StoredConnector;
-    if (typeof parsed.config === 'object' && parsed.config !== null) return parsed;
-  } catch {
-    // fall through
-  }
-  return { config: {}, target: 'STARTED' };
+/** A record some other version or tool wrote in another shape is not served as a connector. */
+function isStored(value: unknown): value is StoredConnector {
+  const stored = value as StoredConnector;
+  return typeof stored === 'object' && stored !== null && typeof stored.config === 'object' && stored.config !== null;
 }

@@ -1,7 +1,7 @@
 import type { KafkaClientSettings } from '../kafka/client-config.js';
 import type { GroupOffset } from '../kafka/group-offsets.js';
 import { GroupOffsets } from '../kafka/group-offsets.js';
-import type { FileOffsetStore } from '../stores/file-offset-store.js';
+import type { AdministeredOffsetStore } from '../stores/offset-store.js';
 
 type JsonMap = Record<string, unknown>;
 
@@ -32,7 +32,7 @@ export interface OffsetsSubject {
 export class ConnectorOffsets {
   constructor(
     private readonly subject: OffsetsSubject,
-    private readonly sourceOffsets: FileOffsetStore,
+    private readonly sourceOffsets: AdministeredOffsetStore,
     private readonly kafka: KafkaClientSettings,
   ) {}
 

@@ -16,14 +16,14 @@ import { restartPlan } from '../herder/restart-plan.js';
 import { TaskReconciler } from '../herder/task-reconciler.js';
 import type { KafkaClientSettings } from '../kafka/client-config.js';
 import type { ConfigStore, TargetState } from '../stores/config-store.js';
-import type { FileOffsetStore } from '../stores/file-offset-store.js';
+import type { AdministeredOffsetStore } from '../stores/offset-store.js';
 import { traceOf } from '../task-status.js';
 
 export interface StandaloneHerderOptions {
   readonly catalog: ConnectorCatalog;
   readonly kafka: KafkaClientSettings;
   readonly configs: ConfigStore;
-  readonly offsets: FileOffsetStore;
+  readonly offsets: AdministeredOffsetStore;
   /** A logger for a connector's task (or the connector itself when task is undefined). */
   readonly log: (connector: string, task?: number) => Logger;
   /** host:port this worker is reached at, reported as worker_id. */

@@ -1,9 +1,10 @@
 import type { SourceOffset, SourcePartition } from '@sluice/sdk';
 import { AtomicJsonFile, readJsonFile } from './atomic-file.js';
-import type { OffsetStore, PartitionOffset } from './offset-store.js';
+import type { AdministeredOffsetStore, PartitionOffset } from './offset-store.js';
+import { sourceOffsetKey } from './offset-store.js';
 
 /** Source offsets in one JSON file, replaced atomically on every change (standalone mode). */
-export class FileOffsetStore implements OffsetStore {
+export class FileOffsetStore implements AdministeredOffsetStore {
   private offsets: Map<string, SourceOffset> | undefined;
   private readonly out: AtomicJsonFile;
 
@@ -12,12 +13,12 @@ export class FileOffsetStore implements OffsetStore {
   }
 
   async get(connector: string, partition: SourcePartition): Promise<SourceOffset | undefined> {
-    return (await this.load()).get(keyOf(connector, partition));
+    return (await this.load()).get(sourceOffsetKey(connector, partition));
   }
 
   async set(connector: string, offsets: readonly PartitionOffset[]): Promise<void> {
     const map = await this.load();
-    for (const { partition, offset } of offsets) map.set(keyOf(connector, partition), offset);
+    for (const { partition, offset } of offsets) map.set(sourceOffsetKey(connector, partition), offset);
     await this.out.write([...map]);
   }
 
@@ -36,8 +37,8 @@ export class FileOffsetStore implements OffsetStore {
   ): Promise<void> {
     const map = await this.load();
     for (const { partition, offset } of offsets) {
-      if (offset === null) map.delete(keyOf(connector, partition));
-      else map.set(keyOf(connector, partition), offset);
+      if (offset === null) map.delete(sourceOffsetKey(connector, partition));
+      else map.set(sourceOffsetKey(connector, partition), offset);
     }
     await this.out.write([...map]);
   }
@@ -55,10 +56,4 @@ export class FileOffsetStore implements OffsetStore {
     this.offsets ??= new Map(await readJsonFile<[string, SourceOffset][]>(this.file, 'source offsets', []));
     return this.offsets;
   }
-}
-
-/** A stable key: connector name + the partition's fields in sorted order. */
-function keyOf(connector: string, partition: SourcePartition): string {
-  const sorted = Object.fromEntries(Object.entries(partition).sort(([a], [b]) => a.localeCompare(b)));
-  return JSON.stringify([connector, sorted]);
 }

@@ -1,0 +1,87 @@
+import type { KafkaClientSettings } from '../kafka/client-config.js';
+import { KafkaProducer } from '../kafka/producer.js';
+import type { LogRecord } from './kafka-log.js';
+import { KafkaLog } from './kafka-log.js';
+
+/**
+ * A compacted internal topic seen as a table of JSON values by string key, the latest record
+ * per key winning (Connect's config, offset and status backing stores all work this way).
+ * Every worker's table converges on the topic. A write resolves once Kafka acknowledged it and
+ * this worker read it back, so reads after a write see it.
+ *
+ * Invariant: `rows` is exactly the latest record per key up to what was read; a record whose
+ * value is not JSON is skipped (and counted), never a crash.
+ */
+export class KafkaTable<V> {
+  private readonly rows = new Map<string, V>();
+  private readonly log: KafkaLog;
+  private readonly producer: KafkaProducer;
+  private readonly listeners = new Set<(key: string, value: V | undefined) => void>();
+  /** Records skipped because their value was not JSON (another tool's, or corrupt). */
+  unreadable = 0;
+
+  constructor(
+    settings: KafkaClientSettings,
+    readonly topic: string,
+    /** Which partition a key's records go to; undefined: by key hash (one per key, in order). */
+    private readonly partitionOf?: (key: string) => number,
+  ) {
+    this.log = new KafkaLog(settings, topic, (record) => this.apply(record));
+    this.producer = new KafkaProducer({ ...settings, 'client.id': `${topic}-writer` });
+  }
+
+  async start(): Promise<void> {
+    await Promise.all([this.producer.connect(), this.log.start()]);
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([this.producer.disconnect(), this.log.stop()]);
+  }
+
+  /** Told every key whose row changed, with its new value (undefined: deleted), in read order. */
+  onChange(listener: (key: string, value: V | undefined) => void): void {
+    this.listeners.add(listener);
+  }
+
+  get(key: string): V | undefined {
+    return this.rows.get(key);
+  }
+
+  entries(): [string, V][] {
+    return [...this.rows.entries()];
+  }
+
+  /** Resolves once every record written before the call is in the table. */
+  catchUp(): Promise<void> {
+    return this.log.readToEnd();
+  }
+
+  /** Writes rows (undefined deletes); resolves once acknowledged and read back. */
+  async write(rows: readonly (readonly [key: string, value: V | undefined])[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.producer.send(
+      rows.map(([key, value]) => ({
+        topic: this.topic,
+        key: Buffer.from(key),
+        value: value === undefined ? null : Buffer.from(JSON.stringify(value)),
+        ...(this.partitionOf ? { partition: this.partitionOf(key) } : {}),
+      })),
+    );
+    await this.log.readToEnd();
+  }
+
+  private apply(record: LogRecord): void {
+    let value: V | undefined;
+    if (record.value !== null) {
+      try {
+        value = JSON.parse(record.value.toString()) as V;
+      } catch {
+        this.unreadable += 1;
+        return;
+      }
+    }
+    if (value === undefined) this.rows.delete(record.key);
+    else this.rows.set(record.key, value);
+    for (const listener of this.listeners) listener(record.key, value);
+  }
+}
