@@ -77,3 +77,5 @@ export { KafkaConfigStore } from './distributed/kafka-config-store.js';
 export { KafkaOffsetStore } from './distributed/kafka-offset-store.js';
 export type { PlacedTask, Placement } from './distributed/placement.js';
 export { placeTasks, taskKey } from './distributed/placement.js';
+export type { SlotMembershipOptions } from './distributed/slot-membership.js';
+export { SlotMembership } from './distributed/slot-membership.js';

@@ -1,0 +1,124 @@
+import type { KafkaConsumer, LibrdKafkaError, TopicPartitionOffset } from '@confluentinc/kafka-javascript';
+import type { KafkaClientSettings } from '../kafka/client-config.js';
+import { connectClient, disconnectClient } from '../kafka/connect.js';
+import { kafkaLibrary } from '../kafka/library.js';
+
+interface CooperativeConsumer {
+  incrementalAssign(partitions: { topic: string; partition: number }[]): void;
+  incrementalUnassign(partitions: { topic: string; partition: number }[]): void;
+  assignmentLost(): boolean;
+}
+
+const ASSIGN_PARTITIONS = -175;
+const REVOKE_PARTITIONS = -174;
+/** How often the group is polled: rebalance callbacks are served only from a poll. */
+const POLL_MS = 250;
+
+export interface SlotMembershipOptions {
+  /** The cluster's group id (workers sharing it share the work). */
+  readonly groupId: string;
+  /** The never-produced topic whose partitions are the slots. */
+  readonly topic: string;
+  /** This worker's stable identity (static membership: a restart within the session timeout keeps its slots). */
+  readonly workerId: string;
+  readonly sessionTimeoutMs?: number;
+  /** Slots this worker now owns. */
+  readonly gained: (slots: readonly number[]) => void;
+  /**
+   * Slots this worker must give up: resolve once what runs in them has stopped (flushed and
+   * committed when `lost` is false; `lost`: the group already gave them away, stop without
+   * committing). The slots are released only after that.
+   */
+  readonly released: (slots: readonly number[], lost: boolean) => Promise<void>;
+}
+
+/**
+ * Cluster membership through a Kafka consumer group: every worker joins a cooperative-sticky
+ * group on the slots topic, pauses every partition it is given and never fetches, so a
+ * partition is a slot and the group's session timeout is the failure detector. Static
+ * membership (`group.instance.id` = the worker id): a worker restarted within the session
+ * timeout gets its slots back with no rebalance; one gone longer loses them to the survivors.
+ *
+ * Invariant: `owned` is the set of slots gained and not yet released; a revoked slot stays
+ * owned until `released` resolved, so nothing runs in a slot after another worker got it
+ * unless the group reported it lost.
+ */
+export class SlotMembership {
+  private readonly consumer: KafkaConsumer & CooperativeConsumer;
+  private readonly owned = new Set<number>();
+  private timer: NodeJS.Timeout | undefined;
+  private polling = false;
+  private releases: Promise<void> = Promise.resolve();
+
+  constructor(
+    settings: KafkaClientSettings,
+    private readonly options: SlotMembershipOptions,
+  ) {
+    this.consumer = new (kafkaLibrary().KafkaConsumer)(
+      {
+        ...settings,
+        'group.id': options.groupId,
+        'group.instance.id': options.workerId,
+        'client.id': `${options.groupId}-${options.workerId}`,
+        'partition.assignment.strategy': 'cooperative-sticky',
+        'session.timeout.ms': options.sessionTimeoutMs ?? 10_000,
+        'enable.auto.commit': false,
+        rebalance_cb: (error: LibrdKafkaError | undefined, partitions: TopicPartitionOffset[]) =>
+          this.onRebalance(error, partitions),
+        queue_non_empty_cb: () => this.poll(),
+      } as never,
+      {},
+    ) as KafkaConsumer & CooperativeConsumer;
+    this.consumer.setDefaultConsumeTimeout(0);
+  }
+
+  async start(): Promise<void> {
+    await connectClient(this.consumer, 'cluster membership');
+    this.consumer.subscribe([this.options.topic]);
+    this.timer = setInterval(() => this.poll(), POLL_MS);
+    this.poll();
+  }
+
+  /** The slots this worker owns now, ascending. */
+  slots(): number[] {
+    return [...this.owned].sort((a, b) => a - b);
+  }
+
+  /** Leaves the group after releasing every slot (a static member's leave still waits out its session). */
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.releases;
+    const mine = this.slots();
+    if (mine.length > 0) await this.options.released(mine, false);
+    this.owned.clear();
+    await disconnectClient(this.consumer);
+  }
+
+  private poll(): void {
+    if (this.polling) return;
+    this.polling = true;
+    this.consumer.consume(1, () => {
+      this.polling = false; // nothing is ever produced to the slots topic
+    });
+  }
+
+  private onRebalance(error: LibrdKafkaError | undefined, partitions: readonly TopicPartitionOffset[]): void {
+    const list = partitions.map(({ topic, partition }) => ({ topic, partition }));
+    const slots = list.map((p) => p.partition);
+    if (error?.code === ASSIGN_PARTITIONS) {
+      this.consumer.incrementalAssign(list);
+      if (list.length > 0) this.consumer.pause(list);
+      for (const slot of slots) this.owned.add(slot);
+      if (slots.length > 0) this.options.gained(slots);
+    } else if (error?.code === REVOKE_PARTITIONS) {
+      const lost = this.consumer.assignmentLost();
+      this.releases = this.releases
+        .then(() => this.options.released(slots, lost))
+        .catch(() => undefined) // the owner reports its own failures
+        .finally(() => {
+          for (const slot of slots) this.owned.delete(slot);
+          this.consumer.incrementalUnassign(list);
+        });
+    }
+  }
+}
