@@ -7,6 +7,8 @@ export interface DesiredConnector {
   /** Undefined when the config does not resolve: nothing may run. */
   readonly resolved: ResolvedConnectorConfig | undefined;
   readonly target: TargetState;
+  /** The connector's tasks to run on this worker (distributed mode); undefined: all of them. */
+  readonly tasks?: readonly number[];
 }
 
 /**
@@ -49,6 +51,7 @@ export class TaskReconciler {
       const resolved = this.applied.get(name);
       if (!want?.resolved || want.target === 'STOPPED' || resolved !== want.resolved) return this.pass(name);
       for (const task of tasks) {
+        if (want.tasks && !want.tasks.includes(task)) continue; // runs on another worker
         await this.executor.stopTask(name, task);
         await this.start(resolved, task, want.target === 'PAUSED');
       }
@@ -86,12 +89,15 @@ export class TaskReconciler {
     if (!runnable || !want?.resolved) return;
     const resolved = want.resolved;
     const paused = want.target === 'PAUSED';
-    if (!this.applied.has(name)) {
-      this.applied.set(name, resolved);
-      await Promise.all(resolved.taskConfigs.map((_, task) => this.start(resolved, task, paused)));
-      return;
-    }
-    for (const task of this.executor.taskIds(name)) {
+    const count = resolved.taskConfigs.length;
+    const wanted = (want.tasks ?? resolved.taskConfigs.map((_, task) => task)).filter((task) => task < count);
+    this.applied.set(name, resolved);
+    const here = this.executor.taskIds(name);
+    const unwanted = here.filter((task) => !wanted.includes(task));
+    await Promise.all(unwanted.map((task) => this.executor.stopTask(name, task)));
+    const missing = wanted.filter((task) => !here.includes(task));
+    await Promise.all(missing.map((task) => this.start(resolved, task, paused)));
+    for (const task of here.filter((t) => wanted.includes(t))) {
       if (paused) await this.executor.pauseTask(name, task);
       else this.executor.resumeTask(name, task);
     }
