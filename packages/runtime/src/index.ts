@@ -62,6 +62,8 @@ export { ConnectorOffsets, OffsetsRequestError } from './herder/connector-offset
 export { ChangeQueue } from './herder/change-queue.js';
 export type { TaskExecutorOptions } from './executor/task-executor.js';
 export { TaskExecutor } from './executor/task-executor.js';
+export type { HerderOptions } from './herder/base-herder.js';
+export { BaseHerder } from './herder/base-herder.js';
 export type { StandaloneHerderOptions } from './standalone/standalone-herder.js';
 export { StandaloneHerder } from './standalone/standalone-herder.js';
 export type { DurationSummary, TaskMetricsSnapshot } from './metrics/task-metrics.js';

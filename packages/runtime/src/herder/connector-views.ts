@@ -27,6 +27,9 @@ export interface ConnectorRecord {
   readonly failure: string | undefined;
 }
 
+/** A task's state with the worker running it. */
+export type TaskView = TaskStatus & { readonly workerId: string };
+
 /** Keys whose values are hidden when the connector's schema is unknown (its plugin is gone). */
 const SECRET_LOOKING = /(password|secret|token|credential|api[._-]?key|private[._-]?key)/i;
 
@@ -56,13 +59,17 @@ export function connectorInfo(record: ConnectorRecord): ConnectorInfo {
 export function connectorStatus(
   record: ConnectorRecord,
   workerId: string,
-  taskState: (task: number) => TaskStatus | undefined,
+  taskState: (task: number) => TaskView | undefined,
 ): ConnectorStateInfo {
   const scrub = record.resolved ? secretScrubber(record.resolved) : (text: string) => text;
-  const instance = (status: { readonly state: ConnectorState; readonly trace?: string | undefined }): InstanceState =>
+  const instance = (status: {
+    readonly state: ConnectorState;
+    readonly trace?: string | undefined;
+    readonly workerId?: string;
+  }): InstanceState =>
     status.trace === undefined
-      ? { state: status.state, worker_id: workerId }
-      : { state: status.state, worker_id: workerId, trace: scrub(status.trace) };
+      ? { state: status.state, worker_id: status.workerId ?? workerId }
+      : { state: status.state, worker_id: status.workerId ?? workerId, trace: scrub(status.trace) };
   const connector: InstanceState =
     record.failure !== undefined
       ? { state: 'FAILED', worker_id: workerId, trace: record.failure }

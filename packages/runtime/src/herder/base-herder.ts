@@ -1,0 +1,350 @@
+import type { Logger } from '@sluice/sdk';
+import { ConfigError } from '@sluice/sdk';
+import type { ConnectorCatalog } from '../config/connector-catalog.js';
+import type { ResolvedConnectorConfig } from '../config/connector-config.js';
+import { checkConnectorConfig, resolveConnectorConfig } from '../config/connector-config.js';
+import { TaskExecutor } from '../executor/task-executor.js';
+import { ChangeQueue } from './change-queue.js';
+import type { ConnectorOffset } from './connector-offsets.js';
+import { ConnectorOffsets } from './connector-offsets.js';
+import type { ConnectorRecord, TaskView } from './connector-views.js';
+import { connectorInfo, connectorStatus, shownConfig, taskInfos } from './connector-views.js';
+import { FailureRestarts } from './failure-restarts.js';
+import { ConnectorExistsError, ConnectorNotFoundError, HerderStoppingError } from './herder-errors.js';
+import type { ConnectorInfo, ConnectorStateInfo, Herder, RestartRequest, TaskInfo } from './herder.js';
+import { restartPlan } from './restart-plan.js';
+import { TaskReconciler } from './task-reconciler.js';
+import type { KafkaClientSettings } from '../kafka/client-config.js';
+import type { ConfigStore, TargetState } from '../stores/config-store.js';
+import type { AdministeredOffsetStore } from '../stores/offset-store.js';
+import { traceOf } from '../task-status.js';
+
+export interface HerderOptions {
+  readonly catalog: ConnectorCatalog;
+  readonly kafka: KafkaClientSettings;
+  readonly configs: ConfigStore;
+  readonly offsets: AdministeredOffsetStore;
+  /** A logger for a connector's task (or the connector itself when task is undefined). */
+  readonly log: (connector: string, task?: number) => Logger;
+  /** host:port this worker is reached at, reported as worker_id. */
+  readonly workerId: string;
+  readonly commitIntervalMs?: number;
+  /** Longest one task's graceful stop is awaited on a change (default 5 s, as Connect). */
+  readonly taskStopTimeoutMs?: number;
+}
+
+/**
+ * What both herders share (mode-neutral): connector records resolved from a ConfigStore, views,
+ * the change queue, the task executor and its reconciler, on-failure restarts, active topics,
+ * validation and the offsets API. A mode says which of a connector's tasks run here
+ * (`tasksHere`), may refuse a change (`change`), and hears of stored changes (`afterChange`).
+ *
+ * Invariants: every change runs in one queue, checked against the state the changes before it
+ * left; a change is stored before it is applied (a crash replays the operator's intent) and
+ * applied in the background, so a slow task never holds up an answer; a stored config that no
+ * longer resolves is that connector's FAILED state, never the worker's failure.
+ */
+export abstract class BaseHerder implements Herder {
+  readonly workerId: string;
+  protected readonly records = new Map<string, ConnectorRecord>();
+  private readonly topics = new Map<string, Set<string>>();
+  private readonly changes = new ChangeQueue();
+  protected readonly executor: TaskExecutor;
+  protected readonly reconciler: TaskReconciler;
+  private readonly restarts: FailureRestarts;
+  private readonly offsetsApi: ConnectorOffsets;
+  private stopping = false;
+  private ready = false;
+
+  constructor(protected readonly options: HerderOptions) {
+    this.workerId = options.workerId;
+    this.executor = new TaskExecutor({
+      kafka: options.kafka,
+      offsets: options.offsets,
+      log: options.log,
+      ...(options.commitIntervalMs === undefined ? {} : { commitIntervalMs: options.commitIntervalMs }),
+      ...(options.taskStopTimeoutMs === undefined ? {} : { stopTimeoutMs: options.taskStopTimeoutMs }),
+      onTaskFailed: (connector, task) => this.taskFailed(connector, task),
+      onTopics: (connector, topics) => this.noteTopics(connector, topics),
+    });
+    this.restarts = new FailureRestarts((connector, task) => options.log(connector, task));
+    this.reconciler = new TaskReconciler(
+      this.executor,
+      (name) => this.desired(name),
+      (name, task, resolved) => this.restarts.started(name, task, resolved.restartPolicy),
+    );
+    this.offsetsApi = new ConnectorOffsets(
+      {
+        kindOf: (name) => this.resolvedOf(name).connector.kind,
+        isStopped: (name) => this.get(name).target === 'STOPPED' && this.executor.taskIds(name).length === 0,
+      },
+      options.offsets,
+      options.kafka,
+    );
+  }
+
+  async start(): Promise<void> {
+    const passes: Promise<void>[] = [];
+    for (const [name, stored] of await this.options.configs.load()) {
+      const record = this.recordOf(name, stored.config, stored.target);
+      if (record.failure !== undefined) {
+        this.options.log(name).error('stored connector cannot start', { reason: record.failure.split('\n')[0] });
+      }
+      this.records.set(name, record);
+      passes.push(this.reconciler.sync(name));
+    }
+    void Promise.allSettled(passes).then(() => (this.ready = true));
+  }
+
+  isReady(): boolean {
+    return this.ready;
+  }
+
+  async stop(timeoutMs = 30_000): Promise<void> {
+    this.stopping = true;
+    this.restarts.forgetAll();
+    await this.changes.run(async () => undefined);
+    // changes already applying finish first (bounded), so no task starts after the shutdown
+    const applied = this.reconciler.settledAll();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([applied, new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+    clearTimeout(timer);
+    await this.executor.shutdown(timeoutMs);
+  }
+
+  connectors(): string[] {
+    return [...this.records.keys()].sort();
+  }
+
+  connectorInfo(name: string): ConnectorInfo {
+    return connectorInfo(this.get(name));
+  }
+
+  connectorConfig(name: string): Readonly<Record<string, string>> {
+    return shownConfig(this.get(name));
+  }
+
+  connectorStatus(name: string): ConnectorStateInfo {
+    return connectorStatus(this.get(name), this.workerId, (task) => this.taskState(name, task));
+  }
+
+  taskConfigs(name: string): TaskInfo[] {
+    return taskInfos(this.get(name));
+  }
+
+  createConnector(config: Readonly<Record<string, string>>, initial: TargetState): Promise<ConnectorInfo> {
+    return this.change(async () => {
+      // a bad config is reported before a name clash, as in Connect
+      const resolved = this.resolve(config);
+      if (this.records.has(resolved.name)) throw new ConnectorExistsError(resolved.name);
+      await this.install(resolved, initial);
+      return this.connectorInfo(resolved.name);
+    });
+  }
+
+  putConnectorConfig(
+    name: string,
+    config: Readonly<Record<string, string>>,
+    initial: TargetState = 'STARTED',
+  ): Promise<{ created: boolean; info: ConnectorInfo }> {
+    return this.change(async () => {
+      const resolved = this.resolve({ ...config, name });
+      const created = !this.records.has(name);
+      await this.install(resolved, this.records.get(name)?.target ?? initial);
+      return { created, info: this.connectorInfo(name) };
+    });
+  }
+
+  deleteConnector(name: string): Promise<void> {
+    return this.change(async () => {
+      this.get(name);
+      await this.options.configs.remove(name);
+      this.records.delete(name);
+      this.topics.delete(name);
+      this.restarts.forget(name);
+      await this.afterChange?.(name);
+      void this.reconciler.sync(name);
+    });
+  }
+
+  pauseConnector(name: string): Promise<void> {
+    return this.retarget(name, 'PAUSED');
+  }
+
+  resumeConnector(name: string): Promise<void> {
+    return this.retarget(name, 'STARTED');
+  }
+
+  stopConnector(name: string): Promise<void> {
+    return this.retarget(name, 'STOPPED');
+  }
+
+  restartConnector(name: string, request: RestartRequest): Promise<ConnectorStateInfo | undefined> {
+    return this.change(async () => {
+      const status = this.connectorStatus(name);
+      const plan = restartPlan(status, request);
+      if (plan.connector) this.reresolve(name);
+      if (plan.tasks.length > 0) void this.reconciler.restart(name, plan.tasks);
+      return plan.answer;
+    });
+  }
+
+  /** Resolves once the task has been restarted (the change queue is free again before that). */
+  async restartTask(name: string, task: number): Promise<void> {
+    const { restarted } = await this.change(async () => {
+      if (!this.connectorInfo(name).tasks.some((t) => t.task === task))
+        throw new ConnectorNotFoundError(`${name} task ${task}`);
+      return { restarted: this.reconciler.restart(name, [task]) };
+    });
+    await restarted;
+  }
+
+  connectorOffsets(name: string): Promise<ConnectorOffset[]> {
+    return this.offsetsApi.get(name);
+  }
+
+  alterConnectorOffsets(name: string, offsets: readonly ConnectorOffset[]): Promise<void> {
+    return this.change(async () => {
+      this.get(name);
+      await this.reconciler.settled(name);
+      await this.offsetsApi.alter(name, offsets);
+    });
+  }
+
+  resetConnectorOffsets(name: string): Promise<void> {
+    return this.change(async () => {
+      this.get(name);
+      await this.reconciler.settled(name);
+      await this.offsetsApi.reset(name);
+    });
+  }
+
+  activeTopics(name: string): string[] {
+    return [...(this.topics.get(name) ?? [])].sort();
+  }
+
+  resetActiveTopics(name: string): void {
+    this.topics.delete(name);
+  }
+
+  validateConfig(config: Readonly<Record<string, string>>) {
+    return checkConnectorConfig(config, this.options.catalog);
+  }
+
+  plugins() {
+    return this.options.catalog.entries();
+  }
+
+  plugin(connectorClass: string) {
+    return this.options.catalog.find(connectorClass);
+  }
+
+  taskMetrics() {
+    return this.executor.metrics();
+  }
+
+  /** Resolves once every change so far has been applied to the connector's tasks (for tests and tools). */
+  async settled(name?: string): Promise<void> {
+    await this.changes.run(async () => undefined);
+    const names = name === undefined ? this.connectors() : [name];
+    await Promise.all(names.map((n) => this.reconciler.settled(n)));
+  }
+
+  /** Runs a change in the queue; a mode may refuse it first (e.g. a worker that is not the leader). */
+  protected change<T>(run: () => Promise<T>): Promise<T> {
+    if (this.stopping) return Promise.reject(new HerderStoppingError());
+    return this.changes.run(run);
+  }
+
+  /** Which of the connector's tasks run on this worker; absent or undefined: all (standalone). */
+  protected tasksHere?(name: string): readonly number[] | undefined;
+
+  /** Told of each change once it is stored (the distributed leader places tasks then). */
+  protected afterChange?(name: string): Promise<void>;
+
+  /** A task's state: from the executor when it runs here; a mode may know more (another worker's). */
+  protected taskState(name: string, task: number): TaskView | undefined {
+    const status = this.executor.status(name, task);
+    return status && { ...status, workerId: this.workerId };
+  }
+
+  private desired(name: string) {
+    const record = this.records.get(name);
+    if (!record) return undefined;
+    const tasks = this.tasksHere?.(name);
+    return tasks === undefined ? record : { ...record, tasks };
+  }
+
+  private resolve(config: Readonly<Record<string, string>>): ResolvedConnectorConfig {
+    return resolveConnectorConfig(config, this.options.catalog);
+  }
+
+  /** Stores a validated config with its target, then has the tasks follow. */
+  private async install(resolved: ResolvedConnectorConfig, target: TargetState): Promise<void> {
+    await this.options.configs.put(resolved.name, { config: resolved.config, target });
+    this.records.set(resolved.name, {
+      name: resolved.name,
+      config: resolved.config,
+      target,
+      resolved,
+      failure: undefined,
+    });
+    void this.reconciler.sync(resolved.name);
+  }
+
+  private async retarget(name: string, target: TargetState): Promise<void> {
+    return this.change(async () => {
+      const record = this.get(name);
+      await this.options.configs.put(name, { config: record.config, target });
+      this.records.set(name, { ...record, target });
+      await this.afterChange?.(name);
+      void this.reconciler.sync(name);
+    });
+  }
+
+  /** A connector restart: a stored config that failed to resolve is tried again (e.g. its plugin is back). */
+  private reresolve(name: string): void {
+    const record = this.get(name);
+    if (record.failure === undefined) return;
+    this.records.set(name, this.recordOf(name, record.config, record.target));
+    void this.reconciler.sync(name);
+  }
+
+  protected recordOf(name: string, config: Readonly<Record<string, string>>, target: TargetState): ConnectorRecord {
+    try {
+      return { name, config, target, resolved: this.resolve(config), failure: undefined };
+    } catch (error) {
+      return { name, config, target, resolved: undefined, failure: traceOf(error) };
+    }
+  }
+
+  private taskFailed(connector: string, task: number): void {
+    const resolved = this.records.get(connector)?.resolved;
+    if (!resolved) return;
+    this.restarts.failed(connector, task, resolved.restartPolicy, () => {
+      if (this.records.get(connector)?.resolved !== resolved) return;
+      if (this.executor.status(connector, task)?.state !== 'FAILED') return;
+      this.reconciler.restart(connector, [task]).catch(() => undefined);
+    });
+  }
+
+  private noteTopics(name: string, topics: readonly string[]): void {
+    if (!this.records.has(name)) return;
+    const known = this.topics.get(name) ?? new Set<string>();
+    for (const topic of topics) known.add(topic);
+    this.topics.set(name, known);
+  }
+
+  protected get(name: string): ConnectorRecord {
+    const record = this.records.get(name);
+    if (!record) throw new ConnectorNotFoundError(name);
+    return record;
+  }
+
+  private resolvedOf(name: string): ResolvedConnectorConfig {
+    const resolved = this.get(name).resolved;
+    if (!resolved)
+      throw new ConfigError('connector.class', `connector ${name} does not resolve; its offsets cannot be read`);
+    return resolved;
+  }
+}
