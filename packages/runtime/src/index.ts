@@ -44,6 +44,7 @@ export type { FrameworkConfig } from './config/framework-config.js';
 export { frameworkConfigOf } from './config/framework-config.js';
 export { resolveConfigProviders } from './config/config-providers.js';
 export type {
+  ClusterView,
   ConnectorInfo,
   ConnectorState,
   ConnectorStateInfo,
@@ -56,7 +57,12 @@ export type {
   TaskRef,
   TaskStateInfo,
 } from './herder/herder.js';
-export { ConnectorExistsError, ConnectorNotFoundError, HerderStoppingError } from './herder/herder-errors.js';
+export {
+  ConnectorExistsError,
+  ConnectorNotFoundError,
+  HerderStoppingError,
+  NotLeaderError,
+} from './herder/herder-errors.js';
 export type { ConnectorOffset, OffsetsSubject } from './herder/connector-offsets.js';
 export { ConnectorOffsets, OffsetsRequestError } from './herder/connector-offsets.js';
 export { ChangeQueue } from './herder/change-queue.js';
@@ -81,3 +87,7 @@ export type { PlacedTask, Placement } from './distributed/placement.js';
 export { placeTasks, taskKey } from './distributed/placement.js';
 export type { SlotMembershipOptions } from './distributed/slot-membership.js';
 export { SlotMembership } from './distributed/slot-membership.js';
+export type { ClusterTopicSettings, ClusterTopics } from './distributed/cluster-topics.js';
+export { clusterTopics, ensureClusterTopics } from './distributed/cluster-topics.js';
+export type { DistributedHerderOptions } from './distributed/distributed-herder.js';
+export { DistributedHerder } from './distributed/distributed-herder.js';

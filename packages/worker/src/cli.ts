@@ -6,14 +6,17 @@ import { nearest } from './did-you-mean.js';
 import { readJsonFile } from './json-file.js';
 import { LogLevels } from './log-levels.js';
 import { workerSettingDocs, workerSettingsHelp, workerSettingsReference } from './worker-config-docs.js';
+import type winston from 'winston';
 import { loadWorkerConfig } from './worker-config.js';
+import type { WorkerConfig } from './worker-config.js';
 
 const VERSION = (JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { version: string })
   .version;
 
 const USAGE = `usage: sluice-worker [--config FILE] [--<setting> VALUE ...] [connector.json ...]
 
-Runs connectors in standalone mode. Settings come from defaults, the config file, SLUICE_*
+Runs connectors: standalone (the default) or, with --mode distributed, as one worker of a cluster
+of workers sharing --group-id (docs/cluster.md). Settings come from defaults, the config file, SLUICE_*
 environment variables and --flags, later ones winning (a LIST is comma-separated, or its flag
 repeated). A connector file holds Connect's POST /connectors body ({"name": ..., "config":
 {...}}) or a flat config map. Stops gracefully on SIGTERM/SIGINT: every task flushes, commits
@@ -96,17 +99,16 @@ async function run(request: Extract<Request, { action: 'run' }>): Promise<number
   }
   // loaded only to run: --help and --version need neither winston nor the Kafka client
   const { createLogger } = await import('./logger.js');
-  const { startStandaloneWorker } = await import('./standalone-worker.js');
   const levels = new LogLevels(config.logLevel);
   const log = createLogger(levels);
   let worker;
   try {
-    worker = await startStandaloneWorker(config, request.connectorFiles, log, levels);
+    worker = await startWorker(config, request.connectorFiles, log, levels);
   } catch (error) {
     log.error('worker failed to start', { error: (error as Error).message });
     return 1;
   }
-  log.info('worker started', { mode: 'standalone', connectors: worker.herder.connectors() });
+  log.info('worker started', { mode: config.mode, connectors: worker.herder.connectors() });
   await new Promise<void>((resolve) => {
     process.once('SIGTERM', resolve);
     process.once('SIGINT', resolve);
@@ -165,4 +167,16 @@ function checkOption(token: OptionToken): void {
     throw new UsageError(
       `option ${token.rawName} needs a value, not the option ${token.value} (${token.rawName}=${token.value} if that is the value)`,
     );
+}
+
+/** The worker of the configured mode. Connector files are standalone's: a cluster takes connectors over REST. */
+async function startWorker(config: WorkerConfig, connectorFiles: string[], log: winston.Logger, levels: LogLevels) {
+  if (config.mode === 'standalone') {
+    const { startStandaloneWorker } = await import('./standalone-worker.js');
+    return startStandaloneWorker(config, connectorFiles, log, levels);
+  }
+  if (connectorFiles.length > 0)
+    throw new Error('connector files are for standalone mode; in distributed mode, submit connectors over REST');
+  const { startDistributedWorker } = await import('./distributed-worker.js');
+  return startDistributedWorker(config, log, levels);
 }

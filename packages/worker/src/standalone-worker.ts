@@ -1,17 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { FileConfigStore, FileOffsetStore, StandaloneHerder, kafkaClientSettings } from '@sluice/runtime';
+import { FileConfigStore, FileOffsetStore, StandaloneHerder } from '@sluice/runtime';
 import type { StandaloneHerderOptions } from '@sluice/runtime';
 import type winston from 'winston';
 import type { LogLevels } from './log-levels.js';
-import { sdkLogger } from './logger.js';
-import { loadPlugins } from './plugins/plugin-loader.js';
-import { restSecurity } from './rest/rest-security.js';
 import { createRestServer } from './rest/server.js';
+import { VERSION, workerBasics } from './worker-basics.js';
 import type { WorkerConfig } from './worker-config.js';
-
-const VERSION = (JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { version: string })
-  .version;
 
 export interface StandaloneWorker {
   readonly herder: StandaloneHerder;
@@ -31,18 +26,13 @@ export async function startStandaloneWorker(
   log: winston.Logger,
   logLevels?: LogLevels,
 ): Promise<StandaloneWorker> {
-  const catalog = loadPlugins([process.cwd(), ...config.pluginPath]);
-  log.info('plugins loaded', {
-    connectors: catalog.entries().map((entry) => `${entry.packageName} (${entry.alias ?? entry.connector.name})`),
-  });
-  const kafka = kafkaClientSettings(config.bootstrapServers, 'sluice-worker', config.kafka);
-  const security = restSecurity(config.rest); // bad TLS or auth files stop the worker before anything runs
+  const { catalog, kafka, security, workerId, herderLog } = workerBasics(config, log);
   const herder = fileBackedHerder({
     stateDir: config.stateDir,
     catalog,
     kafka,
-    workerId: `${config.rest.host}:${config.rest.port}`,
-    log: (connector, task) => sdkLogger(log.child(task === undefined ? { connector } : { connector, task })),
+    workerId,
+    log: herderLog,
     commitIntervalMs: config.offsetFlushIntervalMs,
   });
   const connectors = connectorFiles.map((file) => ({ file, config: readConnectorFile(file) }));

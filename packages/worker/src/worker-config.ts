@@ -28,12 +28,63 @@ export const workerConfigSchema = {
     env: 'SLUICE_BOOTSTRAP_SERVERS',
     arg: 'bootstrap-servers',
   },
+  mode: {
+    doc: 'standalone (one worker, state in stateDir) or distributed (workers sharing groupId form one cluster; state in Kafka topics; see docs/cluster.md).',
+    format: ['standalone', 'distributed'],
+    default: 'standalone',
+    env: 'SLUICE_MODE',
+    arg: 'mode',
+  },
   groupId: {
     doc: 'Workers sharing a group id form one cluster (distributed mode).',
     format: String,
     default: 'sluice-cluster',
     env: 'SLUICE_GROUP_ID',
     arg: 'group-id',
+  },
+  cluster: {
+    configStorageTopic: {
+      doc: "Distributed: the config topic (Connect's config.storage.topic); empty: <groupId>-configs.",
+      format: String,
+      default: '',
+      env: 'SLUICE_CONFIG_STORAGE_TOPIC',
+      arg: 'config-storage-topic',
+    },
+    offsetStorageTopic: {
+      doc: "Distributed: the source offsets topic (Connect's offset.storage.topic); empty: <groupId>-offsets.",
+      format: String,
+      default: '',
+      env: 'SLUICE_OFFSET_STORAGE_TOPIC',
+      arg: 'offset-storage-topic',
+    },
+    statusStorageTopic: {
+      doc: "Distributed: the status topic (Connect's status.storage.topic); empty: <groupId>-status.",
+      format: String,
+      default: '',
+      env: 'SLUICE_STATUS_STORAGE_TOPIC',
+      arg: 'status-storage-topic',
+    },
+    replicationFactor: {
+      doc: "Distributed: replication factor of the internal topics when created (Connect's *.storage.replication.factor); -1: the broker's default.",
+      format: 'int',
+      default: -1,
+      env: 'SLUICE_STORAGE_REPLICATION_FACTOR',
+      arg: 'storage-replication-factor',
+    },
+    sessionTimeoutMs: {
+      doc: "Distributed: a worker silent this long loses its work to the others (the failure detector; Kafka's session.timeout.ms).",
+      format: 'nat',
+      default: 10_000,
+      env: 'SLUICE_SESSION_TIMEOUT_MS',
+      arg: 'session-timeout-ms',
+    },
+    advertisedUrl: {
+      doc: 'Distributed: the URL other workers forward REST writes to; empty: http://<rest.host>:<rest.port>.',
+      format: String,
+      default: '',
+      env: 'SLUICE_ADVERTISED_URL',
+      arg: 'advertised-url',
+    },
   },
   rest: {
     host: {
@@ -134,7 +185,16 @@ export const workerConfigSchema = {
 
 export interface WorkerConfig {
   readonly bootstrapServers: string;
+  readonly mode: 'standalone' | 'distributed';
   readonly groupId: string;
+  readonly cluster: {
+    readonly configStorageTopic: string;
+    readonly offsetStorageTopic: string;
+    readonly statusStorageTopic: string;
+    readonly replicationFactor: number;
+    readonly sessionTimeoutMs: number;
+    readonly advertisedUrl: string;
+  };
   readonly rest: {
     readonly host: string;
     readonly port: number;

@@ -129,7 +129,20 @@ export class KafkaLog {
     });
   }
 
-  private partitionsOf(timeoutMs: number): Promise<number[]> {
+  /** The topic's partitions; a topic another worker just created may take a moment to show them. */
+  private async partitionsOf(timeoutMs: number): Promise<number[]> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        return await this.metadataPartitions(timeoutMs);
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
+  }
+
+  private metadataPartitions(timeoutMs: number): Promise<number[]> {
     return new Promise((resolve, reject) => {
       this.consumer.getMetadata({ topic: this.topic, timeout: timeoutMs }, (error, metadata) => {
         const topic = metadata?.topics.find((t) => t.name === this.topic);

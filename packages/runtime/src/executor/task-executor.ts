@@ -89,6 +89,13 @@ export class TaskExecutor {
     return [...(this.runners.get(connector)?.keys() ?? [])].sort((a, b) => a - b);
   }
 
+  /** Every task on this executor and its state. */
+  running(): { connector: string; task: number; status: TaskStatus }[] {
+    return [...this.runners.entries()].flatMap(([connector, tasks]) =>
+      [...tasks.entries()].map(([task, { runner }]) => ({ connector, task, status: runner.status })),
+    );
+  }
+
   status(connector: string, task: number): TaskStatus | undefined {
     return this.runners.get(connector)?.get(task)?.runner.status;
   }

@@ -11,7 +11,7 @@ import type { ConnectorRecord, TaskView } from './connector-views.js';
 import { connectorInfo, connectorStatus, shownConfig, taskInfos } from './connector-views.js';
 import { FailureRestarts } from './failure-restarts.js';
 import { ConnectorExistsError, ConnectorNotFoundError, HerderStoppingError } from './herder-errors.js';
-import type { ConnectorInfo, ConnectorStateInfo, Herder, RestartRequest, TaskInfo } from './herder.js';
+import type { ClusterView, ConnectorInfo, ConnectorStateInfo, Herder, RestartRequest, TaskInfo } from './herder.js';
 import { restartPlan } from './restart-plan.js';
 import { TaskReconciler } from './task-reconciler.js';
 import type { KafkaClientSettings } from '../kafka/client-config.js';
@@ -184,7 +184,7 @@ export abstract class BaseHerder implements Herder {
       const status = this.connectorStatus(name);
       const plan = restartPlan(status, request);
       if (plan.connector) this.reresolve(name);
-      if (plan.tasks.length > 0) void this.reconciler.restart(name, plan.tasks);
+      if (plan.tasks.length > 0) void this.restartTasks(name, plan.tasks);
       return plan.answer;
     });
   }
@@ -194,7 +194,7 @@ export abstract class BaseHerder implements Herder {
     const { restarted } = await this.change(async () => {
       if (!this.connectorInfo(name).tasks.some((t) => t.task === task))
         throw new ConnectorNotFoundError(`${name} task ${task}`);
-      return { restarted: this.reconciler.restart(name, [task]) };
+      return { restarted: this.restartTasks(name, [task]) };
     });
     await restarted;
   }
@@ -239,6 +239,15 @@ export abstract class BaseHerder implements Herder {
     return this.options.catalog.find(connectorClass);
   }
 
+  cluster(): ClusterView {
+    const tasks = this.executor.running().map(({ connector, task }) => `${connector}/${task}`);
+    return {
+      mode: 'standalone',
+      leader: this.workerId,
+      workers: [{ id: this.workerId, url: undefined, slots: [], tasks }],
+    };
+  }
+
   taskMetrics() {
     return this.executor.metrics();
   }
@@ -261,6 +270,11 @@ export abstract class BaseHerder implements Herder {
 
   /** Told of each change once it is stored (the distributed leader places tasks then). */
   protected afterChange?(name: string): Promise<void>;
+
+  /** Restarts tasks wherever they run (here: on this worker's executor, in order with the connector's other changes). */
+  protected restartTasks(name: string, tasks: readonly number[]): Promise<void> {
+    return this.reconciler.restart(name, tasks);
+  }
 
   /** A task's state: from the executor when it runs here; a mode may know more (another worker's). */
   protected taskState(name: string, task: number): TaskView | undefined {
@@ -289,6 +303,7 @@ export abstract class BaseHerder implements Herder {
       resolved,
       failure: undefined,
     });
+    await this.afterChange?.(resolved.name);
     void this.reconciler.sync(resolved.name);
   }
 

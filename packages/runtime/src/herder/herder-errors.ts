@@ -21,3 +21,18 @@ export class HerderStoppingError extends Error {
     super('The worker is shutting down and accepts no more changes');
   }
 }
+
+/**
+ * A change reached a worker that is not the cluster's leader: the REST layer forwards it to
+ * `leaderUrl` (Connect's request forwarding), or answers 409 while no leader is known.
+ */
+export class NotLeaderError extends Error {
+  override readonly name = 'NotLeaderError';
+  constructor(readonly leaderUrl: string | undefined) {
+    super(
+      leaderUrl === undefined
+        ? 'Cannot complete request momentarily due to no known leader URL, likely because a rebalance was underway.'
+        : `This worker is not the leader; the leader is at ${leaderUrl}`,
+    );
+  }
+}

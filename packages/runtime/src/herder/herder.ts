@@ -54,6 +54,19 @@ export interface TaskMetricsEntry {
   readonly metrics: TaskMetricsSnapshot;
 }
 
+/** The cluster as one worker sees it: Sluice's operator view. */
+export interface ClusterView {
+  readonly mode: 'standalone' | 'distributed';
+  readonly leader: string | undefined;
+  readonly workers: readonly {
+    readonly id: string;
+    readonly url: string | undefined;
+    readonly slots: readonly number[];
+    /** Tasks it runs, as `connector/task`. */
+    readonly tasks: readonly string[];
+  }[];
+}
+
 /**
  * Everything the REST API asks of a worker (Kafka Connect's Herder): the REST layer talks to
  * this interface only, so a standalone and a distributed herder can sit behind the same routes.
@@ -119,6 +132,8 @@ export interface Herder {
   plugins(): readonly CatalogEntry[];
   /** The plugin `connector.class` names (package name or alias), if installed. */
   plugin(connectorClass: string): CatalogEntry | undefined;
+  /** The workers of the cluster, the leader, and which worker runs what. */
+  cluster(): ClusterView;
   /** Every task running on this worker, with its figures. */
   taskMetrics(): TaskMetricsEntry[];
 }

@@ -6,6 +6,7 @@ import type { RestAuth } from './auth.js';
 import { requireAuth } from './auth.js';
 import { RestError, toConnectError } from './connect-errors.js';
 import { connectorsRoutes } from './connectors-routes.js';
+import { forwardToLeader, isNotLeader } from './forwarding.js';
 import { MAX_PARAM_LENGTH, clientErrorHandler, frameworkErrors } from './framework-errors.js';
 import { loggersRoutes } from './loggers-routes.js';
 import { metricsRoute } from './metrics-route.js';
@@ -50,9 +51,10 @@ export function createRestServer(options: RestServerOptions): FastifyInstance {
   });
   // response schemas document the API (OpenAPI); answers are small, plain JSON.stringify will do
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
-  app.setErrorHandler((error, _request, reply) => {
+  app.setErrorHandler(async (error, request, reply) => {
+    if (isNotLeader(error)) return forwardToLeader(error, request, reply);
     const body = toConnectError(error);
-    void reply.code(body.error_code).send(body);
+    return reply.code(body.error_code).send(body);
   });
   app.setNotFoundHandler((request, reply) => {
     void reply
@@ -82,6 +84,33 @@ function serverRoutes(app: FastifyInstance, options: RestServerOptions): void {
       },
     },
     async () => ({ version: options.version, commit: 'sluice', kafka_cluster_id: null }),
+  );
+  app.get(
+    '/sluice/cluster',
+    {
+      schema: {
+        summary: "The cluster: its workers, their slots, the leader, and which worker runs which task (Sluice's)",
+        response: {
+          200: object({
+            mode: text,
+            leader: { type: ['string', 'null'] },
+            workers: {
+              type: 'array',
+              items: object({
+                id: text,
+                url: { type: ['string', 'null'] },
+                slots: { type: 'array', items: { type: 'integer' } },
+                tasks: { type: 'array', items: text },
+              }),
+            },
+          }),
+        },
+      },
+    },
+    async () => {
+      const view = options.herder.cluster();
+      return { ...view, leader: view.leader ?? null, workers: view.workers.map((w) => ({ ...w, url: w.url ?? null })) };
+    },
   );
   app.get(
     '/health',

@@ -1,0 +1,30 @@
+/** A worker's record in the status topic: where its REST API is and which slots it owns. */
+export interface WorkerRecord {
+  readonly url: string;
+  readonly slots: readonly number[];
+  /** When it wrote this record (ms); for a slot claimed by two records, the newer wins. */
+  readonly at: number;
+}
+
+/**
+ * Who owns which slot, from the workers' records: per slot the newest claim wins, so a dead
+ * worker's stale record loses its slots as soon as their new owners have written theirs.
+ */
+export function slotOwners(workers: ReadonlyMap<string, WorkerRecord>): Map<number, string> {
+  const owners = new Map<number, { worker: string; at: number }>();
+  for (const [worker, record] of workers) {
+    for (const slot of record.slots) {
+      const known = owners.get(slot);
+      if (!known || known.at < record.at || (known.at === record.at && known.worker < worker))
+        owners.set(slot, { worker, at: record.at });
+    }
+  }
+  return new Map([...owners].map(([slot, { worker }]) => [slot, worker]));
+}
+
+/** The leader is the owner of slot 0; its URL, if known. */
+export function leaderOf(workers: ReadonlyMap<string, WorkerRecord>): { id: string; url: string } | undefined {
+  const id = slotOwners(workers).get(0);
+  const record = id === undefined ? undefined : workers.get(id);
+  return id === undefined || !record ? undefined : { id, url: record.url };
+}

@@ -1,0 +1,226 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { HerderOptions } from '../herder/base-herder.js';
+import { BaseHerder } from '../herder/base-herder.js';
+import type { TaskView } from '../herder/connector-views.js';
+import type { ClusterView } from '../herder/herder.js';
+import { NotLeaderError } from '../herder/herder-errors.js';
+import { KafkaAdmin } from '../kafka/admin.js';
+import type { StoredConnector } from '../stores/config-store.js';
+import type { ClusterTopicSettings, ClusterTopics } from './cluster-topics.js';
+import { ensureClusterTopics } from './cluster-topics.js';
+import type { WorkerRecord } from './cluster-view.js';
+import { leaderOf, slotOwners } from './cluster-view.js';
+import { KafkaConfigStore } from './kafka-config-store.js';
+import { KafkaOffsetStore } from './kafka-offset-store.js';
+import { KafkaTable } from './kafka-table.js';
+import { placeTasks, taskKey } from './placement.js';
+import { SlotMembership } from './slot-membership.js';
+import { TaskStatusPublisher } from './task-status-publisher.js';
+import type { TaskRow } from './task-status-publisher.js';
+
+export interface DistributedHerderOptions extends Omit<HerderOptions, 'configs' | 'offsets'> {
+  readonly groupId: string;
+  /** This worker's REST URL as other workers reach it (writes are forwarded there when it leads). */
+  readonly restUrl: string;
+  readonly topics: ClusterTopics;
+  readonly topicSettings?: ClusterTopicSettings;
+  /** The failure detector: a worker silent this long loses its slots (default 10 s). */
+  readonly sessionTimeoutMs?: number;
+}
+
+const PLACEMENT = 'placement';
+const RESTART = 'restart-';
+
+/**
+ * The distributed herder: workers sharing a group id are one cluster (docs/cluster.md).
+ * Configs, placement and restart requests in the config topic, source offsets in the offsets
+ * topic, task states and worker records in the status topic; membership through SlotMembership.
+ * This worker runs exactly the tasks placed on slots it owns. The leader (owner of slot 0)
+ * takes every change: others refuse with NotLeaderError and the REST layer forwards.
+ *
+ * Invariants: records follow the config topic (every worker, the leader included, applies what
+ * it reads back), so all workers converge on one state; a slot being released runs nothing.
+ */
+export class DistributedHerder extends BaseHerder {
+  private readonly configTable: KafkaTable<unknown>;
+  private readonly statusTable: KafkaTable<unknown>;
+  private readonly offsetStore: KafkaOffsetStore;
+  private readonly membership: SlotMembership;
+  private readonly publisher: TaskStatusPublisher;
+  private readonly releasing = new Set<number>();
+  private placement = new Map<string, number>();
+
+  constructor(private readonly settings: DistributedHerderOptions) {
+    const configTable = new KafkaTable<unknown>(settings.kafka, settings.topics.config);
+    const offsetStore = KafkaOffsetStore.create(settings.kafka, settings.topics.offsets);
+    super({
+      ...settings,
+      configs: new KafkaConfigStore(configTable as KafkaTable<StoredConnector>),
+      offsets: offsetStore,
+    });
+    this.configTable = configTable;
+    this.offsetStore = offsetStore;
+    this.statusTable = new KafkaTable<unknown>(settings.kafka, settings.topics.status);
+    this.publisher = new TaskStatusPublisher(this.statusTable, this.workerId, this.executor);
+    this.membership = new SlotMembership(settings.kafka, {
+      groupId: settings.groupId,
+      topic: settings.topics.slots,
+      workerId: this.workerId,
+      ...(settings.sessionTimeoutMs === undefined ? {} : { sessionTimeoutMs: settings.sessionTimeoutMs }),
+      gained: () => void this.membershipChanged(),
+      released: (slots) => this.release(slots),
+    });
+  }
+
+  override async start(): Promise<void> {
+    const admin = new KafkaAdmin(this.settings.kafka);
+    try {
+      await ensureClusterTopics(admin, this.settings.topics, this.settings.topicSettings);
+    } finally {
+      admin.close();
+    }
+    await Promise.all([this.configTable.start(), this.statusTable.start(), this.offsetStore.start()]);
+    this.placement = placementOf(this.configTable.get(PLACEMENT));
+    this.configTable.onChange((key, value) => this.configRecord(key, value));
+    this.statusTable.onChange((key) => {
+      if (key.startsWith('worker-') && this.isLeader()) void this.place(true);
+    });
+    await super.start(); // loads the configs read so far; no task runs before a slot is owned
+    await this.membership.start();
+    this.publisher.start();
+  }
+
+  override async stop(timeoutMs = 30_000): Promise<void> {
+    this.publisher.stop();
+    await this.membership.stop(); // releases every slot: its tasks stop, flush and commit
+    await super.stop(timeoutMs);
+    await this.publisher.flush();
+    await Promise.all([this.configTable.stop(), this.statusTable.stop(), this.offsetStore.stop()]);
+  }
+
+  /** The workers of the cluster, their URLs and slots, the leader, and which worker runs what. */
+  override cluster(): ClusterView {
+    const records = this.workerRecords();
+    const owners = slotOwners(records);
+    const tasksOf = (id: string) =>
+      [...this.placement]
+        .filter(([, slot]) => owners.get(slot) === id)
+        .map(([task]) => task)
+        .sort();
+    const workers = [...records]
+      .map(([id, record]) => ({ id, url: record.url, slots: [...owners].filter(([, w]) => w === id).map(([s]) => s) }))
+      .filter((worker) => worker.slots.length > 0)
+      .map((worker) => ({ ...worker, tasks: tasksOf(worker.id) }));
+    return { mode: 'distributed', leader: leaderOf(records)?.id, workers };
+  }
+
+  protected override change<T>(run: () => Promise<T>): Promise<T> {
+    if (!this.isLeader()) return Promise.reject(new NotLeaderError(leaderOf(this.workerRecords())?.url));
+    return super.change(run);
+  }
+
+  protected override tasksHere(name: string): readonly number[] {
+    const owned = new Set(this.membership.slots().filter((slot) => !this.releasing.has(slot)));
+    const count = this.records.get(name)?.resolved?.taskConfigs.length ?? 0;
+    return Array.from({ length: count }, (_, task) => task).filter((task) => {
+      const slot = this.placement.get(taskKey({ connector: name, task }));
+      return slot !== undefined && owned.has(slot);
+    });
+  }
+
+  /** The leader places the changed connector's tasks (moving nothing else) with the change. */
+  protected override async afterChange(): Promise<void> {
+    await this.place(false);
+  }
+
+  protected override async restartTasks(name: string, tasks: readonly number[]): Promise<void> {
+    await this.configTable.write([[`${RESTART}${name}`, { tasks, at: Date.now() }]]);
+  }
+
+  protected override taskState(name: string, task: number): TaskView | undefined {
+    const local = super.taskState(name, task);
+    if (local) return local;
+    const row = this.statusTable.get(`task-${name}-${task}`) as TaskRow | undefined;
+    const slot = this.placement.get(taskKey({ connector: name, task }));
+    const owner = slot === undefined ? undefined : slotOwners(this.workerRecords()).get(slot);
+    // a row from a worker that no longer owns the task's slot is stale (dead or moved)
+    if (!row || row.worker !== owner) return undefined;
+    return { state: row.state, workerId: row.worker, ...(row.trace === undefined ? {} : { trace: row.trace }) };
+  }
+
+  private isLeader(): boolean {
+    return this.membership.slots().includes(0) && !this.releasing.has(0);
+  }
+
+  private workerRecords(): Map<string, WorkerRecord> {
+    return new Map(
+      this.statusTable
+        .entries()
+        .filter(([key]) => key.startsWith('worker-'))
+        .map(([key, value]) => [key.slice('worker-'.length), value as WorkerRecord]),
+    );
+  }
+
+  /** Slots gained or lost: tell the cluster, run what the slots hold, and (as leader) rebalance. */
+  private async membershipChanged(): Promise<void> {
+    const slots = this.membership.slots().filter((slot) => !this.releasing.has(slot));
+    const record: WorkerRecord = { url: this.settings.restUrl, slots, at: Date.now() };
+    await this.statusTable.write([[`worker-${this.workerId}`, record]]).catch(() => undefined);
+    if (this.isLeader()) await this.place(true);
+    this.syncAll();
+  }
+
+  private async release(slots: readonly number[]): Promise<void> {
+    for (const slot of slots) this.releasing.add(slot);
+    this.syncAll();
+    await Promise.all(this.connectors().map((name) => this.reconciler.settled(name)));
+    for (const slot of slots) this.releasing.delete(slot);
+    void this.membershipChanged();
+  }
+
+  /** Leader only: the placement for the connectors and slot owners now, written when it changed. */
+  private async place(rebalance: boolean): Promise<void> {
+    if (!this.isLeader()) return;
+    const tasks = this.connectors().flatMap((name) => {
+      const record = this.records.get(name);
+      const count = record?.target === 'STOPPED' ? 0 : (record?.resolved?.taskConfigs.length ?? 0);
+      return Array.from({ length: count }, (_, task) => ({ connector: name, task }));
+    });
+    const next = placeTasks(tasks, slotOwners(this.workerRecords()), this.placement, rebalance);
+    if (isDeepStrictEqual([...next].sort(), [...this.placement].sort())) return;
+    await this.configTable.write([[PLACEMENT, { tasks: Object.fromEntries(next), at: Date.now() }]]);
+  }
+
+  /** Applies a record of the config topic, whoever wrote it. */
+  private configRecord(key: string, value: unknown): void {
+    if (key === PLACEMENT) {
+      this.placement = placementOf(value);
+      this.syncAll();
+    } else if (key.startsWith('connector-')) {
+      this.connectorRecord(key.slice('connector-'.length), value as StoredConnector | undefined);
+    } else if (key.startsWith(RESTART) && value !== undefined) {
+      const name = key.slice(RESTART.length);
+      const mine = this.tasksHere(name);
+      const asked = (value as { tasks: number[] }).tasks.filter((task) => mine.includes(task));
+      if (asked.length > 0) void this.reconciler.restart(name, asked).catch(() => undefined);
+    }
+  }
+
+  private connectorRecord(name: string, stored: StoredConnector | undefined): void {
+    const known = this.records.get(name);
+    if (stored === undefined) this.records.delete(name);
+    else if (known && isDeepStrictEqual(known.config, stored.config))
+      this.records.set(name, { ...known, target: stored.target });
+    else this.records.set(name, this.recordOf(name, stored.config, stored.target));
+    void this.reconciler.sync(name);
+  }
+
+  private syncAll(): void {
+    for (const name of this.connectors()) void this.reconciler.sync(name);
+  }
+}
+
+function placementOf(value: unknown): Map<string, number> {
+  const tasks = (value as { tasks?: Record<string, number> } | undefined)?.tasks ?? {};
+  return new Map(Object.entries(tasks).filter(([, slot]) => typeof slot === 'number'));
+}

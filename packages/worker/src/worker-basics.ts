@@ -1,0 +1,42 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ConnectorCatalog, KafkaClientSettings } from '@sluice/runtime';
+import { kafkaClientSettings } from '@sluice/runtime';
+import type { Logger } from '@sluice/sdk';
+import type winston from 'winston';
+import { sdkLogger } from './logger.js';
+import { loadPlugins } from './plugins/plugin-loader.js';
+import { restSecurity } from './rest/rest-security.js';
+import type { WorkerConfig } from './worker-config.js';
+
+export const VERSION = (
+  JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { version: string }
+).version;
+
+/** What every worker assembles before its herder, whatever its mode. */
+export interface WorkerBasics {
+  readonly catalog: ConnectorCatalog;
+  readonly kafka: KafkaClientSettings;
+  readonly security: ReturnType<typeof restSecurity>;
+  /** host:port, as statuses report the worker. */
+  readonly workerId: string;
+  readonly herderLog: (connector: string, task?: number) => Logger;
+}
+
+/**
+ * Plugins, Kafka client settings and REST security, checked before anything runs: bad TLS or
+ * auth files stop the worker at once.
+ */
+export function workerBasics(config: WorkerConfig, log: winston.Logger): WorkerBasics {
+  const catalog = loadPlugins([process.cwd(), ...config.pluginPath]);
+  log.info('plugins loaded', {
+    connectors: catalog.entries().map((entry) => `${entry.packageName} (${entry.alias ?? entry.connector.name})`),
+  });
+  return {
+    catalog,
+    kafka: kafkaClientSettings(config.bootstrapServers, 'sluice-worker', config.kafka),
+    security: restSecurity(config.rest),
+    workerId: `${config.rest.host}:${config.rest.port}`,
+    herderLog: (connector, task) => sdkLogger(log.child(task === undefined ? { connector } : { connector, task })),
+  };
+}
