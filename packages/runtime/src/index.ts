@@ -91,3 +91,4 @@ export type { ClusterTopicSettings, ClusterTopics } from './distributed/cluster-
 export { clusterTopics, ensureClusterTopics } from './distributed/cluster-topics.js';
 export type { DistributedHerderOptions } from './distributed/distributed-herder.js';
 export { DistributedHerder } from './distributed/distributed-herder.js';
+export { FencedError, TransactionalWriter } from './distributed/transactional-writer.js';

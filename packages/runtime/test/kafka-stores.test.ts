@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { KafkaAdmin, KafkaConfigStore, KafkaOffsetStore, kafkaClientSettings } from '@sluice/runtime';
+import {
+  FencedError,
+  KafkaAdmin,
+  KafkaConfigStore,
+  KafkaOffsetStore,
+  KafkaTable,
+  TransactionalWriter,
+  kafkaClientSettings,
+} from '@sluice/runtime';
 import { requireService } from '@sluice/testkit';
 
 // The cluster's config store on the real broker: what one worker writes, another reads back,
@@ -56,6 +64,30 @@ describe('KafkaOffsetStore (real broker)', () => {
     expect(await other.list('src')).toEqual([]);
     expect(await other.get('other', { file: 'a', z: 1 })).toEqual({ position: 99 });
     await Promise.all([one.stop(), other.stop()]);
+    await admin.deleteTopic(topic).catch(() => undefined);
+    admin.close();
+  }, 60_000);
+});
+
+describe('TransactionalWriter (real broker)', () => {
+  it('fences the previous holder of the leader id: its writes fail and are never read', async () => {
+    const topic = `fencing-${randomUUID()}`;
+    const admin = new KafkaAdmin(settings());
+    await admin.ensureTopic({ topic, partitions: 1, replicationFactor: 1, config: { 'cleanup.policy': 'compact' } });
+    const id = `leader-${randomUUID()}`;
+    const old = new TransactionalWriter(settings(), id);
+    await old.start();
+    const write = (writer: TransactionalWriter, key: string) =>
+      writer.write([{ topic, key: Buffer.from(key), value: Buffer.from('"v"') }]);
+    await write(old, 'before');
+    const next = new TransactionalWriter(settings(), id);
+    await next.start(); // takes the id: the old leader is fenced
+    await expect(write(old, 'zombie')).rejects.toBeInstanceOf(FencedError);
+    await write(next, 'after');
+    const table = new KafkaTable<string>(settings(), topic);
+    await table.start();
+    expect(table.entries().map(([key]) => key)).toEqual(['before', 'after']);
+    await Promise.all([table.stop(), old.stop(), next.stop()]);
     await admin.deleteTopic(topic).catch(() => undefined);
     admin.close();
   }, 60_000);

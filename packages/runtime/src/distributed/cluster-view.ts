@@ -4,6 +4,8 @@ export interface WorkerRecord {
   readonly slots: readonly number[];
   /** When it wrote this record (ms); for a slot claimed by two records, the newer wins. */
   readonly at: number;
+  /** It owns slot 0 and holds the leader's transactional id: it takes writes. */
+  readonly leading?: boolean;
 }
 
 /**
@@ -22,9 +24,9 @@ export function slotOwners(workers: ReadonlyMap<string, WorkerRecord>): Map<numb
   return new Map([...owners].map(([slot, { worker }]) => [slot, worker]));
 }
 
-/** The leader is the owner of slot 0; its URL, if known. */
+/** The leader: the owner of slot 0, once it says it leads (it holds the leader's transactional id). */
 export function leaderOf(workers: ReadonlyMap<string, WorkerRecord>): { id: string; url: string } | undefined {
   const id = slotOwners(workers).get(0);
   const record = id === undefined ? undefined : workers.get(id);
-  return id === undefined || !record ? undefined : { id, url: record.url };
+  return id === undefined || !record?.leading ? undefined : { id, url: record.url };
 }

@@ -16,6 +16,7 @@ import { KafkaTable } from './kafka-table.js';
 import { placeTasks, taskKey } from './placement.js';
 import { SlotMembership } from './slot-membership.js';
 import { TaskStatusPublisher } from './task-status-publisher.js';
+import { FencedError, TransactionalWriter } from './transactional-writer.js';
 import type { TaskRow } from './task-status-publisher.js';
 
 export interface DistributedHerderOptions extends Omit<HerderOptions, 'configs' | 'offsets'> {
@@ -49,6 +50,8 @@ export class DistributedHerder extends BaseHerder {
   private readonly publisher: TaskStatusPublisher;
   private readonly releasing = new Set<number>();
   private placement = new Map<string, number>();
+  /** Set while this worker leads: its config-topic writes run in transactions under the leader's id. */
+  private leadership: TransactionalWriter | undefined;
 
   constructor(private readonly settings: DistributedHerderOptions) {
     const configTable = new KafkaTable<unknown>(settings.kafka, settings.topics.config);
@@ -93,6 +96,7 @@ export class DistributedHerder extends BaseHerder {
   override async stop(timeoutMs = 30_000): Promise<void> {
     this.publisher.stop();
     await this.membership.stop(); // releases every slot: its tasks stop, flush and commit
+    await this.abdicate();
     await super.stop(timeoutMs);
     await this.publisher.flush();
     await Promise.all([this.configTable.stop(), this.statusTable.stop(), this.offsetStore.stop()]);
@@ -134,7 +138,7 @@ export class DistributedHerder extends BaseHerder {
   }
 
   protected override async restartTasks(name: string, tasks: readonly number[]): Promise<void> {
-    await this.configTable.write([[`${RESTART}${name}`, { tasks, at: Date.now() }]]);
+    await this.leaderWrite([[`${RESTART}${name}`, { tasks, at: Date.now() }]]);
   }
 
   protected override taskState(name: string, task: number): TaskView | undefined {
@@ -149,7 +153,31 @@ export class DistributedHerder extends BaseHerder {
   }
 
   private isLeader(): boolean {
-    return this.membership.slots().includes(0) && !this.releasing.has(0);
+    return this.leadership !== undefined && this.membership.slots().includes(0) && !this.releasing.has(0);
+  }
+
+  /**
+   * Takes the leader's transactional id (fencing any previous leader, whose later writes fail),
+   * reads the config topic to its end, then places the tasks for the members as they are now.
+   */
+  private async lead(): Promise<void> {
+    if (this.leadership) return;
+    const writer = new TransactionalWriter(this.settings.kafka, `${this.settings.groupId}-leader`);
+    await writer.start();
+    if (!this.membership.slots().includes(0)) return void (await writer.stop());
+    this.leadership = writer;
+    this.configTable.useWriter(writer);
+    await this.configTable.catchUp();
+    this.options.log('worker').info('leading the cluster', { groupId: this.settings.groupId });
+  }
+
+  /** Gives up leading (slot 0 released, or fenced by a newer leader). */
+  private async abdicate(): Promise<void> {
+    const writer = this.leadership;
+    if (!writer) return;
+    this.leadership = undefined;
+    this.configTable.useWriter(undefined);
+    await writer.stop().catch(() => undefined);
   }
 
   private workerRecords(): Map<string, WorkerRecord> {
@@ -164,14 +192,25 @@ export class DistributedHerder extends BaseHerder {
   /** Slots gained or lost: tell the cluster, run what the slots hold, and (as leader) rebalance. */
   private async membershipChanged(): Promise<void> {
     const slots = this.membership.slots().filter((slot) => !this.releasing.has(slot));
-    const record: WorkerRecord = { url: this.settings.restUrl, slots, at: Date.now() };
-    await this.statusTable.write([[`worker-${this.workerId}`, record]]).catch(() => undefined);
+    if (slots.includes(0) && !this.leadership) {
+      await this.lead().catch((error: unknown) =>
+        this.options.log('worker').error('could not take the lead', { error: (error as Error).message }),
+      );
+    }
+    await this.publishWorker(slots);
     if (this.isLeader()) await this.place(true);
     this.syncAll();
   }
 
+  /** This worker's record: its URL, its slots, whether it leads. */
+  private async publishWorker(slots: readonly number[]): Promise<void> {
+    const record: WorkerRecord = { url: this.settings.restUrl, slots, at: Date.now(), leading: this.isLeader() };
+    await this.statusTable.write([[`worker-${this.workerId}`, record]]).catch(() => undefined);
+  }
+
   private async release(slots: readonly number[]): Promise<void> {
     for (const slot of slots) this.releasing.add(slot);
+    if (slots.includes(0)) await this.abdicate();
     this.syncAll();
     await Promise.all(this.connectors().map((name) => this.reconciler.settled(name)));
     for (const slot of slots) this.releasing.delete(slot);
@@ -188,7 +227,17 @@ export class DistributedHerder extends BaseHerder {
     });
     const next = placeTasks(tasks, slotOwners(this.workerRecords()), this.placement, rebalance);
     if (isDeepStrictEqual([...next].sort(), [...this.placement].sort())) return;
-    await this.configTable.write([[PLACEMENT, { tasks: Object.fromEntries(next), at: Date.now() }]]);
+    await this.leaderWrite([[PLACEMENT, { tasks: Object.fromEntries(next), at: Date.now() }]]);
+  }
+
+  /** A config-topic write as leader; fenced by a newer leader, this worker stops leading. */
+  private async leaderWrite(rows: [string, unknown][]): Promise<void> {
+    try {
+      await this.configTable.write(rows);
+    } catch (error) {
+      if (error instanceof FencedError) await this.abdicate();
+      throw error;
+    }
   }
 
   /** Applies a record of the config topic, whoever wrote it. */

@@ -1,5 +1,6 @@
 import type { KafkaClientSettings } from '../kafka/client-config.js';
 import { KafkaProducer } from '../kafka/producer.js';
+import type { OutgoingMessage } from '../kafka/producer.js';
 import type { LogRecord } from './kafka-log.js';
 import { KafkaLog } from './kafka-log.js';
 
@@ -19,6 +20,8 @@ export class KafkaTable<V> {
   private readonly listeners = new Set<(key: string, value: V | undefined) => void>();
   /** Records skipped because their value was not JSON (another tool's, or corrupt). */
   unreadable = 0;
+  /** When set (the leader's transactions), writes go through it instead of the table's own producer. */
+  private writer: { write(messages: readonly OutgoingMessage[]): Promise<void> } | undefined;
 
   constructor(
     settings: KafkaClientSettings,
@@ -56,17 +59,22 @@ export class KafkaTable<V> {
     return this.log.readToEnd();
   }
 
+  /** Routes every later write through `writer` (e.g. a TransactionalWriter), or back to the table's producer. */
+  useWriter(writer: { write(messages: readonly OutgoingMessage[]): Promise<void> } | undefined): void {
+    this.writer = writer;
+  }
+
   /** Writes rows (undefined deletes); resolves once acknowledged and read back. */
   async write(rows: readonly (readonly [key: string, value: V | undefined])[]): Promise<void> {
     if (rows.length === 0) return;
-    await this.producer.send(
-      rows.map(([key, value]) => ({
-        topic: this.topic,
-        key: Buffer.from(key),
-        value: value === undefined ? null : Buffer.from(JSON.stringify(value)),
-        ...(this.partitionOf ? { partition: this.partitionOf(key) } : {}),
-      })),
-    );
+    const messages = rows.map(([key, value]) => ({
+      topic: this.topic,
+      key: Buffer.from(key),
+      value: value === undefined ? null : Buffer.from(JSON.stringify(value)),
+      ...(this.partitionOf ? { partition: this.partitionOf(key) } : {}),
+    }));
+    if (this.writer) await this.writer.write(messages);
+    else await this.producer.send(messages);
     await this.log.readToEnd();
   }
 
