@@ -4,7 +4,7 @@ import { FileConfigStore, FileOffsetStore, StandaloneHerder, kafkaClientSettings
 import type { StandaloneHerderOptions } from '@sluice/runtime';
 import type winston from 'winston';
 import type { LogLevels } from './log-levels.js';
-import { sdkLogger } from './logger.js';
+import { sdkLogger, workerLogger } from './logger.js';
 import { loadPlugins } from './plugins/plugin-loader.js';
 import { restSecurity } from './rest/rest-security.js';
 import { createRestServer } from './rest/server.js';
@@ -57,6 +57,7 @@ export async function startStandaloneWorker(
     herder,
     version: VERSION,
     bodyLimit: config.rest.bodyLimitBytes,
+    log: workerLogger(log),
     ...(logLevels ? { logLevels } : {}),
     ...security,
   });

@@ -1,5 +1,6 @@
 import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
+import type { Logger } from '@sluice/sdk';
 import type { Herder } from '@sluice/runtime';
 import { LogLevels } from '../log-levels.js';
 import type { RestAuth } from './auth.js';
@@ -11,6 +12,7 @@ import { loggersRoutes } from './loggers-routes.js';
 import { metricsRoute } from './metrics-route.js';
 import { offsetsRoutes } from './offsets-routes.js';
 import { openApiRoute } from './openapi.js';
+import { operatorLog, requestId } from './operator-log.js';
 import { pluginsRoutes } from './plugins-routes.js';
 
 export interface RestServerOptions {
@@ -24,7 +26,14 @@ export interface RestServerOptions {
   /** Serve HTTPS with this key and certificate (PEM). */
   readonly tls?: { readonly key: string | Buffer; readonly cert: string | Buffer };
   readonly auth?: RestAuth;
+  /**
+   * Where the REST layer's own lines go (the worker's logger): each operator change at INFO,
+   * every answer at DEBUG, failed authentication at WARN. Default: nowhere.
+   */
+  readonly log?: Logger;
 }
+
+const SILENT: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
 /** The Kafka Connect–compatible REST API over a herder (fastify). */
 export function createRestServer(options: RestServerOptions): FastifyInstance {
@@ -32,6 +41,7 @@ export function createRestServer(options: RestServerOptions): FastifyInstance {
     bodyLimit: options.bodyLimit ?? 1 << 20,
     logger: false,
     maxParamLength: MAX_PARAM_LENGTH,
+    genReqId: requestId,
     frameworkErrors,
     clientErrorHandler,
     ...(options.tls ? { https: { key: options.tls.key, cert: options.tls.cert } } : {}),
@@ -59,7 +69,9 @@ export function createRestServer(options: RestServerOptions): FastifyInstance {
       .code(404)
       .send({ error_code: 404, message: `HTTP 404 Not Found: no resource ${request.method} ${request.url}` });
   });
-  requireAuth(app, options.auth ?? {});
+  const log = options.log ?? SILENT;
+  operatorLog(app, log);
+  requireAuth(app, options.auth ?? {}, log);
   openApiRoute(app, { title: 'Sluice worker', version: options.version });
   serverRoutes(app, options);
   metricsRoute(app, options.herder);
