@@ -14,6 +14,11 @@ export interface RestAuth {
 /** Probes (liveness, readiness) stay open: orchestrators call them without credentials. */
 const OPEN_PATHS = new Set(['/health', '/ready']);
 
+/** Whether a path (without its query) is served without credentials whatever rest.auth.* says. */
+export function isOpenPath(path: string): boolean {
+  return OPEN_PATHS.has(path);
+}
+
 /**
  * Rejects a request without valid credentials with 401, a Connect-shaped error body and a
  * WWW-Authenticate challenge naming the schemes accepted, and logs each refusal at WARN with
@@ -26,7 +31,7 @@ export function requireAuth(app: FastifyInstance, auth: RestAuth, log: Logger): 
   if (users.length === 0 && tokens.length === 0) return;
   const schemes = [...(users.length > 0 ? ['Basic realm="sluice"'] : []), ...(tokens.length > 0 ? ['Bearer'] : [])];
   app.addHook('onRequest', async (request, reply) => {
-    if (OPEN_PATHS.has(request.url.split('?')[0] ?? '')) return;
+    if (isOpenPath(request.url.split('?')[0] ?? '')) return;
     const header = request.headers.authorization ?? '';
     const [scheme = '', credentials = ''] = header.split(/\s+/, 2);
     const kind = scheme.toLowerCase();

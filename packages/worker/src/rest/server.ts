@@ -11,7 +11,7 @@ import { MAX_PARAM_LENGTH, clientErrorHandler, frameworkErrors } from './framewo
 import { loggersRoutes } from './loggers-routes.js';
 import { metricsRoute } from './metrics-route.js';
 import { offsetsRoutes } from './offsets-routes.js';
-import { openApiRoute } from './openapi.js';
+import { openApi } from './openapi.js';
 import { operatorLog, requestId } from './operator-log.js';
 import { pluginsRoutes } from './plugins-routes.js';
 
@@ -40,7 +40,7 @@ export function createRestServer(options: RestServerOptions): FastifyInstance {
   const app = Fastify({
     bodyLimit: options.bodyLimit ?? 1 << 20,
     logger: false,
-    maxParamLength: MAX_PARAM_LENGTH,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     genReqId: requestId,
     frameworkErrors,
     clientErrorHandler,
@@ -72,13 +72,16 @@ export function createRestServer(options: RestServerOptions): FastifyInstance {
   const log = options.log ?? SILENT;
   operatorLog(app, log);
   requireAuth(app, options.auth ?? {}, log);
-  openApiRoute(app, { title: 'Sluice worker', version: options.version });
-  serverRoutes(app, options);
-  metricsRoute(app, options.herder);
-  connectorsRoutes(app, options.herder);
-  offsetsRoutes(app, options.herder);
-  pluginsRoutes(app, options.herder);
-  loggersRoutes(app, options.herder, options.logLevels ?? new LogLevels('info'));
+  openApi(app, { title: 'Sluice worker', version: options.version, auth: options.auth ?? {} });
+  // in a plugin, registered after the document's generator, so that it sees every route
+  void app.register(async (api) => {
+    serverRoutes(api, options);
+    metricsRoute(api, options.herder);
+    connectorsRoutes(api, options.herder);
+    offsetsRoutes(api, options.herder);
+    pluginsRoutes(api, options.herder);
+    loggersRoutes(api, options.herder, options.logLevels ?? new LogLevels('info'));
+  });
   return app;
 }
 
