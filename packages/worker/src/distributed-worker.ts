@@ -1,6 +1,7 @@
 import { DistributedHerder, clusterTopics } from '@sluice/runtime';
 import type winston from 'winston';
 import type { LogLevels } from './log-levels.js';
+import { workerLogger } from './logger.js';
 import { createRestServer } from './rest/server.js';
 import { VERSION, workerBasics } from './worker-basics.js';
 import type { WorkerConfig } from './worker-config.js';
@@ -44,6 +45,7 @@ export async function startDistributedWorker(
   });
   const rest = createRestServer({
     herder,
+    log: workerLogger(log),
     version: VERSION,
     bodyLimit: config.rest.bodyLimitBytes,
     ...(logLevels ? { logLevels } : {}),

@@ -1,6 +1,6 @@
 export type { LoadOptions, WorkerConfig } from './worker-config.js';
 export { loadWorkerConfig, workerConfigSchema } from './worker-config.js';
-export { createLogger, sdkLogger, taskLogger } from './logger.js';
+export { createLogger, sdkLogger, taskLogger, workerLogger } from './logger.js';
 export type { PluginManifest } from './plugins/plugin-loader.js';
 export { PluginError, loadPlugins } from './plugins/plugin-loader.js';
 export type { FileBackedHerderOptions, StandaloneWorker } from './standalone-worker.js';

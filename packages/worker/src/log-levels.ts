@@ -79,9 +79,14 @@ export class LogLevels {
     return [...new Set([ROOT, WORKER, ...known, ...this.explicit.keys()])].sort();
   }
 
-  /** Drops a winston line below its logger's level. */
-  allows(info: { level: string; connector?: unknown }): boolean {
-    const logger = typeof info.connector === 'string' ? info.connector : WORKER;
+  /**
+   * Drops a winston line below its logger's level. A line's logger is its `logger` field when
+   * set (the REST layer's lines are the worker's, whatever connector they name), else its
+   * connector, else `worker`.
+   */
+  allows(info: { level: string; connector?: unknown; logger?: unknown }): boolean {
+    const logger =
+      typeof info.logger === 'string' ? info.logger : typeof info.connector === 'string' ? info.connector : WORKER;
     return WINSTON_BY_RANK.indexOf(info.level) <= LEVELS[this.levelOf(logger).level];
   }
 

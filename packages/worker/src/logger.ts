@@ -1,6 +1,6 @@
 import type { Logger } from '@sluice/sdk';
 import winston from 'winston';
-import { LogLevels } from './log-levels.js';
+import { LogLevels, WORKER } from './log-levels.js';
 
 /**
  * Structured JSON log lines; every line a task writes carries its connector and task id. Levels
@@ -35,4 +35,13 @@ export function sdkLogger(logger: winston.Logger): Logger {
     warn: (message, fields) => logger.warn(message, fields),
     error: (message, fields) => logger.error(message, fields),
   };
+}
+
+/**
+ * The worker's own lines (the REST layer's) as an SDK Logger: they follow the `worker` logger's
+ * level even when they name a connector, so quieting a connector does not hide what operators
+ * did to it.
+ */
+export function workerLogger(parent: winston.Logger): Logger {
+  return sdkLogger(parent.child({ logger: WORKER }));
 }

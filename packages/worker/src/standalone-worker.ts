@@ -4,6 +4,7 @@ import { FileConfigStore, FileOffsetStore, StandaloneHerder } from '@sluice/runt
 import type { StandaloneHerderOptions } from '@sluice/runtime';
 import type winston from 'winston';
 import type { LogLevels } from './log-levels.js';
+import { workerLogger } from './logger.js';
 import { createRestServer } from './rest/server.js';
 import { VERSION, workerBasics } from './worker-basics.js';
 import type { WorkerConfig } from './worker-config.js';
@@ -47,6 +48,7 @@ export async function startStandaloneWorker(
     herder,
     version: VERSION,
     bodyLimit: config.rest.bodyLimitBytes,
+    log: workerLogger(log),
     ...(logLevels ? { logLevels } : {}),
     ...security,
   });

@@ -78,7 +78,8 @@ function writeWorkerFile(options: WorkerProcessOptions, port: number): string {
   fs.mkdirSync(options.stateDir, { recursive: true });
   const file = path.join(options.stateDir, 'worker.json');
   const base = { bootstrapServers: options.bootstrapServers, stateDir: options.stateDir, logLevel: 'warn' };
-  fs.writeFileSync(file, JSON.stringify({ ...base, ...options.settings, rest: { port } }));
+  const rest = { ...(options.settings?.rest as object | undefined), port }; // other rest.* settings kept
+  fs.writeFileSync(file, JSON.stringify({ ...base, ...options.settings, rest }));
   return file;
 }
 

@@ -5,7 +5,7 @@ import type { Logger } from '@sluice/sdk';
 import type { ConnectorCatalog } from '@sluice/runtime';
 import { kafkaClientSettings } from '@sluice/runtime';
 import { recordingLogger, requireService } from '@sluice/testkit';
-import type { LogLevels } from '@sluice/worker';
+import type { LogLevels, RestAuth } from '@sluice/worker';
 import { createRestServer, fileBackedHerder, loadPlugins } from '@sluice/worker';
 import { restClient } from './rest-client';
 
@@ -21,6 +21,9 @@ export interface TestWorkerOptions {
   readonly workerId?: string;
   readonly version?: string;
   readonly bodyLimit?: number;
+  /** The REST layer's own log (operator changes, requests, failed logins). */
+  readonly restLog?: Logger;
+  readonly auth?: RestAuth;
 }
 
 /**
@@ -44,6 +47,8 @@ export function testWorker(options: TestWorkerOptions) {
     version: options.version ?? '0',
     ...(options.logLevels ? { logLevels: options.logLevels } : {}),
     ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
+    ...(options.restLog ? { log: options.restLog } : {}),
+    ...(options.auth ? { auth: options.auth } : {}),
   });
   let base = '';
   beforeAll(async () => {

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Herder } from '@sluice/runtime';
 import type { LogLevels } from '../log-levels.js';
-import { isConnectLevel } from '../log-levels.js';
+import { parseConnectLevel } from '../log-levels.js';
 import { RestError } from './connect-errors.js';
 import * as schemas from './schemas.js';
 
@@ -49,9 +49,9 @@ export function loggersRoutes(app: FastifyInstance, herder: Herder, levels: LogL
       const wanted = request.body?.level;
       if (typeof wanted !== 'string' || wanted === '')
         throw new RestError(400, "Desired 'level' parameter was not specified in request.");
-      const level = wanted.toUpperCase();
-      // Connect answers an unknown level with 404 (sic); kept for compatible clients
-      if (!isConnectLevel(level)) throw new RestError(404, `invalid log level '${wanted}'.`);
+      // any case, as the command line takes it; Connect answers an unknown level with 404 (sic)
+      const level = parseConnectLevel(wanted);
+      if (level === undefined) throw new RestError(404, `invalid log level '${wanted}'.`);
       const name = request.params.name.toLowerCase() === 'root' ? 'root' : request.params.name;
       const changed = levels.set(name, level, levels.names(herder.connectors()));
       if (request.query.scope?.toLowerCase() === 'cluster') return reply.code(204).send();

@@ -1,5 +1,6 @@
 import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
+import type { Logger } from '@sluice/sdk';
 import type { Herder } from '@sluice/runtime';
 import { LogLevels } from '../log-levels.js';
 import type { RestAuth } from './auth.js';
@@ -11,7 +12,8 @@ import { MAX_PARAM_LENGTH, clientErrorHandler, frameworkErrors } from './framewo
 import { loggersRoutes } from './loggers-routes.js';
 import { metricsRoute } from './metrics-route.js';
 import { offsetsRoutes } from './offsets-routes.js';
-import { openApiRoute } from './openapi.js';
+import { openApi } from './openapi.js';
+import { operatorLog, requestId } from './operator-log.js';
 import { pluginsRoutes } from './plugins-routes.js';
 
 export interface RestServerOptions {
@@ -25,14 +27,22 @@ export interface RestServerOptions {
   /** Serve HTTPS with this key and certificate (PEM). */
   readonly tls?: { readonly key: string | Buffer; readonly cert: string | Buffer };
   readonly auth?: RestAuth;
+  /**
+   * Where the REST layer's own lines go (the worker's logger): each operator change at INFO,
+   * every answer at DEBUG, failed authentication at WARN. Default: nowhere.
+   */
+  readonly log?: Logger;
 }
+
+const SILENT: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
 /** The Kafka Connect–compatible REST API over a herder (fastify). */
 export function createRestServer(options: RestServerOptions): FastifyInstance {
   const app = Fastify({
     bodyLimit: options.bodyLimit ?? 1 << 20,
     logger: false,
-    maxParamLength: MAX_PARAM_LENGTH,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    genReqId: requestId,
     frameworkErrors,
     clientErrorHandler,
     ...(options.tls ? { https: { key: options.tls.key, cert: options.tls.cert } } : {}),
@@ -61,14 +71,19 @@ export function createRestServer(options: RestServerOptions): FastifyInstance {
       .code(404)
       .send({ error_code: 404, message: `HTTP 404 Not Found: no resource ${request.method} ${request.url}` });
   });
-  requireAuth(app, options.auth ?? {});
-  openApiRoute(app, { title: 'Sluice worker', version: options.version });
-  serverRoutes(app, options);
-  metricsRoute(app, options.herder);
-  connectorsRoutes(app, options.herder);
-  offsetsRoutes(app, options.herder);
-  pluginsRoutes(app, options.herder);
-  loggersRoutes(app, options.herder, options.logLevels ?? new LogLevels('info'));
+  const log = options.log ?? SILENT;
+  operatorLog(app, log);
+  requireAuth(app, options.auth ?? {}, log);
+  openApi(app, { title: 'Sluice worker', version: options.version, auth: options.auth ?? {} });
+  // in a plugin, registered after the document's generator, so that it sees every route
+  void app.register(async (api) => {
+    serverRoutes(api, options);
+    metricsRoute(api, options.herder);
+    connectorsRoutes(api, options.herder);
+    offsetsRoutes(api, options.herder);
+    pluginsRoutes(api, options.herder);
+    loggersRoutes(api, options.herder, options.logLevels ?? new LogLevels('info'));
+  });
   return app;
 }
 
