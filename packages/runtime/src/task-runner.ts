@@ -34,7 +34,10 @@ export interface TaskRunnerOptions {
  * policy), the task's status, pause/resume, and a main loop whose failure fails the task.
  */
 export abstract class TaskRunner {
+  /** Aborted when the main loop should end (a stop began). */
   protected readonly stopController = new AbortController();
+  /** What the task sees as `ctx.signal`: aborted by abortTask() once the task is over. */
+  protected readonly taskController = new AbortController();
   protected readonly policy: ErrorPolicy;
   protected readonly keyConverter: Converter;
   protected readonly valueConverter: Converter;
@@ -99,6 +102,11 @@ export abstract class TaskRunner {
   protected async endLoop(): Promise<void> {
     this.stopController.abort();
     await this.loop;
+  }
+
+  /** Ends the task's own work (`ctx.signal`): after its final flush and commit, or when a stop runs out of time. */
+  protected abortTask(): void {
+    this.taskController.abort();
   }
 
   protected markStopped(): void {

@@ -23,12 +23,18 @@ const FIGURES: [name: string, help: string, figure: Figure][] = [
   ['sluice_task_call_seconds_max', 'Longest poll or put.', (m) => m.taskCalls.maxMs / 1000],
   ['sluice_task_offset_commits_total', 'Offset commits (sink) or stores (source).', (m) => m.offsetCommits],
   ['sluice_task_offset_commit_failures_total', 'Offset commits that failed.', (m) => m.offsetCommitFailures],
+  ['sluice_task_retries_total', 'Retriable put/flush failures (sink) retried after a backoff.', (m) => m.retries],
   [
     'sluice_task_errant_records_total',
     'Records skipped under errors.tolerance=all (and sent to the DLQ if set).',
     (m) => m.errantRecords,
   ],
   ['sluice_sink_record_lag', "Records in Kafka beyond a sink task's position.", (m) => m.recordLag],
+  [
+    'sluice_sink_assigned_partitions',
+    'Partitions the consumer group assigned to a sink task.',
+    (m) => m.assignedPartitions,
+  ],
 ];
 
 /**
