@@ -115,6 +115,7 @@ export class SinkTaskRunner extends TaskRunner implements RebalanceListener {
   }
 
   assigned(partitions: readonly TopicPartition[]): void {
+    if (partitions.length === 0) return; // a cooperative rebalance that gave this task nothing new
     this.common.log.info('partitions assigned', { partitions: partitions.map(nameOf) });
     const task = this.task;
     if (!task?.open || this.finished) return;
@@ -122,6 +123,7 @@ export class SinkTaskRunner extends TaskRunner implements RebalanceListener {
   }
 
   revoked(partitions: readonly TopicPartition[], lost: boolean): Promise<void> {
+    if (partitions.length === 0) return Promise.resolve();
     this.common.log.info(lost ? 'partitions lost' : 'partitions revoked', { partitions: partitions.map(nameOf) });
     return this.calls.run(() => this.release(partitions, lost)).catch((error: unknown) => this.failSide(error));
   }
