@@ -104,6 +104,11 @@ export class KafkaGroupConsumer {
     this.fetch();
   }
 
+  /** Messages fetched and not yet handed out by consume(). */
+  get buffered(): number {
+    return this.buffer.length;
+  }
+
   /** Partitions assigned now (not counting those being revoked). */
   assignment(): TopicPartition[] {
     return [...this.assigned.values()];
