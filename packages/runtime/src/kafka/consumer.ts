@@ -23,8 +23,11 @@ const ASSIGN_PARTITIONS = -175;
 const REVOKE_PARTITIONS = -174;
 /** Messages per fetch: one short call on libuv's pool that takes only what librdkafka already holds. */
 const FETCH_SIZE = 1000;
-/** A poll at least this often keeps the membership (max.poll.interval.ms) while nothing arrives. */
-const KEEP_ALIVE_MS = 1000;
+/**
+ * A poll at least this often (and at least three times per max.poll.interval.ms) keeps the
+ * membership while nothing arrives; librdkafka's wake-ups do the rest.
+ */
+const KEEP_ALIVE_MS = 10_000;
 /** librdkafka sends a leaving member's LeaveGroup once its unassign completed; a close before it would skip it. */
 const LEAVE_GRACE_MS = 100;
 
@@ -61,7 +64,7 @@ export class KafkaGroupConsumer {
   private failure: Error | undefined;
 
   constructor(
-    settings: KafkaClientSettings,
+    private readonly settings: KafkaClientSettings,
     private readonly options: ConsumerOptions,
   ) {
     this.pollTimeoutMs = options.pollTimeoutMs ?? 100;
@@ -95,7 +98,8 @@ export class KafkaGroupConsumer {
   async connect(): Promise<void> {
     await connectClient(this.consumer, 'consumer');
     this.connected = true;
-    this.keepAlive = setInterval(() => this.fetch(), KEEP_ALIVE_MS);
+    const maxPollInterval = Number(this.settings['max.poll.interval.ms'] ?? 300_000);
+    this.keepAlive = setInterval(() => this.fetch(), Math.min(KEEP_ALIVE_MS, maxPollInterval / 3));
     this.keepAlive.unref();
   }
 
@@ -220,7 +224,9 @@ export class KafkaGroupConsumer {
       this.fetching = false;
       if (error) this.fetchFailed(error);
       else this.accept(messages);
-      if (this.fetchAgain || messages?.length === FETCH_SIZE) this.fetch();
+      // until a fetch comes back empty: librdkafka wakes us only when its queue was empty
+      if (error) this.retryFetch();
+      else if (this.fetchAgain || messages.length > 0) this.fetch();
     });
   }
 
@@ -232,6 +238,11 @@ export class KafkaGroupConsumer {
       this.applyPause();
     }
     this.arrivals.wake();
+  }
+
+  /** After a failed fetch, which may have left messages queued (no wake-up would come for them). */
+  private retryFetch(): void {
+    setTimeout(() => this.fetch(), 100).unref();
   }
 
   private fetchFailed(error: LibrdKafkaError): void {

@@ -128,6 +128,12 @@ export class SinkTaskRunner extends TaskRunner implements RebalanceListener {
     return this.calls.run(() => this.release(partitions, lost)).catch((error: unknown) => this.failSide(error));
   }
 
+  override pause(): Promise<void> {
+    const acknowledged = super.pause();
+    this.consumer.interrupt(); // the loop sees the pause now, not after its wait
+    return acknowledged;
+  }
+
   protected override onResume(): void {
     this.consumer.resumeAll();
     this.wakeup.wake();
@@ -158,7 +164,9 @@ export class SinkTaskRunner extends TaskRunner implements RebalanceListener {
         this.acknowledgePause();
         await this.wakeup.wait(Math.min(interval, 1000));
       } else {
-        const messages = await this.consumer.consume(this.options.maxBatch ?? 2000);
+        // waits without a timer storm: arrivals, rebalances, pause and stop all cut the wait short
+        const wait = Math.max(1, Math.min(1000, lastCommit + interval - Date.now()));
+        const messages = await this.consumer.consume(this.options.maxBatch ?? 2000, wait);
         if (messages.length > 0) await this.deliver(task, messages).catch(unlessStopping);
       }
       if (Date.now() - lastCommit >= interval && !signal.aborted) {
