@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import {
   ConnectorOffsets,
@@ -95,6 +96,8 @@ export function fileBackedRuntime(options: FileBackedRuntimeOptions): {
   const { stateDir, ...runtimeOptions } = options;
   const sourceOffsets = new FileOffsetStore(path.join(stateDir, 'offsets.json'));
   const runtime = new StandaloneRuntime({
+    // the same worker after a restart: its sink tasks take their partitions back at once
+    memberIdentity: `${os.hostname()}:${path.resolve(stateDir)}`,
     ...runtimeOptions,
     configs: new FileConfigStore(path.join(stateDir, 'connectors.json')),
     offsets: sourceOffsets,

@@ -21,6 +21,8 @@ export interface StandaloneRuntimeOptions {
   /** A logger for a connector's task (or the connector itself when task is undefined). */
   readonly log: (connector: string, task?: number) => Logger;
   readonly commitIntervalMs?: number;
+  /** The worker's identity across restarts: sink tasks become static group members (SinkRunnerOptions.memberIdentity). */
+  readonly memberIdentity?: string;
 }
 
 export interface ConnectorStatus {
@@ -304,6 +306,7 @@ export class StandaloneRuntime {
       connector: resolved.connector,
       topics: resolved.topics,
       ...(this.options.commitIntervalMs === undefined ? {} : { commitIntervalMs: this.options.commitIntervalMs }),
+      ...(this.options.memberIdentity === undefined ? {} : { memberIdentity: this.options.memberIdentity }),
     });
   }
 }
