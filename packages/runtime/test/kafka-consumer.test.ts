@@ -80,4 +80,26 @@ describe('KafkaGroupConsumer (real broker)', () => {
       expect(offsets).toEqual(offsets.map((_, i) => i)); // every offset once, in order
     }
   }, 60_000);
+
+  it('leaves the group on disconnect as a static member: the next member gets the partitions at once', async () => {
+    const topic = await topicWith(10, 2);
+    const groupId = `static-${randomUUID()}`;
+    const member = (name: string) =>
+      new KafkaGroupConsumer({ ...settings(name), 'session.timeout.ms': 10_000 }, { groupId, instanceId: name });
+    const first = member(`first-${randomUUID().slice(0, 8)}`);
+    await first.connect();
+    first.subscribe([topic]);
+    await first.waitForAssignment();
+    await first.disconnect();
+    const second = member(`second-${randomUUID().slice(0, 8)}`);
+    await second.connect();
+    second.subscribe([topic]);
+    const startedAt = Date.now();
+    await second.waitForAssignment();
+    const waited = Date.now() - startedAt;
+    await second.disconnect();
+    // a static member that closed without leaving would hold its partitions for its 10 s session
+    expect(waited).toBeLessThan(5000);
+    expect(second.assignment()).toEqual([]);
+  }, 60_000);
 });

@@ -28,8 +28,6 @@ const FETCH_SIZE = 1000;
  * membership while nothing arrives; librdkafka's wake-ups do the rest.
  */
 const KEEP_ALIVE_MS = 10_000;
-/** librdkafka sends a leaving member's LeaveGroup once its unassign completed; a close before it would skip it. */
-const LEAVE_GRACE_MS = 100;
 
 /**
  * A group consumer with auto-commit off: offsets are committed only by commit(), with exactly
@@ -202,8 +200,8 @@ export class KafkaGroupConsumer {
       } catch {
         // not subscribed
       }
+      // librdkafka sends the LeaveGroup once the unassign is done, and its close waits for it
       await this.untilReleased(10_000);
-      await new Promise((resolve) => setTimeout(resolve, LEAVE_GRACE_MS));
       this.connected = false;
       clearInterval(this.keepAlive);
       this.commits.failAll(new Error('offset commit not confirmed: the consumer closed'));
