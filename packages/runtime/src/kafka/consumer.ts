@@ -268,7 +268,9 @@ export class KafkaGroupConsumer {
       return;
     }
     for (const partition of partitions) this.assigned.set(keyOf(partition), partition);
-    if (this.callerPaused || this.bufferFull) this.consumer.pause(partitions);
+    // explicit either way: a partition paused while it was revoked may come back still paused
+    if (this.callerPaused || this.bufferFull) this.safely(() => this.consumer.pause(partitions));
+    else this.safely(() => this.consumer.resume(partitions));
     this.options.rebalance?.assigned(partitions);
   }
 
