@@ -1,10 +1,15 @@
 import type { Message } from '@confluentinc/kafka-javascript';
+import { RetriableError } from '@sluice/sdk';
 import type { SinkRecord } from '@sluice/sdk';
+import { ErrantRecordHandler, errorPolicyOf } from '@sluice/runtime';
+import { converterFor } from '../src/converters/converter-config';
 import { OriginalMessages } from '../src/sink/original-messages';
 import { PendingOffsets } from '../src/sink/pending-offsets';
-import { keepHeld } from '../src/sink/sink-records';
+import { convertBatch, keepHeld } from '../src/sink/sink-records';
+import type { RecordConversion } from '../src/sink/sink-records';
 import { staticMemberId } from '../src/sink/static-member-id';
 import { TaskCalls } from '../src/sink/task-calls';
+import type { TransformRecord } from '../src/transforms/transform';
 
 // The sink runner's parts, without a broker.
 const message = (partition: number, offset: number, topic = 't'): Message =>
@@ -92,5 +97,45 @@ describe('staticMemberId', () => {
     expect(id).not.toBe(staticMemberId('host:/var/lib/other', 'connect-orders sink', 2));
     expect(id).not.toBe(staticMemberId('host:/var/lib/sluice', 'connect-orders sink', 3));
     expect(id).not.toBe(staticMemberId('host:/var/lib/sluice', 'connect-invoices', 2));
+  });
+});
+
+describe('convertBatch', () => {
+  const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+  function conversion(
+    timeoutMs: number,
+    failures: number,
+  ): { conversion: RecordConversion; errors: ErrantRecordHandler } {
+    let left = failures;
+    const policy = errorPolicyOf({ 'errors.tolerance': 'all' });
+    const errors = new ErrantRecordHandler(policy, { connector: 'c', taskId: 0, log: quiet });
+    return {
+      errors,
+      conversion: {
+        keyConverter: converterFor('key', { 'key.converter': 'string' }),
+        valueConverter: converterFor('value', { 'value.converter': 'string' }),
+        transform: (record: TransformRecord) => {
+          if (left-- > 0) throw new RetriableError('lookup service busy');
+          return record;
+        },
+        errors,
+        retry: { timeoutMs, maxDelayMs: 10, signal: new AbortController().signal },
+      },
+    };
+  }
+
+  it('retries a RetriableError from a transform within errors.retry.timeout', async () => {
+    const { conversion: c, errors } = conversion(5000, 2);
+    const batch = await convertBatch([message(0, 1)], c);
+    expect(batch.records.map((r) => r.value)).toEqual(['v1']);
+    expect(errors.skipped).toBe(0);
+  });
+
+  it('treats it as an errant record when errors.retry.timeout is 0', async () => {
+    const { conversion: c, errors } = conversion(0, 1);
+    const batch = await convertBatch([message(0, 1), message(0, 2)], c);
+    expect(batch.records.map((r) => r.value)).toEqual(['v2']);
+    expect(batch.messages).toHaveLength(2); // both handled: the errant one's offset is committed too
+    expect(errors.skipped).toBe(1);
   });
 });
