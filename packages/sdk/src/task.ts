@@ -62,11 +62,12 @@ export interface SourceTask {
  *    only the partitions added (assignment is cooperative: kept partitions are not reopened).
  * 3. `put(records)` — each batch in Kafka order per partition, records of open partitions only.
  *    May buffer. A thrown `RetriableError` makes the runtime call `put` again with the same
- *    batch after a backoff (100 ms doubling up to `errors.retry.delay.max.ms`), without limit
- *    (`errors.retry.timeout` does not apply) while the task stays RUNNING, so `put` must be safe
- *    to repeat. A revocation between two attempts is handled first; the retry then carries only
- *    the records of partitions the task still holds. Any other error fails the task. Report bad
- *    records with `ctx.report` (the dead-letter queue then gets the original Kafka message).
+ *    batch after a backoff (100 ms doubling, at most 10 s, or `errors.retry.delay.max.ms` when
+ *    lower), without limit (`errors.retry.timeout` does not apply) while the task stays RUNNING,
+ *    so `put` must be safe to repeat. A revocation between two attempts is handled first; the
+ *    retry then carries only the records of partitions the task still holds. Any other error
+ *    fails the task. Report bad records with `ctx.report` (the dead-letter queue then gets the
+ *    original Kafka message).
  * 4. `flush()` — on the commit interval, before partitions are revoked, and before stopping:
  *    resolve only when everything put so far is durable in the target. The runtime commits Kafka
  *    offsets only after flush resolves, so nothing unflushed is ever skipped after a crash. A
@@ -82,9 +83,10 @@ export interface SourceTask {
  *    means the end of the task.)
  * 6. `close()` once, last: release every resource.
  *
- * `ctx.signal` aborts once the task is over: after the final flush, commit and `close()`, or
- * earlier when the stop's time limit passes, so a task may pass it to its I/O without failing
- * its last flush. It does not abort on pause or rebalance.
+ * `ctx.signal` aborts once nothing but `close()` is left: after the final flush, commit and
+ * `closePartitions`, just before `close()`; or earlier, whatever call is in flight, when the stop
+ * runs out of time. A task may pass it to its I/O without failing its last flush. It does not
+ * abort on pause or rebalance.
  *
  * `metrics()` (optional), as a source task's: the task's own gauges (such as documents waiting
  * to be retried), so an operator can see why a RUNNING task is slow.

@@ -17,6 +17,8 @@ import type { RecordConversion } from './sink-records.js';
 import { convertBatch, errantOf, keepHeld } from './sink-records.js';
 import { TaskCalls } from './task-calls.js';
 
+/** The longest wait between two attempts of a put or flush retried without limit (or errors.retry.delay.max.ms when lower). */
+const TASK_CALL_MAX_DELAY_MS = 10_000;
 /** How long a revocation retries a failing flush before it releases the partitions uncommitted. */
 const REVOCATION_FLUSH_MS = 10_000;
 const STOP_TIMEOUT_MS = 30_000;
@@ -28,7 +30,7 @@ const STOP_TIMEOUT_MS = 30_000;
  * since the last commit are delivered again.
  *
  * Invariant: calls into the task never overlap (TaskCalls); `pending` holds offsets only of
- * partitions the task holds; the task's signal aborts only once stop() finished (or ran out of time).
+ * partitions the task holds; the task's signal aborts only after stop()'s final flush and commit (or when it ran out of time).
  */
 export class SinkTaskRunner extends TaskRunner implements RebalanceListener {
   private readonly consumer: KafkaGroupConsumer;
@@ -89,8 +91,8 @@ export class SinkTaskRunner extends TaskRunner implements RebalanceListener {
   }
 
   /**
-   * Stops consuming; flushes and commits what was put; closes the partitions, the task and the
-   * consumer (leaving the group); then aborts the task's signal. Past `timeoutMs` the signal
+   * Stops consuming; flushes and commits what was put; closes the partitions; aborts the task's
+   * signal; closes the task and the consumer (leaving the group). Past `timeoutMs` the signal
    * aborts at once, so a task stuck in its final flush lets go.
    */
   async stop(timeoutMs = STOP_TIMEOUT_MS): Promise<void> {
@@ -103,14 +105,14 @@ export class SinkTaskRunner extends TaskRunner implements RebalanceListener {
     await ended;
     const task = this.task;
     if (task) await this.calls.run(() => this.finish(task, deadline)).catch((error: unknown) => this.fail(error));
+    clearTimeout(overtime);
+    this.abortTask(); // nothing more is asked of the task but close()
     const [closed] = await Promise.allSettled([
       task?.close(),
       this.consumer.disconnect(),
       this.deadLetters?.disconnect(),
     ]);
     if (closed.status === 'rejected') this.common.log.warn('task close failed', { error: String(closed.reason) });
-    clearTimeout(overtime);
-    this.abortTask();
     this.markStopped();
   }
 
@@ -262,11 +264,11 @@ export class SinkTaskRunner extends TaskRunner implements RebalanceListener {
     }
   }
 
-  /** Retries of put and flush: counted and logged; capped by errors.retry.delay.max.ms, not errors.retry.timeout. */
+  /** Retries of put and flush: counted and logged; errors.retry.timeout does not bound them. */
   private taskRetry(what: string, timeoutMs: number, signal: AbortSignal): RetryOptions {
     return {
       timeoutMs,
-      maxDelayMs: this.policy['errors.retry.delay.max.ms'],
+      maxDelayMs: Math.min(TASK_CALL_MAX_DELAY_MS, this.policy['errors.retry.delay.max.ms']),
       signal,
       onRetry: (error, attempt, delayMs) => {
         this.metrics.retries += 1;
