@@ -1,23 +1,15 @@
-import type { KafkaConsumer, LibrdKafkaError, Message, TopicPartitionOffset } from '@confluentinc/kafka-javascript';
+import type { LibrdKafkaError, Message, TopicPartitionOffset } from '@confluentinc/kafka-javascript';
 import type { TopicPartition } from '@sluice/sdk';
 import type { KafkaClientSettings } from './client-config.js';
 import { CommitConfirmations } from './commit-confirmations.js';
 import { connectClient, disconnectClient } from './connect.js';
 import type { ConsumerOptions } from './consumer-options.js';
 import { kafkaLibrary } from './library.js';
+import type { LibraryConsumer } from './library-consumer.js';
+import { libraryConsumer } from './library-consumer.js';
 import { MessageBuffer } from './message-buffer.js';
 import { keyOf } from './topic-partitions.js';
 import { Waker } from './waker.js';
-
-/** Present in the library, missing from its type declarations. */
-interface UndeclaredConsumerMethods {
-  commitCb(offsets: TopicPartitionOffset[], callback: (error: LibrdKafkaError | null) => void): void;
-  setDefaultIsTimeoutOnlyForFirstMessage(value: boolean): void;
-  incrementalAssign(partitions: TopicPartition[]): void;
-  incrementalUnassign(partitions: TopicPartition[]): void;
-  /** In a revocation: whether the group already took the partitions (session lost, fenced). */
-  assignmentLost(): boolean;
-}
 
 const ASSIGN_PARTITIONS = -175;
 const REVOKE_PARTITIONS = -174;
@@ -44,7 +36,7 @@ const KEEP_ALIVE_MS = 10_000;
  * the consumer or the buffer is over its bounds (or it is being revoked).
  */
 export class KafkaGroupConsumer {
-  private readonly consumer: KafkaConsumer & UndeclaredConsumerMethods;
+  private readonly consumer: LibraryConsumer;
   private readonly buffer = new MessageBuffer();
   private readonly arrivals = new Waker();
   private readonly commits = new CommitConfirmations(60_000);
@@ -68,29 +60,11 @@ export class KafkaGroupConsumer {
     this.pollTimeoutMs = options.pollTimeoutMs ?? 100;
     this.maxMessages = options.maxBufferedMessages ?? 10_000;
     this.maxBytes = options.maxBufferedBytes ?? 16 * 1024 * 1024;
-    this.consumer = new (kafkaLibrary().KafkaConsumer)(
-      {
-        'partition.assignment.strategy': 'cooperative-sticky',
-        // a subscribed topic created later (or matching a pattern) is seen within 10 s, not
-        // librdkafka's default 5 minutes
-        'topic.metadata.refresh.interval.ms': 10_000,
-        ...settings,
-        'group.id': options.groupId,
-        ...(options.instanceId === undefined ? {} : { 'group.instance.id': options.instanceId }),
-        'enable.auto.commit': false,
-        'enable.auto.offset.store': false,
-        rebalance_cb: (error: LibrdKafkaError | undefined, partitions: TopicPartitionOffset[]) =>
-          this.onRebalance(error, partitions),
-        offset_commit_cb: (error: LibrdKafkaError | undefined, offsets: TopicPartitionOffset[]) =>
-          this.commits.settle(error, offsets),
-        // undeclared in the library's types; its own KafkaJS-style consumer is built on it
-        queue_non_empty_cb: () => this.fetch(),
-      } as never,
-      { 'auto.offset.reset': options.autoOffsetReset ?? 'earliest' },
-    ) as KafkaConsumer & UndeclaredConsumerMethods;
-    // a fetch takes what is ready and never waits on the pool thread
-    this.consumer.setDefaultConsumeTimeout(0);
-    this.consumer.setDefaultIsTimeoutOnlyForFirstMessage(false);
+    this.consumer = libraryConsumer(settings, options, {
+      rebalance: (error, partitions) => this.onRebalance(error, partitions),
+      committed: (error, offsets) => this.commits.settle(error, offsets),
+      queued: () => this.fetch(),
+    });
   }
 
   async connect(): Promise<void> {

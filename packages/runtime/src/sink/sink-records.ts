@@ -111,6 +111,17 @@ export function errantOf(message: Message): ErrantRecord {
   };
 }
 
+/** A record with no consumed message at hand (made up by the task), encoded again for the error handler. */
+export function reencoded(record: SinkRecord, keyConverter: Converter, valueConverter: Converter): ErrantRecord {
+  return {
+    topic: record.topic,
+    partition: record.partition,
+    offset: record.offset,
+    key: keyConverter.fromConnectData(record.topic, record.key),
+    value: valueConverter.fromConnectData(record.topic, record.value),
+  };
+}
+
 function toSinkRecord(record: TransformRecord, message: Message): SinkRecord {
   const headers: Record<string, Buffer> = {};
   for (const [name, value] of Object.entries(record.headers))

@@ -14,11 +14,10 @@ import { PendingOffsets } from './pending-offsets.js';
 import type { SinkRunnerOptions } from './sink-runner-options.js';
 import { staticMemberId } from './static-member-id.js';
 import type { RecordConversion } from './sink-records.js';
-import { convertBatch, errantOf, keepHeld } from './sink-records.js';
+import { convertBatch, errantOf, keepHeld, reencoded } from './sink-records.js';
 import { TaskCalls } from './task-calls.js';
+import { taskCallRetry } from './task-call-retry.js';
 
-/** The longest wait between two attempts of a put or flush retried without limit (or errors.retry.delay.max.ms when lower). */
-const TASK_CALL_MAX_DELAY_MS = 10_000;
 /** How long a revocation retries a failing flush before it releases the partitions uncommitted. */
 const REVOCATION_FLUSH_MS = 10_000;
 const STOP_TIMEOUT_MS = 30_000;
@@ -264,17 +263,8 @@ export class SinkTaskRunner extends TaskRunner implements RebalanceListener {
     }
   }
 
-  /** Retries of put and flush: counted and logged; errors.retry.timeout does not bound them. */
   private taskRetry(what: string, timeoutMs: number, signal: AbortSignal): RetryOptions {
-    return {
-      timeoutMs,
-      maxDelayMs: Math.min(TASK_CALL_MAX_DELAY_MS, this.policy['errors.retry.delay.max.ms']),
-      signal,
-      onRetry: (error, attempt, delayMs) => {
-        this.metrics.retries += 1;
-        this.common.log.warn(`${what} failed, retrying`, { error: error.message, attempt, delayMs });
-      },
-    };
+    return taskCallRetry({ what, timeoutMs, signal, policy: this.policy, metrics: this.metrics, log: this.common.log });
   }
 
   private conversion(): RecordConversion {
@@ -295,15 +285,7 @@ export class SinkTaskRunner extends TaskRunner implements RebalanceListener {
   /** A record the task reports goes to the error handler as it was consumed, when the runner still holds it. */
   private async reportFromTask(record: SinkRecord, error: Error): Promise<void> {
     const original = this.originals?.find(record);
-    const errant = original
-      ? errantOf(original)
-      : {
-          topic: record.topic,
-          partition: record.partition,
-          offset: record.offset,
-          key: this.keyConverter.fromConnectData(record.topic, record.key),
-          value: this.valueConverter.fromConnectData(record.topic, record.value),
-        };
+    const errant = original ? errantOf(original) : reencoded(record, this.keyConverter, this.valueConverter);
     await this.errors.handle('TASK_PUT', error, errant);
   }
 }
