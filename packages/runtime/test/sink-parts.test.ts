@@ -7,7 +7,7 @@ import { OriginalMessages } from '../src/sink/original-messages';
 import { PendingOffsets } from '../src/sink/pending-offsets';
 import { convertBatch, keepHeld } from '../src/sink/sink-records';
 import type { RecordConversion } from '../src/sink/sink-records';
-import { staticMemberId } from '../src/sink/static-member-id';
+import { staticMemberId } from '../src/sink/group-membership';
 import { TaskCalls } from '../src/sink/task-calls';
 import type { TransformRecord } from '../src/transforms/transform';
 

@@ -122,6 +122,37 @@ describe('RetriableError from put and flush (real broker)', () => {
     expect((await new GroupOffsets(settings, `connect-${name}`).list()).map((o) => o.offset)).toEqual([20]);
   }, 60_000);
 
+  it('pauses between two attempts of a failing put, and retries it after the resume', async () => {
+    const topic = await topicWith(10);
+    const received: SinkRecord[] = [];
+    let down = true;
+    const runner = runnerFor(
+      sinkOf(() => ({
+        async put(records) {
+          if (down) throw new RetriableError('target down');
+          received.push(...records);
+        },
+        async flush() {},
+        async close() {},
+      })),
+      topic,
+      { config: { 'errors.retry.delay.max.ms': '2000' } },
+    );
+    await runner.start();
+    await eventually(async () => runner.metrics.retries >= 4, 20_000); // waits of 1-2 s now
+    const startedAt = Date.now();
+    await runner.pause();
+    const pausedAfter = Date.now() - startedAt;
+    expect(runner.status.state).toBe('PAUSED');
+    down = false;
+    await new Promise((resolve) => setTimeout(resolve, 2500)); // past the backoff: paused, no attempt
+    expect(received).toHaveLength(0);
+    runner.resume();
+    await eventually(async () => received.length === 10, 20_000);
+    await runner.stop();
+    expect(pausedAfter).toBeLessThan(500); // not after the backoff and the next attempt
+  }, 60_000);
+
   it('still fails the task on any other error from put', async () => {
     const topic = await topicWith(1);
     const runner = runnerFor(

@@ -15,3 +15,8 @@ export function nextOffsets(messages: readonly Message[]): TopicPartitionOffset[
 export function keyOf({ topic, partition }: TopicPartition): string {
   return `${topic}\u0000${partition}`;
 }
+
+/** `topic-partition`, as Kafka names a partition in logs. */
+export function partitionName({ topic, partition }: TopicPartition): string {
+  return `${topic}-${partition}`;
+}

@@ -5,18 +5,18 @@ import type { RetryOptions } from '../errors/retry.js';
 import { withRetries } from '../errors/retry.js';
 import type { RebalanceListener } from '../kafka/consumer-options.js';
 import { KafkaGroupConsumer } from '../kafka/consumer.js';
-import { keyOf } from '../kafka/topic-partitions.js';
+import { keyOf, partitionName } from '../kafka/topic-partitions.js';
 import { KafkaProducer } from '../kafka/producer.js';
 import { Waker } from '../kafka/waker.js';
 import { TaskRunner } from '../task-runner.js';
 import { OriginalMessages } from './original-messages.js';
 import { PendingOffsets } from './pending-offsets.js';
 import type { SinkRunnerOptions } from './sink-runner-options.js';
-import { staticMemberId } from './static-member-id.js';
+import { groupMembership } from './group-membership.js';
 import type { RecordConversion } from './sink-records.js';
 import { convertBatch, errantOf, keepHeld, reencoded } from './sink-records.js';
 import { TaskCalls } from './task-calls.js';
-import { taskCallRetry } from './task-call-retry.js';
+import { retrying, taskCallRetry } from './task-call-retry.js';
 
 /** How long a revocation retries a failing flush before it releases the partitions uncommitted. */
 const REVOCATION_FLUSH_MS = 10_000;
@@ -42,6 +42,8 @@ export class SinkTaskRunner extends TaskRunner implements RebalanceListener {
   private task: SinkTask | undefined;
   /** A failure of work done for the consumer (open, revocation), rethrown by the loop. */
   private sideFailure: { error: unknown } | undefined;
+  /** A put failed and waits for its next attempt: a pause can be acknowledged at once. */
+  private betweenAttempts = false;
   /** Set once the final flush began: later revocations only release. */
   private finished = false;
   /** Records handed to put, for metrics and tests. */
@@ -56,16 +58,9 @@ export class SinkTaskRunner extends TaskRunner implements RebalanceListener {
     });
     this.deadLetters = deadLetters;
     if (deadLetters && this.policy['errors.tolerance'] === 'all') this.originals = new OriginalMessages();
-    const groupId = `connect-${options.connectorName}`;
     this.consumer = new KafkaGroupConsumer(
       { 'session.timeout.ms': 10_000, ...options.kafka },
-      {
-        groupId,
-        rebalance: this,
-        ...(options.memberIdentity === undefined
-          ? {}
-          : { instanceId: staticMemberId(options.memberIdentity, groupId, options.taskId) }),
-      },
+      { ...groupMembership(options), rebalance: this },
     );
   }
 
@@ -117,7 +112,7 @@ export class SinkTaskRunner extends TaskRunner implements RebalanceListener {
 
   assigned(partitions: readonly TopicPartition[]): void {
     if (partitions.length === 0) return; // a cooperative rebalance that gave this task nothing new
-    this.common.log.info('partitions assigned', { partitions: partitions.map(nameOf) });
+    this.common.log.info('partitions assigned', { partitions: partitions.map(partitionName) });
     const task = this.task;
     if (!task?.open || this.finished) return;
     this.calls.run(() => task.open?.(partitions) ?? Promise.resolve()).catch((error: unknown) => this.failSide(error));
@@ -125,13 +120,16 @@ export class SinkTaskRunner extends TaskRunner implements RebalanceListener {
 
   revoked(partitions: readonly TopicPartition[], lost: boolean): Promise<void> {
     if (partitions.length === 0) return Promise.resolve();
-    this.common.log.info(lost ? 'partitions lost' : 'partitions revoked', { partitions: partitions.map(nameOf) });
+    this.common.log.info(lost ? 'partitions lost' : 'partitions revoked', {
+      partitions: partitions.map(partitionName),
+    });
     return this.calls.run(() => this.release(partitions, lost)).catch((error: unknown) => this.failSide(error));
   }
 
   override pause(): Promise<void> {
     const acknowledged = super.pause();
     this.consumer.interrupt(); // the loop sees the pause now, not after its wait
+    if (this.betweenAttempts) this.acknowledgePause(); // a put waiting to be retried: nothing moves
     return acknowledged;
   }
 
@@ -163,7 +161,7 @@ export class SinkTaskRunner extends TaskRunner implements RebalanceListener {
       if (this.paused) {
         this.consumer.pauseAll();
         this.acknowledgePause();
-        await this.wakeup.wait(Math.min(interval, 1000));
+        await this.wakeup.wait(Math.min(interval, 1000)); // flushes and commits go on while paused
       } else {
         // waits without a timer storm: arrivals, rebalances, pause and stop all cut the wait short
         const wait = Math.max(1, Math.min(1000, lastCommit + interval - Date.now()));
@@ -194,10 +192,21 @@ export class SinkTaskRunner extends TaskRunner implements RebalanceListener {
       if (batch.records.length > 0) await task.put(batch.records);
       this.pending.record(batch.messages); // in the same task call: a revocation sees the put
     };
-    await withRetries(() => this.calls.run(attempt), this.taskRetry('put', -1, this.stopController.signal));
+    await retrying(() => this.calls.run(attempt), this.taskRetry('put', -1, this.stopController.signal), {
+      before: () => this.untilResumed(), // a pause between two attempts holds the next one
+      waiting: (yes) => (this.betweenAttempts = yes),
+    });
     this.metrics.observeBatch(batch.records.length, startedAt);
     this.metrics.recordsOut += batch.records.length;
     this.delivered += batch.records.length;
+  }
+
+  private async untilResumed(): Promise<void> {
+    while (this.paused && !this.stopController.signal.aborted) {
+      this.consumer.pauseAll();
+      this.acknowledgePause();
+      await this.wakeup.wait(1000);
+    }
   }
 
   /** Flush first; then commit only what that flush made durable. Called inside a task call. */
@@ -288,8 +297,4 @@ export class SinkTaskRunner extends TaskRunner implements RebalanceListener {
     const errant = original ? errantOf(original) : reencoded(record, this.keyConverter, this.valueConverter);
     await this.errors.handle('TASK_PUT', error, errant);
   }
-}
-
-function nameOf({ topic, partition }: TopicPartition): string {
-  return `${topic}-${partition}`;
 }

@@ -1,6 +1,7 @@
 import type { Logger } from '@sluice/sdk';
 import type { ErrorPolicy } from '../errors/error-policy.js';
 import type { RetryOptions } from '../errors/retry.js';
+import { withRetries } from '../errors/retry.js';
 import type { TaskMetrics } from '../metrics/task-metrics.js';
 
 /** The longest wait between two attempts of a put or flush retried without limit. */
@@ -31,4 +32,30 @@ export function taskCallRetry(retry: TaskCallRetry): RetryOptions {
       retry.log.warn(`${retry.what} failed, retrying`, { error: error.message, attempt, delayMs });
     },
   };
+}
+
+/** What happens around the attempts of a retried task call. */
+export interface RetryHooks {
+  /** Before each attempt, e.g. to hold it while the task is paused. */
+  before(): Promise<void>;
+  /** true once an attempt failed and the next one waits; false when the next one starts. */
+  waiting(yes: boolean): void;
+}
+
+/** `attempt` under `retry` (withRetries), with `hooks` around each attempt. */
+export function retrying<T>(attempt: () => Promise<T>, retry: RetryOptions, hooks: RetryHooks): Promise<T> {
+  return withRetries(
+    async () => {
+      await hooks.before();
+      hooks.waiting(false);
+      return attempt();
+    },
+    {
+      ...retry,
+      onRetry: (...args) => {
+        retry.onRetry?.(...args);
+        hooks.waiting(true);
+      },
+    },
+  );
 }
