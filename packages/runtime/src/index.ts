@@ -4,8 +4,9 @@ export type { TopicSpec } from './kafka/admin.js';
 export { KafkaAdmin } from './kafka/admin.js';
 export type { OutgoingMessage } from './kafka/producer.js';
 export { KafkaProducer } from './kafka/producer.js';
-export type { ConsumerOptions } from './kafka/consumer.js';
-export { KafkaGroupConsumer, nextOffsets } from './kafka/consumer.js';
+export type { ConsumerOptions, RebalanceListener } from './kafka/consumer-options.js';
+export { KafkaGroupConsumer } from './kafka/consumer.js';
+export { nextOffsets } from './kafka/topic-partitions.js';
 export type { Converter } from './converters/converter.js';
 export { ConversionError } from './converters/converter.js';
 export { JsonConverter } from './converters/json-converter.js';
@@ -25,7 +26,7 @@ export { traceOf } from './task-status.js';
 export type { SourceRunnerOptions } from './source/source-task-runner.js';
 export { SourceTaskRunner } from './source/source-task-runner.js';
 export { MalformedRecordError, checkSourceRecords } from './source/source-record-check.js';
-export type { SinkRunnerOptions } from './sink/sink-task-runner.js';
+export type { SinkRunnerOptions } from './sink/sink-runner-options.js';
 export { SinkTaskRunner } from './sink/sink-task-runner.js';
 export type {
   Predicate,

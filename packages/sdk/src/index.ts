@@ -1,4 +1,4 @@
-export type { SinkRecord, SourceOffset, SourcePartition, SourceRecord } from './records.js';
+export type { SinkRecord, SourceOffset, SourcePartition, SourceRecord, TopicPartition } from './records.js';
 export { isTombstone } from './records.js';
 export { ConfigError, ConnectorDefinitionError, RetriableError } from './errors.js';
 export type { ConfigOf, ConfigSchema, FieldMeta, Importance } from './config-schema.js';

@@ -31,6 +31,12 @@ export interface SourceRecord<V = unknown> {
   readonly timestamp?: number;
 }
 
+/** A Kafka topic partition, as a sink task's `open` and `closePartitions` name them. */
+export interface TopicPartition {
+  readonly topic: string;
+  readonly partition: number;
+}
+
 /** A record handed to a sink task. */
 export interface SinkRecord<V = unknown> {
   readonly topic: string;

@@ -1,4 +1,4 @@
-import type { SinkRecord, SourceOffset, SourcePartition, SourceRecord } from './records.js';
+import type { SinkRecord, SourceOffset, SourcePartition, SourceRecord, TopicPartition } from './records.js';
 
 /** Structured logging; the runtime adds connector and task to every line. */
 export interface Logger {
@@ -80,26 +80,49 @@ export interface SourceTask {
 }
 
 /**
- * Writes to an external system. Lifecycle, all calls from one async flow, never concurrent:
+ * Writes to an external system. Every call comes from the sink runner's one async flow, never
+ * two at a time, in this order:
  *
- * 1. `createTask(config, ctx)` — open connections.
- * 2. `put(records)` with each batch in Kafka order per partition. May buffer. A thrown
- *    `RetriableError` makes the runtime retry the same batch with backoff (so `put` must be
- *    safe to repeat); any other error fails the task. Report bad records with `ctx.report`.
- * 3. `flush()` on the commit interval, on partition revocation and before stopping: resolve only
- *    when everything put so far is durable in the target. The runtime commits Kafka offsets
- *    only after flush resolves, so nothing unflushed is ever skipped after a crash. A thrown
- *    `RetriableError` makes the runtime call `flush()` again with backoff (so it must be safe to
- *    repeat); any other error fails the task. Records may be delivered again after a crash
- *    (at-least-once): writes should be idempotent.
- * 4. `close()` once, after the last flush: release every resource.
+ * 1. `createTask(config, ctx)` — open connections. No partition is assigned yet.
+ * 2. `open(partitions)` (optional) — the consumer group assigned these partitions to the task;
+ *    called before any of their records reaches `put`, and again on every later assignment with
+ *    only the partitions added (assignment is cooperative: kept partitions are not reopened).
+ * 3. `put(records)` — each batch in Kafka order per partition, records of open partitions only.
+ *    May buffer. A thrown `RetriableError` makes the runtime call `put` again with the same
+ *    batch after a backoff (100 ms doubling, at most 10 s, or `errors.retry.delay.max.ms` when
+ *    lower), without limit (`errors.retry.timeout` does not apply) while the task stays RUNNING,
+ *    so `put` must be safe to repeat. A revocation between two attempts is handled first; the
+ *    retry then carries only the records of partitions the task still holds. Any other error
+ *    fails the task. Report bad records with `ctx.report` (the dead-letter queue then gets the
+ *    original Kafka message).
+ * 4. `flush()` — on the commit interval, before partitions are revoked, and before stopping:
+ *    resolve only when everything put so far is durable in the target. The runtime commits Kafka
+ *    offsets only after flush resolves, so nothing unflushed is ever skipped after a crash. A
+ *    thrown `RetriableError` makes the runtime call `flush()` again with the same backoff
+ *    (without limit on the commit interval; within a bound on revocation and stop, after which
+ *    the offsets stay uncommitted), so it must be safe to repeat; any other error fails the task.
+ *    Records may be delivered again after a crash (at-least-once): writes should be idempotent.
+ * 5. `closePartitions(partitions)` (optional) — these partitions leave the task: on a
+ *    revocation after the flush and commit that cover their records; on a lost assignment (the
+ *    group gave them away already) without a flush, their uncommitted records going to their new
+ *    owner; on stop, for every partition still held, after the final flush and commit. Drop any
+ *    state kept for them. (Kafka Connect's `SinkTask.close(partitions)`: `close()` below already
+ *    means the end of the task.)
+ * 6. `close()` once, last: release every resource.
+ *
+ * `ctx.signal` aborts once nothing but `close()` is left: after the final flush, commit and
+ * `closePartitions`, just before `close()`; or earlier, whatever call is in flight, when the stop
+ * runs out of time. A task may pass it to its I/O without failing its last flush. It does not
+ * abort on pause or rebalance.
  *
  * `metrics()` (optional), as a source task's: the task's own gauges (such as documents waiting
  * to be retried), so an operator can see why a RUNNING task is slow.
  */
 export interface SinkTask {
+  open?(partitions: readonly TopicPartition[]): Promise<void>;
   put(records: readonly SinkRecord[]): Promise<void>;
   flush(): Promise<void>;
+  closePartitions?(partitions: readonly TopicPartition[]): Promise<void>;
   close(): Promise<void>;
   metrics?(): Readonly<Record<string, number>>;
 }

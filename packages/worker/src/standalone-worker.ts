@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { FileConfigStore, FileOffsetStore, StandaloneHerder } from '@sluice/runtime';
 import type { StandaloneHerderOptions } from '@sluice/runtime';
@@ -73,6 +74,8 @@ export type FileBackedHerderOptions = Omit<StandaloneHerderOptions, 'configs' | 
 export function fileBackedHerder(options: FileBackedHerderOptions): StandaloneHerder {
   const { stateDir, ...herderOptions } = options;
   return new StandaloneHerder({
+    // the same worker after a restart: its sink tasks take their partitions back at once
+    memberIdentity: `${os.hostname()}:${path.resolve(stateDir)}`,
     ...herderOptions,
     configs: new FileConfigStore(path.join(stateDir, 'connectors.json')),
     offsets: new FileOffsetStore(path.join(stateDir, 'offsets.json')),

@@ -15,6 +15,8 @@ export interface TaskExecutorOptions {
   /** A logger for a connector's task (or the worker when connector is 'worker'). */
   readonly log: (connector: string, task?: number) => Logger;
   readonly commitIntervalMs?: number;
+  /** The worker's identity across restarts: sink tasks become static group members (SinkRunnerOptions.memberIdentity). */
+  readonly memberIdentity?: string;
   /** Longest a task's graceful stop is awaited before it is abandoned (Connect: task.shutdown.graceful.timeout.ms). */
   readonly stopTimeoutMs?: number;
   /** Told when a task fails (after its status says FAILED). */
@@ -167,6 +169,7 @@ export class TaskExecutor {
       connector: resolved.connector,
       topics: resolved.topics,
       ...(options.commitIntervalMs === undefined ? {} : { commitIntervalMs: options.commitIntervalMs }),
+      ...(options.memberIdentity === undefined ? {} : { memberIdentity: options.memberIdentity }),
     });
   }
 }

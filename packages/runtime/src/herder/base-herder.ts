@@ -29,6 +29,8 @@ export interface HerderOptions {
   /** host:port this worker is reached at, reported as worker_id. */
   readonly workerId: string;
   readonly commitIntervalMs?: number;
+  /** The worker's identity across restarts: its sink tasks become static group members. */
+  readonly memberIdentity?: string;
   /** Longest one task's graceful stop is awaited on a change (default 5 s, as Connect). */
   readonly taskStopTimeoutMs?: number;
 }
@@ -64,6 +66,7 @@ export abstract class BaseHerder implements Herder {
       log: options.log,
       ...(options.commitIntervalMs === undefined ? {} : { commitIntervalMs: options.commitIntervalMs }),
       ...(options.taskStopTimeoutMs === undefined ? {} : { stopTimeoutMs: options.taskStopTimeoutMs }),
+      ...(options.memberIdentity === undefined ? {} : { memberIdentity: options.memberIdentity }),
       onTaskFailed: (connector, task) => this.taskFailed(connector, task),
       onTopics: (connector, topics) => this.noteTopics(connector, topics),
     });

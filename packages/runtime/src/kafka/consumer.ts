@@ -1,73 +1,93 @@
-import type { KafkaConsumer, LibrdKafkaError, Message, TopicPartitionOffset } from '@confluentinc/kafka-javascript';
+import type { LibrdKafkaError, Message, TopicPartitionOffset } from '@confluentinc/kafka-javascript';
+import type { TopicPartition } from '@sluice/sdk';
 import type { KafkaClientSettings } from './client-config.js';
+import { CommitConfirmations } from './commit-confirmations.js';
 import { connectClient, disconnectClient } from './connect.js';
+import type { ConsumerOptions } from './consumer-options.js';
 import { kafkaLibrary } from './library.js';
+import type { LibraryConsumer } from './library-consumer.js';
+import { libraryConsumer } from './library-consumer.js';
+import { MessageBuffer } from './message-buffer.js';
+import { keyOf } from './topic-partitions.js';
+import { Waker } from './waker.js';
 
-export interface ConsumerOptions {
-  readonly groupId: string;
-  /** Where a group without committed offsets starts. */
-  readonly autoOffsetReset?: 'earliest' | 'latest';
-  /** Longest a consume() call waits for its first message. */
-  readonly pollTimeoutMs?: number;
-  /**
-   * A stable identity across restarts (static membership, KIP-345): a restarted member takes its
-   * partitions back at once instead of waiting out the dead member's session timeout, and an
-   * older process still running with the same identity is fenced by the broker.
-   */
-  readonly instanceId?: string;
-}
-
-/** Present in the library, missing from its type declarations. */
-interface UndeclaredConsumerMethods {
-  /**
-   * A commit that reports its outcome to a callback, off the event loop. The plain commit()
-   * reports through the consumer's poll, which never runs once consumption stops (shutdown).
-   */
-  commitCb(offsets: TopicPartitionOffset[], callback: (error: LibrdKafkaError | null) => void): void;
-  setDefaultIsTimeoutOnlyForFirstMessage(value: boolean): void;
-}
+const ASSIGN_PARTITIONS = -175;
+const REVOKE_PARTITIONS = -174;
+/** Messages per fetch: one short call on libuv's pool that takes only what librdkafka already holds. */
+const FETCH_SIZE = 1000;
+/**
+ * A poll at least this often (and at least three times per max.poll.interval.ms) keeps the
+ * membership while nothing arrives; librdkafka's wake-ups do the rest.
+ */
+const KEEP_ALIVE_MS = 10_000;
 
 /**
  * A group consumer with auto-commit off: offsets are committed only by commit(), with exactly
  * the positions the caller says are durable. Assignment is cooperative-sticky, so a rebalance
  * moves only the partitions that must move.
+ *
+ * Event-driven: librdkafka tells (queue_non_empty_cb) when its queue holds something, and a
+ * fetch then takes what is ready without waiting, so no caller ever holds one of libuv's four
+ * pool threads while it waits for data. Fetched messages wait in a bounded buffer; past its
+ * bounds every partition pauses until consume() drained it to half.
+ *
+ * Invariant: the buffer holds only messages of partitions currently assigned and not being
+ * revoked, in Kafka order per partition; a partition is paused exactly while the caller paused
+ * the consumer or the buffer is over its bounds (or it is being revoked).
  */
 export class KafkaGroupConsumer {
-  private readonly consumer: KafkaConsumer & UndeclaredConsumerMethods;
-  /** Messages read while waiting for the assignment, handed out by the next consume(). */
-  private readonly early: Message[] = [];
+  private readonly consumer: LibraryConsumer;
+  private readonly buffer = new MessageBuffer();
+  private readonly arrivals = new Waker();
+  private readonly commits = new CommitConfirmations(60_000);
+  private readonly assigned = new Map<string, TopicPartition>();
+  private readonly pollTimeoutMs: number;
+  private readonly maxMessages: number;
+  private readonly maxBytes: number;
+  private revocations: Promise<void> = Promise.resolve();
+  private keepAlive: NodeJS.Timeout | undefined;
+  private connected = false;
+  private fetching = false;
+  private fetchAgain = false;
+  private callerPaused = false;
+  private bufferFull = false;
+  private failure: Error | undefined;
 
-  constructor(settings: KafkaClientSettings, options: ConsumerOptions) {
-    this.consumer = new (kafkaLibrary().KafkaConsumer)(
-      {
-        'partition.assignment.strategy': 'cooperative-sticky',
-        // a subscribed topic created later (or matching a pattern) is seen within 10 s, not
-        // librdkafka's default 5 minutes
-        'topic.metadata.refresh.interval.ms': 10_000,
-        ...settings,
-        'group.id': options.groupId,
-        ...(options.instanceId === undefined ? {} : { 'group.instance.id': options.instanceId }),
-        'enable.auto.commit': false,
-        'enable.auto.offset.store': false,
-        // The library's own handler does the incremental (cooperative) assign/unassign. Without
-        // it a closing consumer does not leave its group, and the partitions it held stay
-        // unassigned until the session timeout (45 s) expires.
-        rebalance_cb: true,
-      },
-      { 'auto.offset.reset': options.autoOffsetReset ?? 'earliest' },
-    ) as KafkaConsumer & UndeclaredConsumerMethods;
-    this.consumer.setDefaultConsumeTimeout(options.pollTimeoutMs ?? 100);
-    // consume(n) then waits only for the first message and returns what else is ready, instead
-    // of waiting up to the timeout for each of n messages (which holds a batch for seconds).
-    this.consumer.setDefaultIsTimeoutOnlyForFirstMessage(true);
+  constructor(
+    private readonly settings: KafkaClientSettings,
+    private readonly options: ConsumerOptions,
+  ) {
+    this.pollTimeoutMs = options.pollTimeoutMs ?? 100;
+    this.maxMessages = options.maxBufferedMessages ?? 10_000;
+    this.maxBytes = options.maxBufferedBytes ?? 16 * 1024 * 1024;
+    this.consumer = libraryConsumer(settings, options, {
+      rebalance: (error, partitions) => this.onRebalance(error, partitions),
+      committed: (error, offsets) => this.commits.settle(error, offsets),
+      queued: () => this.fetch(),
+    });
   }
 
-  connect(): Promise<void> {
-    return connectClient(this.consumer, 'consumer');
+  async connect(): Promise<void> {
+    await connectClient(this.consumer, 'consumer');
+    this.connected = true;
+    const maxPollInterval = Number(this.settings['max.poll.interval.ms'] ?? 300_000);
+    this.keepAlive = setInterval(() => this.fetch(), Math.min(KEEP_ALIVE_MS, maxPollInterval / 3));
+    this.keepAlive.unref();
   }
 
   subscribe(topics: string[]): void {
     this.consumer.subscribe(topics);
+    this.fetch();
+  }
+
+  /** Messages fetched and not yet handed out by consume(). */
+  get buffered(): number {
+    return this.buffer.length;
+  }
+
+  /** Partitions assigned now (not counting those being revoked). */
+  assignment(): TopicPartition[] {
+    return [...this.assigned.values()];
   }
 
   /**
@@ -76,55 +96,49 @@ export class KafkaGroupConsumer {
    */
   async waitForAssignment(timeoutMs = 30_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    const buffered: Message[] = [];
-    while (this.consumer.assignments().length === 0) {
+    while (this.assigned.size === 0) {
       if (Date.now() > deadline) throw new Error(`no partitions assigned within ${timeoutMs} ms`);
-      buffered.push(...(await this.consume(100)));
+      await this.arrivals.wait(Math.min(100, deadline - Date.now() + 1));
     }
-    this.early.push(...buffered);
-  }
-
-  /** Up to `max` messages; an empty array when none arrived within the poll timeout. */
-  consume(max: number): Promise<Message[]> {
-    if (this.early.length > 0) return Promise.resolve(this.early.splice(0, max));
-    return new Promise((resolve, reject) => {
-      this.consumer.consume(max, (error, messages) => {
-        if (!error) resolve(messages);
-        // a subscribed topic that does not exist yet: not an error, it is picked up once created
-        else if (error.code === kafkaLibrary().CODES.ERRORS.ERR_UNKNOWN_TOPIC_OR_PART) resolve([]);
-        else reject(error);
-      });
-    });
   }
 
   /**
-   * Commits the given next-offsets (last processed + 1) and resolves when the group coordinator
-   * accepted them. A rejected commit (e.g. after losing the partition) rejects.
+   * Up to `max` messages, in Kafka order per partition; an empty array when none arrived within
+   * `waitMs`, or sooner when the assignment changed or interrupt() was called. Rejects with the
+   * consumer's failure (e.g. fenced by a newer member) once what was fetched before it is out.
+   */
+  async consume(max: number, waitMs = this.pollTimeoutMs): Promise<Message[]> {
+    if (this.buffer.length === 0 && !this.failure && waitMs > 0) await this.arrivals.wait(waitMs);
+    if (this.buffer.length === 0 && this.failure) throw this.failure;
+    const batch = this.buffer.take(max);
+    if (this.bufferFull && this.buffer.length <= this.maxMessages / 2 && this.buffer.bytes <= this.maxBytes / 2) {
+      this.bufferFull = false;
+      this.applyPause();
+    }
+    return batch;
+  }
+
+  /** Makes a waiting consume() return now (with what it has, maybe nothing). */
+  interrupt(): void {
+    this.arrivals.wake();
+  }
+
+  /**
+   * Commits the given next-offsets (last processed + 1) and resolves once the group coordinator
+   * accepted them. A refused commit (e.g. after losing the partition) rejects.
    */
   commit(offsets: readonly TopicPartitionOffset[]): Promise<void> {
     if (offsets.length === 0) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      this.consumer.commitCb([...offsets], (error) => {
-        if (error) reject(new Error(`offset commit failed: ${error.message}`, { cause: error }));
-        else resolve();
-      });
+    const confirmed = this.commits.expect(offsets);
+    this.consumer.commitCb([...offsets], (error) => {
+      if (error) this.commits.failed(offsets, new Error(`offset commit failed: ${error.message}`, { cause: error }));
     });
-  }
-
-  /**
-   * Polls once without delivering (call with every partition paused): keeps the group membership
-   * alive while the caller is busy longer than max.poll.interval.ms allows. Anything still
-   * returned is kept for the next consume(), in order.
-   */
-  async keepAlive(): Promise<void> {
-    const messages = await new Promise<Message[]>((resolve, reject) => {
-      this.consumer.consume(1, (error, batch) => (error ? reject(error) : resolve(batch)));
-    });
-    this.early.push(...messages);
+    return confirmed;
   }
 
   /** Records in Kafka beyond this consumer's position, summed over its partitions (from cached watermarks). */
   lag(): number {
+    if (!this.connected) return 0;
     let lag = 0;
     for (const { topic, partition, offset } of this.consumer.position()) {
       try {
@@ -137,29 +151,135 @@ export class KafkaGroupConsumer {
     return lag;
   }
 
-  /** Stops fetching from every assigned partition (the group membership stays). */
+  /** Stops fetching from every assigned partition (the group membership stays; fetched messages stay buffered). */
   pauseAll(): void {
-    const assigned = this.consumer.assignments();
-    if (assigned.length > 0) this.consumer.pause(assigned);
+    this.callerPaused = true;
+    this.applyPause();
   }
 
   resumeAll(): void {
-    const assigned = this.consumer.assignments();
-    if (assigned.length > 0) this.consumer.resume(assigned);
+    this.callerPaused = false;
+    this.applyPause();
   }
 
-  disconnect(): Promise<void> {
-    return disconnectClient(this.consumer);
+  /**
+   * Leaves the group (after every revocation in progress finished) and closes. Leaving is
+   * explicit (unsubscribe, then close) because librdkafka's close alone does not make a static
+   * member leave: its partitions would wait out the session timeout.
+   */
+  async disconnect(): Promise<void> {
+    if (this.connected) {
+      try {
+        this.consumer.unsubscribe();
+      } catch {
+        // not subscribed
+      }
+      // librdkafka sends the LeaveGroup once the unassign is done, and its close waits for it
+      await this.untilReleased(10_000);
+      this.connected = false;
+      clearInterval(this.keepAlive);
+      this.commits.failAll(new Error('offset commit not confirmed: the consumer closed'));
+    }
+    await disconnectClient(this.consumer);
   }
-}
 
-/** The offsets to commit after processing `messages`: per partition, the highest offset + 1. */
-export function nextOffsets(messages: readonly Message[]): TopicPartitionOffset[] {
-  const next = new Map<string, TopicPartitionOffset>();
-  for (const { topic, partition, offset } of messages) {
-    const key = `${topic}\u0000${partition}`;
-    const known = next.get(key);
-    if (!known || known.offset <= offset) next.set(key, { topic, partition, offset: offset + 1 });
+  /** One fetch at a time; a request during a fetch (or a full fetch) fetches again after it. */
+  private fetch(): void {
+    if (!this.connected) return;
+    if (this.fetching) {
+      this.fetchAgain = true;
+      return;
+    }
+    this.fetching = true;
+    this.fetchAgain = false;
+    this.consumer.consume(FETCH_SIZE, (error, messages) => {
+      this.fetching = false;
+      if (error) this.fetchFailed(error);
+      else this.accept(messages);
+      // until a fetch comes back empty: librdkafka wakes us only when its queue was empty
+      if (error) this.retryFetch();
+      else if (this.fetchAgain || messages.length > 0) this.fetch();
+    });
   }
-  return [...next.values()];
+
+  private accept(messages: readonly Message[]): void {
+    if (messages.length === 0) return;
+    for (const message of messages) if (this.assigned.has(keyOf(message))) this.buffer.push(message);
+    if (!this.bufferFull && (this.buffer.length >= this.maxMessages || this.buffer.bytes >= this.maxBytes)) {
+      this.bufferFull = true;
+      this.applyPause();
+    }
+    this.arrivals.wake();
+  }
+
+  /** After a failed fetch, which may have left messages queued (no wake-up would come for them). */
+  private retryFetch(): void {
+    setTimeout(() => this.fetch(), 100).unref();
+  }
+
+  private fetchFailed(error: LibrdKafkaError): void {
+    const codes = kafkaLibrary().CODES.ERRORS;
+    // a subscribed topic that does not exist yet: not an error, it is picked up once created
+    if (error.code === codes.ERR_UNKNOWN_TOPIC_OR_PART) return;
+    if (!this.connected) return;
+    this.failure ??= new Error(`consuming failed: ${error.message}`, { cause: error });
+    this.arrivals.wake();
+  }
+
+  private onRebalance(error: LibrdKafkaError | undefined, partitions: readonly TopicPartitionOffset[]): void {
+    const list = partitions.map(({ topic, partition }) => ({ topic, partition }));
+    if (error?.code === ASSIGN_PARTITIONS) this.assign(list);
+    else if (error?.code === REVOKE_PARTITIONS) this.revoke(list);
+    else this.failure ??= new Error(`rebalance failed: ${error?.message ?? 'unknown error'}`, { cause: error });
+    this.arrivals.wake();
+  }
+
+  private assign(partitions: TopicPartition[]): void {
+    try {
+      this.consumer.incrementalAssign(partitions);
+    } catch (error) {
+      this.failure ??= new Error(`taking assigned partitions failed: ${(error as Error).message}`, { cause: error });
+      return;
+    }
+    for (const partition of partitions) this.assigned.set(keyOf(partition), partition);
+    // explicit either way: a partition paused while it was revoked may come back still paused
+    if (this.callerPaused || this.bufferFull) this.safely(() => this.consumer.pause(partitions));
+    else this.safely(() => this.consumer.resume(partitions));
+    this.options.rebalance?.assigned(partitions);
+  }
+
+  private revoke(partitions: TopicPartition[]): void {
+    const lost = this.consumer.assignmentLost();
+    const keys = new Set(partitions.map(keyOf));
+    for (const key of keys) this.assigned.delete(key);
+    this.buffer.remove((message) => keys.has(keyOf(message)));
+    this.safely(() => this.consumer.pause(partitions));
+    const listener = this.options.rebalance;
+    this.revocations = this.revocations
+      .then(() => listener?.revoked(partitions, lost))
+      .catch(() => undefined) // the listener reports its own failures
+      .finally(() => this.safely(() => this.consumer.incrementalUnassign(partitions)));
+  }
+
+  private async untilReleased(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.assigned.size > 0 && Date.now() < deadline) await this.arrivals.wait(50);
+    await this.revocations;
+  }
+
+  private applyPause(): void {
+    const partitions = this.assignment();
+    if (partitions.length === 0 || !this.connected) return;
+    if (this.callerPaused || this.bufferFull) this.safely(() => this.consumer.pause(partitions));
+    else this.safely(() => this.consumer.resume(partitions));
+  }
+
+  /** A call that only fails when the consumer is closing (nothing left to pause or release). */
+  private safely(call: () => void): void {
+    try {
+      call();
+    } catch {
+      // disconnected meanwhile
+    }
+  }
 }

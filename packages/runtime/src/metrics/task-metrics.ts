@@ -17,10 +17,14 @@ export interface TaskMetricsSnapshot {
   readonly taskCalls: DurationSummary;
   readonly offsetCommits: number;
   readonly offsetCommitFailures: number;
+  /** Sink: put() and flush() calls that threw a RetriableError and were retried after a backoff. */
+  readonly retries: number;
   /** Errant records skipped under errors.tolerance=all (sent to the DLQ when one is set). */
   readonly errantRecords: number;
   /** Sink: records in Kafka not yet committed by this task, summed over its partitions. */
   readonly recordLag?: number;
+  /** Sink: partitions the consumer group assigned to this task now; 0 while it waits for them. */
+  readonly assignedPartitions?: number;
   /** The task's own gauges (SourceTask/SinkTask.metrics), e.g. `mongodb.lag.ms`. */
   readonly gauges?: Readonly<Record<string, number>>;
 }
@@ -36,6 +40,7 @@ export class TaskMetrics {
   largestBatch = 0;
   offsetCommits = 0;
   offsetCommitFailures = 0;
+  retries = 0;
   private calls = 0;
   private callTotalMs = 0;
   private callMaxMs = 0;
@@ -52,7 +57,8 @@ export class TaskMetrics {
   }
 
   snapshot(
-    extra: Pick<TaskMetricsSnapshot, 'errantRecords'> & Partial<Pick<TaskMetricsSnapshot, 'recordLag' | 'gauges'>>,
+    extra: Pick<TaskMetricsSnapshot, 'errantRecords'> &
+      Partial<Pick<TaskMetricsSnapshot, 'recordLag' | 'assignedPartitions' | 'gauges'>>,
   ): TaskMetricsSnapshot {
     return {
       recordsIn: this.recordsIn,
@@ -62,6 +68,7 @@ export class TaskMetrics {
       taskCalls: { count: this.calls, totalMs: Math.round(this.callTotalMs), maxMs: Math.round(this.callMaxMs) },
       offsetCommits: this.offsetCommits,
       offsetCommitFailures: this.offsetCommitFailures,
+      retries: this.retries,
       ...extra,
     };
   }

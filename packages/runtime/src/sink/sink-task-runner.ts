@@ -1,34 +1,51 @@
 import type { Message, TopicPartitionOffset } from '@confluentinc/kafka-javascript';
-import type { SinkConnector, SinkRecord, SinkTask } from '@sluice/sdk';
+import type { SinkRecord, SinkTask, TopicPartition } from '@sluice/sdk';
 import { RetriableError } from '@sluice/sdk';
-import type { Stage } from '../errors/errant-records.js';
+import type { RetryOptions } from '../errors/retry.js';
 import { withRetries } from '../errors/retry.js';
-import { KafkaGroupConsumer, nextOffsets } from '../kafka/consumer.js';
+import type { RebalanceListener } from '../kafka/consumer-options.js';
+import { KafkaGroupConsumer } from '../kafka/consumer.js';
+import { keyOf, partitionName } from '../kafka/topic-partitions.js';
 import { KafkaProducer } from '../kafka/producer.js';
-import type { TaskRunnerOptions } from '../task-runner.js';
+import { Waker } from '../kafka/waker.js';
 import { TaskRunner } from '../task-runner.js';
-import type { TransformRecord } from '../transforms/transform.js';
+import { OriginalMessages } from './original-messages.js';
+import { PendingOffsets } from './pending-offsets.js';
+import type { SinkRunnerOptions } from './sink-runner-options.js';
+import { groupMembership } from './group-membership.js';
+import type { RecordConversion } from './sink-records.js';
+import { convertBatch, errantOf, keepHeld, reencoded } from './sink-records.js';
+import { TaskCalls } from './task-calls.js';
+import { retrying, taskCallRetry } from './task-call-retry.js';
 
-export interface SinkRunnerOptions extends TaskRunnerOptions {
-  readonly connector: SinkConnector;
-  readonly topics: string[];
-  /** How often put records are flushed and their offsets committed (Connect: offset.flush.interval.ms). */
-  readonly commitIntervalMs?: number;
-  readonly maxBatch?: number;
-}
+/** How long a revocation retries a failing flush before it releases the partitions uncommitted. */
+const REVOCATION_FLUSH_MS = 10_000;
+const STOP_TIMEOUT_MS = 30_000;
 
 /**
- * Runs one sink task: consume (auto-commit off) → convert → put → on the commit interval and on
- * stop: flush, then commit exactly the offsets of what was put before that flush. Offsets never
- * pass a record that is not durable in the target; after a crash, records since the last commit
- * are delivered again.
+ * Runs one sink task: consume (auto-commit off) → convert → put → on the commit interval, on
+ * revocation and on stop: flush, then commit exactly the offsets of what was put before that
+ * flush. Offsets never pass a record that is not durable in the target; after a crash, records
+ * since the last commit are delivered again.
+ *
+ * Invariant: calls into the task never overlap (TaskCalls); `pending` holds offsets only of
+ * partitions the task holds; the task's signal aborts only after stop()'s final flush and commit (or when it ran out of time).
  */
-export class SinkTaskRunner extends TaskRunner {
+export class SinkTaskRunner extends TaskRunner implements RebalanceListener {
   private readonly consumer: KafkaGroupConsumer;
   private readonly deadLetters: KafkaProducer | undefined;
-  /** Next offsets of everything put (or skipped as errant) since the last commit. */
-  private uncommitted = new Map<string, TopicPartitionOffset>();
+  private readonly pending = new PendingOffsets();
+  /** Kept only when reported records go to a dead-letter queue. */
+  private readonly originals: OriginalMessages | undefined;
+  private readonly calls = new TaskCalls();
+  private readonly wakeup = new Waker();
   private task: SinkTask | undefined;
+  /** A failure of work done for the consumer (open, revocation), rethrown by the loop. */
+  private sideFailure: { error: unknown } | undefined;
+  /** A put failed and waits for its next attempt: a pause can be acknowledged at once. */
+  private betweenAttempts = false;
+  /** Set once the final flush began: later revocations only release. */
+  private finished = false;
   /** Records handed to put, for metrics and tests. */
   delivered = 0;
 
@@ -40,13 +57,10 @@ export class SinkTaskRunner extends TaskRunner {
       return deadLetters;
     });
     this.deadLetters = deadLetters;
-    // Dynamic membership, a 10 s session: a stopped task leaves its group at once, a killed one is
-    // replaced within 10 s. (Static membership was tried: a static member never leaves, so after
-    // a topics change or a re-created connector the stale member stalls every rebalance for its
-    // whole session timeout.)
+    if (deadLetters && this.policy['errors.tolerance'] === 'all') this.originals = new OriginalMessages();
     this.consumer = new KafkaGroupConsumer(
       { 'session.timeout.ms': 10_000, ...options.kafka },
-      { groupId: `connect-${options.connectorName}` },
+      { ...groupMembership(options), rebalance: this },
     );
   }
 
@@ -57,7 +71,7 @@ export class SinkTaskRunner extends TaskRunner {
       connector: options.connectorName,
       taskId: options.taskId,
       log: options.log,
-      signal: this.stopController.signal,
+      signal: this.taskController.signal,
       report: (record, error) => this.reportFromTask(record, error),
     });
     this.consumer.subscribe(options.topics);
@@ -65,76 +79,63 @@ export class SinkTaskRunner extends TaskRunner {
     this.launch(() => this.run(task));
   }
 
-  protected override onResume(): void {
-    this.consumer.resumeAll();
-  }
-
   /** Resolves once the group assigned partitions to this task (for tests and measurements). */
   waitForAssignment(timeoutMs?: number): Promise<void> {
     return this.consumer.waitForAssignment(timeoutMs);
   }
 
-  /** Stops consuming, flushes and commits what was put, closes. */
-  async stop(): Promise<void> {
-    await this.endLoop();
-    if (this.task && this.status.state !== 'FAILED') {
-      await this.flushAndCommit().catch((error: unknown) => this.fail(error));
-    }
-    await this.task?.close();
-    await Promise.all([this.consumer.disconnect(), this.deadLetters?.disconnect()]);
+  /**
+   * Stops consuming; flushes and commits what was put; closes the partitions; aborts the task's
+   * signal; closes the task and the consumer (leaving the group). Past `timeoutMs` the signal
+   * aborts at once, so a task stuck in its final flush lets go.
+   */
+  async stop(timeoutMs = STOP_TIMEOUT_MS): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    const overtime = setTimeout(() => this.abortTask(), timeoutMs);
+    overtime.unref();
+    const ended = this.endLoop();
+    this.consumer.interrupt();
+    this.wakeup.wake();
+    await ended;
+    const task = this.task;
+    if (task) await this.calls.run(() => this.finish(task, deadline)).catch((error: unknown) => this.fail(error));
+    clearTimeout(overtime);
+    this.abortTask(); // nothing more is asked of the task but close()
+    const [closed] = await Promise.allSettled([
+      task?.close(),
+      this.consumer.disconnect(),
+      this.deadLetters?.disconnect(),
+    ]);
+    if (closed.status === 'rejected') this.common.log.warn('task close failed', { error: String(closed.reason) });
     this.markStopped();
   }
 
-  private async run(task: SinkTask): Promise<void> {
-    const signal = this.stopController.signal;
-    const interval = this.options.commitIntervalMs ?? 5000;
-    let lastCommit = Date.now();
-    while (!signal.aborted) {
-      // paused: keep polling (group membership needs it) with every partition paused
-      if (this.paused) {
-        this.consumer.pauseAll();
-        this.acknowledgePause();
-      }
-      const messages = await this.consumer.consume(this.options.maxBatch ?? 2000);
-      if (messages.length > 0) {
-        this.metrics.recordsIn += messages.length;
-        this.options.onTopics?.(messages.map((message) => message.topic));
-        const records = await this.convert(messages);
-        const startedAt = performance.now();
-        await this.putKeepingMembership(task, records);
-        this.metrics.observeBatch(records.length, startedAt);
-        this.metrics.recordsOut += records.length;
-        this.delivered += records.length;
-        for (const offset of nextOffsets(messages)) this.uncommitted.set(`${offset.topic}/${offset.partition}`, offset);
-      }
-      if (Date.now() - lastCommit >= interval) {
-        await this.flushAndCommit();
-        lastCommit = Date.now();
-      }
-    }
+  assigned(partitions: readonly TopicPartition[]): void {
+    if (partitions.length === 0) return; // a cooperative rebalance that gave this task nothing new
+    this.common.log.info('partitions assigned', { partitions: partitions.map(partitionName) });
+    const task = this.task;
+    if (!task?.open || this.finished) return;
+    this.calls.run(() => task.open?.(partitions) ?? Promise.resolve()).catch((error: unknown) => this.failSide(error));
   }
 
-  /** Flush first; commit only what that flush made durable. A retriable flush failure commits nothing. */
-  /**
-   * put, retried per the error policy. While it takes longer than a second (a slow or failing
-   * target), every partition is paused and the consumer keeps polling, so the group does not
-   * evict this task (max.poll.interval.ms) and no records pile up in memory.
-   */
-  private async putKeepingMembership(task: SinkTask, records: SinkRecord[]): Promise<void> {
-    let done = false;
-    const put = withRetries(() => task.put(records), this.retryOptions('put')).finally(() => {
-      done = true;
+  revoked(partitions: readonly TopicPartition[], lost: boolean): Promise<void> {
+    if (partitions.length === 0) return Promise.resolve();
+    this.common.log.info(lost ? 'partitions lost' : 'partitions revoked', {
+      partitions: partitions.map(partitionName),
     });
-    let pausedHere = false;
-    while (!done) {
-      await Promise.race([put.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 1000))]);
-      if (done) break;
-      this.consumer.pauseAll();
-      pausedHere = true;
-      await this.consumer.keepAlive();
-    }
-    if (pausedHere && !this.paused) this.consumer.resumeAll();
-    await put;
+    return this.calls.run(() => this.release(partitions, lost)).catch((error: unknown) => this.failSide(error));
+  }
+
+  override pause(): Promise<void> {
+    const acknowledged = super.pause();
+    this.consumer.interrupt(); // the loop sees the pause now, not after its wait
+    if (this.betweenAttempts) this.acknowledgePause(); // a put waiting to be retried: nothing moves
+    return acknowledged;
+  }
+
+  protected override onResume(): void {
+    this.consumer.resumeAll();
+    this.wakeup.wake();
   }
 
   /** The runner's figures and the task's own gauges, when it has any. */
@@ -143,115 +144,157 @@ export class SinkTaskRunner extends TaskRunner {
     return this.metrics.snapshot({
       errantRecords: this.errors.skipped,
       recordLag: this.consumer.lag(),
+      assignedPartitions: this.consumer.assignment().length,
       ...(gauges === undefined ? {} : { gauges }),
     });
   }
 
-  private async flushAndCommit(): Promise<void> {
-    if (!this.task || this.uncommitted.size === 0) return;
-    const covered = [...this.uncommitted.values()];
-    try {
-      await this.task.flush();
-    } catch (error) {
-      if (!(error instanceof RetriableError)) throw error;
-      this.options.log.warn('flush failed; offsets stay uncommitted and flush is retried', { error: error.message });
-      return;
+  private async run(task: SinkTask): Promise<void> {
+    const signal = this.stopController.signal;
+    const interval = this.options.commitIntervalMs ?? 5000;
+    const unlessStopping = (error: unknown) => {
+      if (!signal.aborted) throw error;
+    };
+    let lastCommit = Date.now();
+    while (!signal.aborted) {
+      if (this.sideFailure) throw this.sideFailure.error;
+      if (this.paused) {
+        this.consumer.pauseAll();
+        this.acknowledgePause();
+        await this.wakeup.wait(Math.min(interval, 1000)); // flushes and commits go on while paused
+      } else {
+        // waits without a timer storm: arrivals, rebalances, pause and stop all cut the wait short
+        const wait = Math.max(1, Math.min(1000, lastCommit + interval - Date.now()));
+        const messages = await this.consumer.consume(this.options.maxBatch ?? 2000, wait);
+        if (messages.length > 0) await this.deliver(task, messages).catch(unlessStopping);
+      }
+      if (Date.now() - lastCommit >= interval && !signal.aborted) {
+        const retry = this.taskRetry('flush', -1, signal);
+        await withRetries(() => this.calls.run(() => this.flushAndCommit(task)), retry).catch(unlessStopping);
+        lastCommit = Date.now();
+      }
     }
+  }
+
+  /**
+   * Converts and puts a batch, a RetriableError retried without limit. Each attempt is its own
+   * task call, so a revocation is handled in between; the next attempt then carries only the
+   * records of partitions still held.
+   */
+  private async deliver(task: SinkTask, messages: Message[]): Promise<void> {
+    this.metrics.recordsIn += messages.length;
+    this.common.onTopics?.(messages.map((message) => message.topic));
+    let batch = await convertBatch(messages, this.conversion());
+    this.originals?.add(batch.records, batch.sources);
+    const startedAt = performance.now();
+    const attempt = async () => {
+      batch = keepHeld(batch, new Set(this.consumer.assignment().map(keyOf)));
+      if (batch.records.length > 0) await task.put(batch.records);
+      this.pending.record(batch.messages); // in the same task call: a revocation sees the put
+    };
+    await retrying(() => this.calls.run(attempt), this.taskRetry('put', -1, this.stopController.signal), {
+      before: () => this.untilResumed(), // a pause between two attempts holds the next one
+      waiting: (yes) => (this.betweenAttempts = yes),
+    });
+    this.metrics.observeBatch(batch.records.length, startedAt);
+    this.metrics.recordsOut += batch.records.length;
+    this.delivered += batch.records.length;
+  }
+
+  private async untilResumed(): Promise<void> {
+    while (this.paused && !this.stopController.signal.aborted) {
+      this.consumer.pauseAll();
+      this.acknowledgePause();
+      await this.wakeup.wait(1000);
+    }
+  }
+
+  /** Flush first; then commit only what that flush made durable. Called inside a task call. */
+  private async flushAndCommit(task: SinkTask): Promise<void> {
+    if (this.pending.size === 0) return;
+    const covered = this.pending.snapshot();
+    await task.flush();
+    this.originals?.clear();
+    await this.commit(covered);
+  }
+
+  private async commit(covered: TopicPartitionOffset[]): Promise<void> {
     try {
       await this.consumer.commit(covered);
       this.metrics.offsetCommits += 1;
+      this.pending.committed(covered);
     } catch (error) {
       // e.g. the partitions moved to another task: their records are delivered again there
       this.metrics.offsetCommitFailures += 1;
-      this.options.log.warn('offset commit failed; the offsets are committed with the next flush', {
+      this.common.log.warn('offset commit failed; the offsets are committed with the next flush', {
         error: (error as Error).message,
       });
+    }
+  }
+
+  /**
+   * Partitions leave the task: revoked, they are flushed and committed first (a flush still
+   * failing after REVOCATION_FLUSH_MS leaves them uncommitted); lost, they are only dropped.
+   */
+  private async release(partitions: readonly TopicPartition[], lost: boolean): Promise<void> {
+    const task = this.task;
+    if (!task || this.finished) return;
+    const healthy = this.status.state !== 'FAILED';
+    try {
+      if (!lost && healthy) {
+        const retry = this.taskRetry('flush', REVOCATION_FLUSH_MS, this.stopController.signal);
+        await withRetries(() => this.flushAndCommit(task), retry).catch((error: unknown) => {
+          if (!(error instanceof RetriableError)) throw error;
+          this.common.log.warn('flush failed; the revoked partitions are released uncommitted', {
+            error: error.message,
+          });
+        });
+      }
+    } finally {
+      this.pending.forget(partitions);
+    }
+    if (healthy) await task.closePartitions?.(partitions);
+  }
+
+  /** The final flush and commit, then every partition still held closed. Called inside a task call. */
+  private async finish(task: SinkTask, deadline: number): Promise<void> {
+    this.finished = true;
+    try {
+      if (this.status.state === 'FAILED') return;
+      const retry = this.taskRetry('flush', Math.max(0, deadline - Date.now()), this.taskController.signal);
+      await withRetries(() => this.flushAndCommit(task), retry).catch((error: unknown) => {
+        if (!(error instanceof RetriableError)) throw error;
+        this.common.log.warn('final flush failed; offsets stay uncommitted', { error: error.message });
+      });
+    } finally {
+      const held = this.consumer.assignment();
+      if (held.length > 0 && this.status.state !== 'FAILED') await task.closePartitions?.(held);
+    }
+  }
+
+  private taskRetry(what: string, timeoutMs: number, signal: AbortSignal): RetryOptions {
+    return taskCallRetry({ what, timeoutMs, signal, policy: this.policy, metrics: this.metrics, log: this.common.log });
+  }
+
+  private conversion(): RecordConversion {
+    const { keyConverter, valueConverter, transform, errors } = this;
+    return { keyConverter, valueConverter, transform, errors, retry: this.retryOptions('conversion') };
+  }
+
+  private failSide(error: unknown): void {
+    if (this.stopController.signal.aborted) {
+      this.common.log.warn('rebalance work failed while stopping', { error: (error as Error).message });
       return;
     }
-    for (const offset of covered) {
-      const key = `${offset.topic}/${offset.partition}`;
-      if (this.uncommitted.get(key) === offset) this.uncommitted.delete(key);
-    }
+    this.sideFailure ??= { error };
+    this.consumer.interrupt();
+    this.wakeup.wake();
   }
 
-  private async convert(messages: readonly Message[]): Promise<SinkRecord[]> {
-    const records: SinkRecord[] = [];
-    for (const message of messages) {
-      let stage: Stage = 'KEY_CONVERTER';
-      try {
-        const key = this.keyConverter.toConnectData(
-          message.topic,
-          message.key === undefined ? null : toBuffer(message.key),
-        );
-        stage = 'VALUE_CONVERTER';
-        const value = this.valueConverter.toConnectData(message.topic, message.value);
-        stage = 'TRANSFORMATION';
-        const record = this.transform({
-          topic: message.topic,
-          partition: message.partition,
-          offset: String(message.offset),
-          key,
-          value,
-          headers: headersOf(message),
-          timestamp: message.timestamp ?? 0,
-        });
-        if (record !== null) records.push(toSinkRecord(record, message));
-      } catch (error) {
-        await this.errors.handle(stage, error as Error, errantOf(message));
-      }
-    }
-    return records;
-  }
-
+  /** A record the task reports goes to the error handler as it was consumed, when the runner still holds it. */
   private async reportFromTask(record: SinkRecord, error: Error): Promise<void> {
-    const key = this.keyConverter.fromConnectData(record.topic, record.key);
-    const value = this.valueConverter.fromConnectData(record.topic, record.value);
-    await this.errors.handle('TASK_PUT', error, {
-      topic: record.topic,
-      partition: record.partition,
-      offset: record.offset,
-      key,
-      value,
-    });
+    const original = this.originals?.find(record);
+    const errant = original ? errantOf(original) : reencoded(record, this.keyConverter, this.valueConverter);
+    await this.errors.handle('TASK_PUT', error, errant);
   }
-}
-
-function toSinkRecord(record: TransformRecord, message: Message): SinkRecord {
-  const headers: Record<string, Buffer> = {};
-  for (const [name, value] of Object.entries(record.headers))
-    headers[name] = Buffer.isBuffer(value) ? value : Buffer.from(value);
-  return {
-    topic: record.topic,
-    partition: record.partition ?? message.partition,
-    offset: record.offset ?? String(message.offset),
-    key: record.key,
-    value: record.value,
-    headers,
-    timestamp: record.timestamp ?? message.timestamp ?? 0,
-  };
-}
-
-function toBuffer(key: Message['key']): Buffer | null {
-  if (key === null || key === undefined) return null;
-  return Buffer.isBuffer(key) ? key : Buffer.from(String(key));
-}
-
-function headersOf(message: Message): Record<string, Buffer> {
-  const headers: Record<string, Buffer> = {};
-  for (const header of message.headers ?? []) {
-    for (const [name, value] of Object.entries(header))
-      headers[name] = Buffer.isBuffer(value) ? value : Buffer.from(String(value));
-  }
-  return headers;
-}
-
-function errantOf(message: Message) {
-  return {
-    topic: message.topic,
-    partition: message.partition,
-    offset: message.offset,
-    key: toBuffer(message.key),
-    value: message.value,
-    ...(message.headers ? { headers: message.headers } : {}),
-  };
 }

@@ -23,6 +23,7 @@ const COUNTERS: [name: string, help: string, figure: Figure][] = [
   ['sluice_task_call_seconds_total', 'Time spent in poll (source) or put (sink).', (m) => m.taskCalls.totalMs / 1000],
   ['sluice_task_offset_commits_total', 'Offset commits (sink) or stores (source).', (m) => m.offsetCommits],
   ['sluice_task_offset_commit_failures_total', 'Offset commits that failed.', (m) => m.offsetCommitFailures],
+  ['sluice_task_retries_total', 'Retriable put/flush failures (sink) retried after a backoff.', (m) => m.retries],
   [
     'sluice_task_errant_records_total',
     'Records skipped under errors.tolerance=all (and sent to the DLQ if set).',
@@ -35,6 +36,11 @@ const GAUGES: [name: string, help: string, figure: Figure][] = [
   ['sluice_task_batch_size_max', 'Largest batch moved.', (m) => m.largestBatch],
   ['sluice_task_call_seconds_max', 'Longest poll or put.', (m) => m.taskCalls.maxMs / 1000],
   ['sluice_sink_record_lag', "Records in Kafka beyond a sink task's position.", (m) => m.recordLag],
+  [
+    'sluice_sink_assigned_partitions',
+    'Partitions the consumer group assigned to a sink task.',
+    (m) => m.assignedPartitions,
+  ],
 ];
 
 /** Every state a connector or task can show, so each series exists (at 0) before it is needed. */

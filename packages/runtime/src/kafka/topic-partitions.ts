@@ -1,0 +1,22 @@
+import type { Message, TopicPartitionOffset } from '@confluentinc/kafka-javascript';
+import type { TopicPartition } from '@sluice/sdk';
+
+/** The offsets to commit after processing `messages`: per partition, the highest offset + 1. */
+export function nextOffsets(messages: readonly Message[]): TopicPartitionOffset[] {
+  const next = new Map<string, TopicPartitionOffset>();
+  for (const { topic, partition, offset } of messages) {
+    const key = keyOf({ topic, partition });
+    const known = next.get(key);
+    if (!known || known.offset <= offset) next.set(key, { topic, partition, offset: offset + 1 });
+  }
+  return [...next.values()];
+}
+
+export function keyOf({ topic, partition }: TopicPartition): string {
+  return `${topic}\u0000${partition}`;
+}
+
+/** `topic-partition`, as Kafka names a partition in logs. */
+export function partitionName({ topic, partition }: TopicPartition): string {
+  return `${topic}-${partition}`;
+}

@@ -1,0 +1,152 @@
+import type { Message } from '@confluentinc/kafka-javascript';
+import type { SinkRecord } from '@sluice/sdk';
+import { RetriableError } from '@sluice/sdk';
+import type { Converter } from '../converters/converter.js';
+import type { ErrantRecord, ErrantRecordHandler, Stage } from '../errors/errant-records.js';
+import type { RetryOptions } from '../errors/retry.js';
+import { withRetries } from '../errors/retry.js';
+import { keyOf } from '../kafka/topic-partitions.js';
+import type { Transform, TransformRecord } from '../transforms/transform.js';
+
+/** A consumed batch, converted for put. */
+export interface ConvertedBatch {
+  /** Every message of the batch (converted, dropped by a transform, or errant): all are handled once put. */
+  readonly messages: readonly Message[];
+  readonly records: readonly SinkRecord[];
+  /** `sources[i]` is the message `records[i]` was made from. */
+  readonly sources: readonly Message[];
+}
+
+/** What turns Kafka messages into sink records: the connector's framework config. */
+export interface RecordConversion {
+  readonly keyConverter: Converter;
+  readonly valueConverter: Converter;
+  readonly transform: Transform;
+  readonly errors: ErrantRecordHandler;
+  /** How a RetriableError from a converter or transform is retried (errors.retry.timeout). */
+  readonly retry: RetryOptions;
+}
+
+/**
+ * Converts and transforms each message; a record that fails goes to the error handler (which
+ * throws under errors.tolerance=none), a RetriableError first being retried per errors.retry.*.
+ */
+export async function convertBatch(
+  messages: readonly Message[],
+  conversion: RecordConversion,
+): Promise<ConvertedBatch> {
+  const records: SinkRecord[] = [];
+  const sources: Message[] = [];
+  for (const message of messages) {
+    const stage: { current: Stage } = { current: 'KEY_CONVERTER' };
+    let record: SinkRecord | null;
+    try {
+      record = convert(message, conversion, stage);
+    } catch (error) {
+      try {
+        record = await retried(error, message, conversion, stage);
+      } catch (final) {
+        await conversion.errors.handle(stage.current, final as Error, errantOf(message));
+        continue;
+      }
+    }
+    if (record !== null) {
+      records.push(record);
+      sources.push(message);
+    }
+  }
+  return { messages, records, sources };
+}
+
+/** The part of `batch` whose messages belong to partitions in `held` (keys from keyOf). */
+export function keepHeld(batch: ConvertedBatch, held: ReadonlySet<string>): ConvertedBatch {
+  const isHeld = (message: Message) => held.has(keyOf(message));
+  if (batch.messages.every(isHeld)) return batch;
+  const kept = batch.records.map((_, i) => isHeld(batch.sources[i] as Message));
+  return {
+    messages: batch.messages.filter(isHeld),
+    records: batch.records.filter((_, i) => kept[i]),
+    sources: batch.sources.filter((_, i) => kept[i]),
+  };
+}
+
+/** A RetriableError from a converter or transform retried for up to errors.retry.timeout; anything else rethrown. */
+async function retried(
+  error: unknown,
+  message: Message,
+  conversion: RecordConversion,
+  stage: { current: Stage },
+): Promise<SinkRecord | null> {
+  if (!(error instanceof RetriableError) || conversion.retry.timeoutMs === 0) throw error;
+  return withRetries(async () => convert(message, conversion, stage), conversion.retry);
+}
+
+function convert(message: Message, conversion: RecordConversion, stage: { current: Stage }): SinkRecord | null {
+  stage.current = 'KEY_CONVERTER';
+  const key = conversion.keyConverter.toConnectData(message.topic, toBuffer(message.key));
+  stage.current = 'VALUE_CONVERTER';
+  const value = conversion.valueConverter.toConnectData(message.topic, message.value);
+  stage.current = 'TRANSFORMATION';
+  const record = conversion.transform({
+    topic: message.topic,
+    partition: message.partition,
+    offset: String(message.offset),
+    key,
+    value,
+    headers: headersOf(message),
+    timestamp: message.timestamp ?? 0,
+  });
+  return record === null ? null : toSinkRecord(record, message);
+}
+
+/** The message as consumed, for the error handler and the dead-letter queue. */
+export function errantOf(message: Message): ErrantRecord {
+  return {
+    topic: message.topic,
+    partition: message.partition,
+    offset: message.offset,
+    key: toBuffer(message.key),
+    value: message.value,
+    ...(message.headers ? { headers: message.headers } : {}),
+  };
+}
+
+/** A record with no consumed message at hand (made up by the task), encoded again for the error handler. */
+export function reencoded(record: SinkRecord, keyConverter: Converter, valueConverter: Converter): ErrantRecord {
+  return {
+    topic: record.topic,
+    partition: record.partition,
+    offset: record.offset,
+    key: keyConverter.fromConnectData(record.topic, record.key),
+    value: valueConverter.fromConnectData(record.topic, record.value),
+  };
+}
+
+function toSinkRecord(record: TransformRecord, message: Message): SinkRecord {
+  const headers: Record<string, Buffer> = {};
+  for (const [name, value] of Object.entries(record.headers))
+    headers[name] = Buffer.isBuffer(value) ? value : Buffer.from(value);
+  return {
+    topic: record.topic,
+    partition: record.partition ?? message.partition,
+    offset: record.offset ?? String(message.offset),
+    key: record.key,
+    value: record.value,
+    headers,
+    timestamp: record.timestamp ?? message.timestamp ?? 0,
+  };
+}
+
+function toBuffer(key: Message['key']): Buffer | null {
+  if (key === null || key === undefined) return null;
+  return Buffer.isBuffer(key) ? key : Buffer.from(String(key));
+}
+
+function headersOf(message: Message): Record<string, Buffer> {
+  const headers: Record<string, Buffer> = {};
+  for (const header of message.headers ?? []) {
+    for (const [name, value] of Object.entries(header))
+      headers[name] = Buffer.isBuffer(value) ? value : Buffer.from(String(value));
+  }
+  return headers;
+}
