@@ -16,7 +16,7 @@ const VERSION = (JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.
 const USAGE = `usage: sluice-worker [--config FILE] [--<setting> VALUE ...] [connector.json ...]
 
 Runs connectors: standalone (the default) or, in distributed mode (the mode setting), as one worker of a cluster
-of workers sharing --group-id (docs/cluster.md). Settings come from defaults, the config file, SLUICE_*
+of workers sharing a group id (docs/cluster.md). Settings come from defaults, the config file, SLUICE_*
 environment variables and --flags, later ones winning (a LIST is comma-separated, or its flag
 repeated). A connector file holds Connect's POST /connectors body ({"name": ..., "config":
 {...}}) or a flat config map. Stops gracefully on SIGTERM/SIGINT: every task flushes, commits

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { DistributedHerder, clusterTopics } from '@sluice/runtime';
 import type winston from 'winston';
 import type { LogLevels } from './log-levels.js';
@@ -33,6 +34,8 @@ export async function startDistributedWorker(
     workerId,
     log: herderLog,
     commitIntervalMs: config.offsetFlushIntervalMs,
+    // the same worker after a restart: its sink tasks take their partitions back at once
+    memberIdentity: `${os.hostname()}:${workerId}`,
     groupId: config.groupId,
     restUrl: cluster.advertisedUrl || `${scheme}://${config.rest.host}:${config.rest.port}`,
     topics: clusterTopics(config.groupId, {
