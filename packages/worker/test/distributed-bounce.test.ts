@@ -51,7 +51,15 @@ const call = (method: 'GET' | 'PUT' | 'POST', url: string, body?: unknown) =>
   restClient(() => (anyWorker() as WorkerProcess).url)(method, url, body);
 
 async function settled(count = written): Promise<void> {
-  await until(async () => pipes.every((pipe) => lines(pipe.output).length >= count), 90_000);
+  await until(async () => pipes.every((pipe) => lines(pipe.output).length >= count), 180_000).catch(async (error) => {
+    const seen = pipes.map((pipe) => `${pipe.sink}: ${lines(pipe.output).length}/${count}`);
+    const statuses = await Promise.all(
+      pipes
+        .flatMap((p) => [p.source, p.sink])
+        .map(async (name) => (await call('GET', `/connectors/${name}/status`)).text),
+    );
+    throw new Error(`${(error as Error).message}; ${seen.join(', ')}\n${statuses.join('\n')}`);
+  });
   for (const pipe of pipes) {
     // the file sink writes each offset once; no sequence number may be missing or out of place
     expect(lines(pipe.output)).toEqual(lines(pipe.input));
@@ -107,8 +115,8 @@ describe('bounce (three real sluice-worker processes, distributed)', () => {
   it('keeps configs, paused and stopped states through a full cluster restart', async () => {
     const [paused, stopped] = [pipes[0]?.sink as string, pipes[1]?.sink as string];
     // right after a bounce the leader may still be taking over: 409 means retry, as in Connect
-    await until(async () => (await call('PUT', `/connectors/${paused}/pause`)).statusCode === 202);
-    await until(async () => (await call('PUT', `/connectors/${stopped}/stop`)).statusCode === 204);
+    await until(async () => (await call('PUT', `/connectors/${paused}/pause`)).statusCode === 202, 90_000);
+    await until(async () => (await call('PUT', `/connectors/${stopped}/stop`)).statusCode === 204, 90_000);
     await Promise.all(workers.map((worker) => worker?.stop()));
     for (const index of [0, 1, 2]) await start(index);
     await until(async () => (await call('GET', '/sluice/cluster')).json().leader !== null, 60_000);
