@@ -14,4 +14,4 @@ export type { RestAuth } from './rest/auth.js';
 export type { WorkerSettingDoc } from './worker-config-docs.js';
 export { updateWorkerSettingsTable, workerSettingDocs, workerSettingsTable } from './worker-config-docs.js';
 export type { TaskState, WorkerProcess, WorkerProcessOptions } from './worker-process.js';
-export { startWorkerProcess } from './worker-process.js';
+export { freePort, startWorkerProcess } from './worker-process.js';

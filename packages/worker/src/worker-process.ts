@@ -132,7 +132,8 @@ async function untilReady(worker: WorkerProcess, options: WorkerProcessOptions):
   }
 }
 
-function freePort(): Promise<number> {
+/** A TCP port free on 127.0.0.1 right now (for a worker, a test server, a benchmark). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer().listen(0, '127.0.0.1', () => {
       const { port } = server.address() as net.AddressInfo;

@@ -1,10 +1,9 @@
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { eventually, requireService } from '@sluice/testkit';
-import { workerSettingDocs } from '@sluice/worker';
+import { freePort, workerSettingDocs } from '@sluice/worker';
 
 // The sluice-worker command line, on the real bin (built by `npx tsc -b`): what it refuses,
 // what it prints, and that a command that only prints never starts a worker.
@@ -152,13 +151,3 @@ describe('sluice-worker command line', () => {
     );
   }, 60_000);
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.once('error', reject);
-  });
-}

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { requireService } from '@sluice/testkit';
 import type { WorkerProcess } from '@sluice/worker';
 import { startWorkerProcess } from '@sluice/worker';
+import { filePipe } from './file-pipes';
 import { restClient, until } from './rest-client';
 
 // In the spirit of Kafka's own connect_distributed_test bounce test: three sources and three
@@ -19,13 +20,7 @@ const workers: (WorkerProcess | undefined)[] = [];
 const ports: number[] = [];
 
 const lines = (file: string) => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter(Boolean) : []);
-const pipes = [0, 1, 2].map((i) => ({
-  source: `bsrc-${i}-${run}`,
-  sink: `bsink-${i}-${run}`,
-  topic: `bounce-${i}-${run}`,
-  input: path.join(dir, `in-${i}.txt`),
-  output: path.join(dir, `out-${i}.txt`),
-}));
+const pipes = [0, 1, 2].map((i) => filePipe('bounce', i, run, dir));
 let written = 0;
 function writeMore(count: number): void {
   for (const pipe of pipes)
@@ -76,20 +71,10 @@ describe('bounce (three real sluice-worker processes, distributed)', () => {
     await until(async () => (await call('GET', '/sluice/cluster')).json().leader !== null, 60_000);
     writeMore(200);
     for (const pipe of pipes) {
-      const source = {
-        'connector.class': 'FileStreamSource',
-        file: pipe.input,
-        topic: pipe.topic,
-        'value.converter': 'string',
-      };
-      const sink = {
-        'connector.class': 'FileStreamSink',
-        topics: pipe.topic,
-        file: pipe.output,
-        'value.converter': 'string',
-      };
-      await until(async () => (await call('PUT', `/connectors/${pipe.source}/config`, source)).statusCode < 300);
-      await until(async () => (await call('PUT', `/connectors/${pipe.sink}/config`, sink)).statusCode < 300);
+      await until(
+        async () => (await call('PUT', `/connectors/${pipe.source}/config`, pipe.sourceConfig)).statusCode < 300,
+      );
+      await until(async () => (await call('PUT', `/connectors/${pipe.sink}/config`, pipe.sinkConfig)).statusCode < 300);
     }
     await settled();
     for (const signal of ['SIGTERM', 'SIGKILL'] as const) {

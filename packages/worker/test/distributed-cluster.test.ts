@@ -5,6 +5,7 @@ import path from 'node:path';
 import { requireService } from '@sluice/testkit';
 import type { WorkerProcess } from '@sluice/worker';
 import { startWorkerProcess } from '@sluice/worker';
+import { filePipe } from './file-pipes';
 import { restClient, until } from './rest-client';
 
 // Three real sluice-worker processes in distributed mode on the real broker: connectors placed
@@ -64,34 +65,15 @@ afterAll(async () => {
 });
 
 describe('a three-worker cluster (real sluice-worker processes)', () => {
-  const pipes = [0, 1, 2].map((i) => ({
-    source: `src-${i}-${run}`,
-    sink: `sink-${i}-${run}`,
-    topic: `cluster-${i}-${run}`,
-    input: path.join(dir, `in-${i}.txt`),
-    output: path.join(dir, `out-${i}.txt`),
-  }));
+  const pipes = [0, 1, 2].map((i) => filePipe('cluster', i, run, dir));
   const names = pipes.flatMap((p) => [p.source, p.sink]);
 
   it('places connectors over the workers and forwards writes to the leader', async () => {
     for (const [i, pipe] of pipes.entries()) {
       append(pipe.input, 0, 50);
       const via = call(workers[i] as WorkerProcess); // every worker takes writes; followers forward
-      const source = {
-        'connector.class': 'FileStreamSource',
-        file: pipe.input,
-        topic: pipe.topic,
-        'value.converter': 'string',
-      };
-      const sink = {
-        'connector.class': 'FileStreamSink',
-        topics: pipe.topic,
-        file: pipe.output,
-        'key.converter': 'string',
-        'value.converter': 'string',
-      };
-      expect((await via('POST', '/connectors', { name: pipe.source, config: source })).statusCode).toBe(201);
-      expect((await via('PUT', `/connectors/${pipe.sink}/config`, sink)).statusCode).toBe(201);
+      expect((await via('POST', '/connectors', { name: pipe.source, config: pipe.sourceConfig })).statusCode).toBe(201);
+      expect((await via('PUT', `/connectors/${pipe.sink}/config`, pipe.sinkConfig)).statusCode).toBe(201);
     }
     const twin = await call(workers[2] as WorkerProcess)('POST', '/connectors', {
       name: pipes[0]?.source,
