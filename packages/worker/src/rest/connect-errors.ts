@@ -1,10 +1,20 @@
 import { ConfigError } from '@sluice/sdk';
-import {
-  ConnectorExistsError,
-  ConnectorNotFoundError,
-  HerderStoppingError,
-  OffsetsRequestError,
-} from '@sluice/runtime';
+
+/**
+ * The herder's errors by name and status: the REST layer depends on the Herder contract, not on
+ * the runtime's classes (a herder in another package or process throws the same names).
+ */
+const HERDER_ERRORS: Readonly<Record<string, number>> = {
+  ConnectorNotFoundError: 404,
+  ConnectorExistsError: 409,
+  OffsetsRequestError: 400,
+  HerderStoppingError: 503,
+};
+
+function herderStatus(error: unknown): number | undefined {
+  const name = (error as { name?: unknown } | null)?.name;
+  return typeof name === 'string' ? HERDER_ERRORS[name] : undefined;
+}
 
 /** Kafka Connect's error body: the HTTP status repeated as error_code, and a message. */
 export interface ConnectErrorBody {
@@ -26,10 +36,8 @@ export class RestError extends Error {
 export function toConnectError(error: unknown): ConnectErrorBody {
   const message = error instanceof Error ? error.message : String(error);
   if (error instanceof RestError) return { error_code: error.status, message };
-  if (error instanceof ConnectorNotFoundError) return { error_code: 404, message };
-  if (error instanceof ConnectorExistsError) return { error_code: 409, message };
-  if (error instanceof OffsetsRequestError) return { error_code: 400, message };
-  if (error instanceof HerderStoppingError) return { error_code: 503, message };
+  const status = herderStatus(error);
+  if (status !== undefined) return { error_code: status, message };
   if (error instanceof ConfigError) {
     const lines = error.problems.map((problem) => `${problem.field}: ${problem.reason}`);
     return {
@@ -49,7 +57,7 @@ export function unknownConnectorAs<T>(message: string, read: () => T): T {
   try {
     return read();
   } catch (error) {
-    if (error instanceof ConnectorNotFoundError) throw new RestError(404, message);
+    if (herderStatus(error) === 404) throw new RestError(404, message);
     throw error;
   }
 }
@@ -59,7 +67,7 @@ export async function unknownConnectorAsync<T>(message: string, change: () => Pr
   try {
     return await change();
   } catch (error) {
-    if (error instanceof ConnectorNotFoundError) throw new RestError(404, message);
+    if (herderStatus(error) === 404) throw new RestError(404, message);
     throw error;
   }
 }
