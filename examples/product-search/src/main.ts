@@ -1,190 +1,204 @@
 #!/usr/bin/env node
-// The demo: an e-commerce catalogue in MongoDB made searchable with facet filters in
-// OpenSearch, through Kafka, by a sluice-worker running the MongoDB source and the OpenSearch
-// sink connectors, configured the way an operator would (connector JSON files).
-import os from 'node:os';
-import path from 'node:path';
-import { Client } from '@opensearch-project/opensearch';
-import { MongoClient } from 'mongodb';
-import type { Collection } from 'mongodb';
-import { KafkaAdmin, kafkaClientSettings } from '@sluice/runtime';
-import { startWorkerProcess } from '@sluice/worker';
-import type { WorkerProcess } from '@sluice/worker';
-import { catalogue } from './catalogue.js';
-import type { Product } from './catalogue.js';
-import { PRODUCT_MAPPING, facetSearch } from './facet-search.js';
+// The product-search demo: a shop's catalogue in MongoDB, made searchable with facets in
+// OpenSearch through Kafka by a sluice-worker, and a search page on top. `npm run demo` runs it
+// (and starts the services first); `--once` makes it a bounded run that reports and exits.
+import { parseArgs } from 'node:util';
+import type { MongoClient } from 'mongodb';
+import { startApp } from './app.js';
+import type { App } from './app.js';
+import { connectorStates } from './connectors.js';
+import { PipelineFigures } from './figures.js';
+import { CatalogueGenerator } from './generator.js';
+import { percentiles } from './latency-probe.js';
+import { benchmarkQueries } from './query-benchmark.js';
 import { compareWithSource } from './verify.js';
-import { runWorkload } from './workload.js';
 
-const PRODUCTS = 1000;
-const UPDATES = 300;
-const DELETES = 50;
-const SINGLE_CHANGES = 20;
-const INDEX = 'products';
+const DEFAULT_PORT = 8080;
+const HELP = `Usage: npm run demo -- [options]
 
-function required(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set; run the demo with \`npm run demo\`, which starts the services`);
-  return value;
-}
+  --products N          catalogue size loaded at start (default 100000)
+  --rate N              changes per second written after the load (default 200)
+  --port N              the search page's port (default ${DEFAULT_PORT}, or a free one when that is taken; 0: any free one)
+  --refresh-interval T  the index's refresh interval (default 100ms)
+  --queries N           search queries with facets timed after the load (default 300)
+  --once                a bounded run: load, change for --seconds, report, check, exit
+  --seconds N           how long --once writes changes (default 10)
+  -h, --help            this text
+
+Needs KAFKA_BOOTSTRAP_SERVERS, OPENSEARCH_URL and MONGODB_URI (npm run demo sets them).`;
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
-async function main(): Promise<void> {
-  const kafka = required('KAFKA_BOOTSTRAP_SERVERS');
-  const mongoUri = required('MONGODB_URI');
-  const searchUrl = required('OPENSEARCH_URL');
-  const mongo = new MongoClient(mongoUri, { serverSelectionTimeoutMS: 10_000 });
-  const search = new Client({ node: searchUrl });
-  const run = Date.now().toString(36);
-  const prefix = `demo-${run}`;
-  const topic = `${prefix}.shop.products`;
-  const products = mongo.db('shop').collection<Product>('products');
-
-  say('Sluice demo: a MongoDB catalogue made searchable in OpenSearch through Kafka by a sluice-worker');
-  say(`  MongoDB: ${await describeMongo(mongo)}; Kafka: ${kafka}; OpenSearch: ${searchUrl}`);
-  await products.drop().catch(() => undefined);
-  await search.indices.delete({ index: INDEX }, { ignore: [404] });
-  await search.indices.create({ index: INDEX, body: PRODUCT_MAPPING });
-  const admin = new KafkaAdmin(kafkaClientSettings(kafka, 'sluice-demo'));
-  await admin.ensureTopic({ topic, partitions: 3, replicationFactor: 1 });
-
-  const json = { 'key.converter': 'string', 'value.converter': 'json', 'value.converter.schemas.enable': 'false' };
-  const worker = await startWorkerProcess({
-    stateDir: path.join(os.tmpdir(), `sluice-demo-${run}`),
-    port: 18_083,
-    bootstrapServers: kafka,
-    settings: { offsetFlushIntervalMs: 1000 },
-    connectors: {
-      'products-source': {
-        'connector.class': 'MongoDbSource',
-        'connection.uri': mongoUri,
-        database: 'shop',
-        collection: 'products',
-        'topic.prefix': prefix,
-        'poll.await.ms': '100',
-        ...json,
-      },
-      'products-search': {
-        'connector.class': 'OpenSearchSink',
-        'connection.url': searchUrl,
-        topics: topic,
-        'index.name.template': INDEX,
-        ...json,
-      },
+function options() {
+  const { values } = parseArgs({
+    options: {
+      products: { type: 'string', default: '100000' },
+      rate: { type: 'string', default: '200' },
+      port: { type: 'string' },
+      'refresh-interval': { type: 'string', default: '100ms' },
+      queries: { type: 'string', default: '300' },
+      once: { type: 'boolean', default: false },
+      seconds: { type: 'string', default: '10' },
+      help: { type: 'boolean', short: 'h', default: false },
     },
   });
-  say(
-    `  sluice-worker running at ${worker.url}: products-source (MongoDbSource) -> ${topic} -> products-search (OpenSearchSink)`,
-  );
-  try {
-    await exercise(worker, products, search, topic);
-  } catch (error) {
-    // what the tasks say is the first thing an operator needs when the pipeline stalls
-    say(`  connector status: ${JSON.stringify(await worker.get('/connectors?expand=status'))}`);
-    throw error;
-  } finally {
-    const exit = await worker.stop();
-    say(`  sluice-worker stopped gracefully (exit ${exit})`);
-    await admin.deleteTopic(topic).catch(() => undefined);
-    admin.close();
-    await Promise.all([mongo.close(), search.close()]);
+  if (values.help) {
+    say(HELP);
+    process.exit(0);
   }
-  say('done: every change reached the search index, and the index equals the catalogue.');
+  const number = (name: keyof typeof values) => {
+    const value = Number(values[name]);
+    if (!Number.isInteger(value) || value < 0) throw new Error(`--${name} must be a whole number, not ${values[name]}`);
+    return value;
+  };
+  const env = (name: string) => {
+    const value = process.env[name];
+    if (!value) throw new Error(`${name} is not set; run the demo with \`npm run demo\`, which starts the services`);
+    return value;
+  };
+  return {
+    products: Math.max(number('products'), 100),
+    rate: number('rate'),
+    port: values.port === undefined ? undefined : number('port'),
+    refreshInterval: values['refresh-interval'],
+    queries: number('queries'),
+    once: values.once,
+    seconds: number('seconds'),
+    kafka: env('KAFKA_BOOTSTRAP_SERVERS'),
+    openSearchUrl: env('OPENSEARCH_URL'),
+    mongoUri: env('MONGODB_URI'),
+  };
 }
 
-/** The workload, the measurements and the checks, against a running worker. */
-async function exercise(
-  worker: WorkerProcess,
-  products: Collection<Product>,
-  search: Client,
-  topic: string,
-): Promise<void> {
-  void topic;
+type Options = ReturnType<typeof options>;
 
-  const started = Date.now();
-  const written = await runWorkload(products, catalogue(PRODUCTS), UPDATES, DELETES);
-  say(
-    `  wrote ${written.inserts} inserts, ${written.updates} price updates, ${written.deletes} deletes to shop.products in ${Date.now() - started} ms`,
-  );
-  let comparison = await compareWithSource(products, search, INDEX);
-  while (!equal(comparison) && Date.now() - started < 90_000) {
-    await sleep(200);
-    comparison = await compareWithSource(products, search, INDEX);
+/** The page's port: the one asked for, else 8080, else (taken, and not asked for) any free one. */
+async function start(opts: Options): Promise<App> {
+  const app = (port: number) => startApp({ ...opts, port });
+  try {
+    return await app(opts.port ?? DEFAULT_PORT);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    if (opts.port !== undefined)
+      throw new Error(`port ${opts.port} is taken: choose another with --port N (--port 0: any free port)`);
+    say(`  port ${DEFAULT_PORT} is taken; the page gets a free port instead (choose one with --port N)`);
+    return app(0);
   }
-  const elapsed = Date.now() - started;
-  const changes = written.inserts + written.updates + written.deletes;
-  say(
-    `  end to end: all ${changes} changes searchable after ${elapsed} ms (${Math.round((changes * 1000) / elapsed)} changes/s)`,
-  );
+}
 
-  const latencies: number[] = [];
-  for (let i = 0; i < SINGLE_CHANGES; i++)
-    latencies.push(await singleChange(products, search, `sku-${String(i).padStart(5, '0')}`));
-  say(
-    `  ${SINGLE_CHANGES} single changes, MongoDB write -> found by an OpenSearch search: ${percentiles(latencies)} (index refresh 100 ms)`,
-  );
+/** Aborted by Ctrl-C: every phase stops at its next step, then everything is stopped and removed. */
+const interrupted = new AbortController();
 
-  comparison = await compareWithSource(products, search, INDEX);
+async function main(): Promise<void> {
+  const opts = options();
+  process.once('SIGINT', () => {
+    say('\n  stopping (Ctrl-C again to quit at once)');
+    process.once('SIGINT', () => process.exit(130));
+    interrupted.abort();
+  });
+  say('Sluice product-search demo: MongoDB -> Kafka -> OpenSearch by a sluice-worker, and a search page');
+  const app = await start(opts);
+  const { names, worker } = app;
+  say(`  MongoDB ${await describeMongo(app.products.db.client)}, database ${names.database}; Kafka ${opts.kafka}`);
+  say(`  sluice-worker ${worker.url}: ${await connectorStates(worker.url)} (submitted with POST /connectors)`);
+  say(`  ${names.database}.${names.collection} -> topic ${app.topic} -> index ${names.index} at ${opts.openSearchUrl}`);
+  say(`  search page: ${app.service.url}`);
+
+  const generator = new CatalogueGenerator(app.products);
+  const figures = new PipelineFigures(app.products, app.search, names.index, generator, opts.refreshInterval);
+  const churnStop = new AbortController();
+  let churn: Promise<void> | undefined;
+  let failure: unknown;
+  try {
+    const signal = interrupted.signal;
+    const started = Date.now();
+    await generator.load(opts.products, signal);
+    const loadedMs = Date.now() - started;
+    await untilIndexed(app, generator.size, 300_000, signal);
+    const searchableMs = Date.now() - started;
+    say(
+      `  loaded ${opts.products} products into MongoDB in ${seconds(loadedMs)} (${perSecond(opts.products, loadedMs)} inserts/s); ` +
+        `all searchable ${seconds(searchableMs)} after the first write (${perSecond(opts.products, searchableMs)} changes/s end to end)`,
+    );
+    churn = generator.churn(opts.rate, AbortSignal.any([signal, churnStop.signal]));
+    figures.start();
+    const queries = await benchmarkQueries(app.service.url, opts.queries, signal);
+    say(
+      `  search with facets, ${queries.queries} varied queries while ${opts.rate} changes/s stream in: ` +
+        `search service ${percentiles(queries.serviceMs)} (OpenSearch took ${percentiles(queries.openSearchMs)}); goal p99 < 50 ms`,
+    );
+    if (opts.once) await bounded(app, opts, figures, () => churnStop.abort(), churn);
+    else {
+      say('  live figures every 5 s; Ctrl-C stops the demo');
+      const timer = setInterval(() => say(`  ${figures.liveLine()}`), 5000);
+      await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+      clearInterval(timer);
+    }
+  } catch (error) {
+    if (!interrupted.signal.aborted) failure = error;
+  } finally {
+    churnStop.abort();
+    await Promise.all([churn, figures.stop()]).catch((error: unknown) => (failure ??= error));
+    const { workerExit } = await app.close();
+    say(`  sluice-worker stopped (exit ${workerExit}); removed this run's database, topic, index and consumer group`);
+    if (workerExit !== 0) failure ??= new Error(`the worker exited with ${workerExit}`);
+  }
+  if (failure) throw failure;
+}
+
+/** The rest of a --once run: changes for a while, figures, then the index must equal MongoDB. */
+async function bounded(
+  app: App,
+  opts: Options,
+  figures: PipelineFigures,
+  stopChanges: () => void,
+  churn: Promise<void>,
+): Promise<void> {
+  for (let left = opts.seconds * 1000; left > 0; left -= 5000) {
+    await new Promise((resolve) => setTimeout(resolve, Math.min(left, 5000)));
+    if (interrupted.signal.aborted) return;
+    say(`  ${figures.liveLine()}`);
+  }
+  stopChanges();
+  await Promise.all([churn, figures.stop()]);
+  say(`  after the load: ${figures.summary()}`);
+  let comparison = await compareWithSource(app.products, app.search, app.names.index);
+  for (const deadline = Date.now() + 60_000; !equal(comparison) && Date.now() < deadline;) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    comparison = await compareWithSource(app.products, app.search, app.names.index);
+  }
   say(
     `  index equals source: ${equal(comparison) ? 'yes' : 'NO'} (${comparison.sourceCount} in MongoDB, ${comparison.indexCount} in OpenSearch, ${comparison.mismatched.length} differ)`,
   );
-  const facets = await facetSearch(search, INDEX, 'phone', 8);
-  say(`  search "phone" with RAM >= 8 GB: ${facets.hits} hits in ${facets.tookMs} ms`);
-  say(`    brands:  ${format(facets.brands)}`);
-  say(`    screens: ${format(facets.screens)} (inches)`);
-  say(`    cheapest: ${facets.top.map((p) => `${p.name} ($${p.price})`).join(', ')}`);
-  const statuses =
-    await worker.get<Record<string, { status: { tasks: { state: string }[] } }>>('/connectors?expand=status');
-  say(
-    `  connector tasks: ${Object.entries(statuses)
-      .map(([name, s]) => `${name} ${s.status.tasks.map((t) => t.state).join(',')}`)
-      .join('; ')}`,
-  );
-
+  say(`  connector tasks: ${await connectorStates(app.worker.url)}`);
   if (!equal(comparison))
-    throw new Error(`the index does not match the source: ${comparison.mismatched.slice(0, 5).join(', ')} ...`);
+    throw new Error(`the index differs from MongoDB: ${comparison.mismatched.slice(0, 5).join(', ')}`);
 }
 
-/** Changes one product and times until a search finds the new version. */
-async function singleChange(products: Collection<Product>, search: Client, id: string): Promise<number> {
-  const stamp = Date.now();
-  await products.updateOne({ _id: id }, { $set: { updated_at: stamp } });
-  for (;;) {
-    const found = await search.search({
-      index: INDEX,
-      body: { query: { bool: { filter: [{ ids: { values: [id] } }, { term: { updated_at: stamp } }] } } },
-    });
-    const total = found.body.hits.total;
-    if ((typeof total === 'number' ? total : total?.value) === 1) return Date.now() - stamp;
-    if (Date.now() - stamp > 30_000) throw new Error(`change to ${id} not searchable after 30 s`);
-    await sleep(2);
+async function untilIndexed(app: App, count: number, timeoutMs: number, signal: AbortSignal): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!signal.aborted) {
+    const { body } = await app.search.count({ index: app.names.index });
+    if (body.count >= count) return;
+    if (Date.now() > deadline)
+      throw new Error(`only ${body.count} of ${count} products searchable after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 
 const equal = (c: { sourceCount: number; indexCount: number; mismatched: string[] }) =>
   c.mismatched.length === 0 && c.sourceCount === c.indexCount;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const perSecond = (n: number, ms: number) => Math.round((n * 1000) / Math.max(ms, 1));
 
-/** Says whether the demo ran against the emulator or a real server (its build info tells). */
+/** Says whether the demo runs against the emulator or a real server (its build info tells). */
 async function describeMongo(client: MongoClient): Promise<string> {
   const info = await client.db('admin').command({ buildInfo: 1 });
-  return typeof info.emulator === 'string' ? `${info.emulator} (emulator)` : `MongoDB ${String(info.version)}`;
-}
-
-function percentiles(samples: number[]): string {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-  return `p50 ${at(0.5)} ms, p95 ${at(0.95)} ms, max ${sorted[sorted.length - 1]} ms`;
-}
-
-function format(counts: Record<string, number>): string {
-  return Object.entries(counts)
-    .map(([key, count]) => `${key}: ${count}`)
-    .join(', ');
+  return typeof info.emulator === 'string' ? `${info.emulator} (emulator)` : String(info.version);
 }
 
 main().catch((error: unknown) => {
+  if (interrupted.signal.aborted) process.exit(130);
   process.stderr.write(`demo failed: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 });
