@@ -22,6 +22,8 @@ export interface AppOptions {
   readonly refreshInterval: string;
   /** The page's port; 0: any free one. */
   readonly port: number;
+  /** The page's address; default 127.0.0.1. */
+  readonly host?: string;
 }
 
 /** The running shop: the pipeline (a sluice-worker with two connectors) and the search page. */
@@ -67,7 +69,8 @@ export async function startApp(options: AppOptions): Promise<App> {
     () => mongo.close(),
   );
   try {
-    const service = await startSearchService({ search, index: names.index, port: options.port });
+    const where = { port: options.port, ...(options.host ? { host: options.host } : {}) };
+    const service = await startSearchService({ search, index: names.index, ...where });
     undo.push(() => service.close());
     await mongo.connect();
     undo.push(() => mongo.db(names.database).dropDatabase());

@@ -106,9 +106,14 @@ function facetFilter(facet: Facet, values: string[]) {
   };
 }
 
+/** The facet's aggregation, as `{ filter: <its categories>, aggs: { values: ... } }`. */
 function facetAggregation(facet: Facet) {
-  if (facet.kind === 'terms') return { terms: { field: facet.field, size: 30 } };
-  return { range: { field: facet.field, ranges: facet.ranges } };
+  const values =
+    facet.kind === 'terms'
+      ? { terms: { field: facet.field, size: 30 } }
+      : { range: { field: facet.field, ranges: facet.ranges } };
+  const only = facet.categories ? { terms: { category: facet.categories } } : { match_all: {} };
+  return { filter: only, aggs: { values } };
 }
 
 interface Bucket {
@@ -122,10 +127,10 @@ export function searchResult(
   request: SearchRequest,
   body: { took: number; hits: { total?: unknown; hits: { _id: string; _source?: unknown }[] }; aggregations?: unknown },
 ): SearchResult {
-  const aggregations = (body.aggregations ?? {}) as Record<string, { buckets: Bucket[] }>;
+  const aggregations = (body.aggregations ?? {}) as Record<string, { values: { buckets: Bucket[] } }>;
   const facets = FACETS.map((facet): FacetCounts => {
     const chosen = request.filters.filter((f) => f.field === facet.field).map((f) => f.value);
-    const buckets = (aggregations[facet.field]?.buckets ?? [])
+    const buckets = (aggregations[facet.field]?.values.buckets ?? [])
       .map((b) => ({ value: b.key_as_string ?? String(b.key), count: b.doc_count }))
       .map((b) => ({ ...b, selected: chosen.includes(b.value) }))
       .filter((b) => b.count > 0 || b.selected);
