@@ -4,9 +4,8 @@ import type { Client } from '@opensearch-project/opensearch';
  * The index template of the products index. Facets need exact values: category and brand are
  * keywords (with a `.text` field for the full-text query), and every attribute under `attrs`
  * gets its type from a dynamic template, whatever category brings it: strings become keywords
- * (terms facets), numbers doubles (terms or range facets), booleans stay booleans. A new
- * attribute in MongoDB is facetable the moment its first product is indexed, with no mapping
- * change.
+ * (terms facets), numbers doubles (terms or range facets), booleans stay booleans. An attribute
+ * new to MongoDB is facetable the moment its first product is indexed, with no mapping change.
  */
 export function productTemplate(index: string, refreshInterval: string) {
   // Terms facets count keywords by their global ordinals, which a refresh invalidates; built
