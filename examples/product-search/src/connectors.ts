@@ -18,9 +18,9 @@ export const topicOf = (names: PipelineNames) => `${names.topicPrefix}.${names.d
 /**
  * The two connectors, as an operator would POST them to the worker: MongoDB change streams →
  * Kafka → OpenSearch bulk writes. The value is the product document as JSON; a delete is a
- * tombstone, which the sink turns into a delete in the index. Every setting that is not a
- * default is here for latency: the source's server-side wait for changes is short, and the
- * sink sends each batch at once (linger.ms=0 is its default).
+ * tombstone, which the sink turns into a delete in the index. Latency needs no tuning (the
+ * sink sends each batch at once by default, linger.ms=0); the source's server-side wait for
+ * changes is short so that a stop is noticed quickly.
  */
 export function connectorConfigs(names: PipelineNames): ConnectorConfigs {
   const json = { 'key.converter': 'string', 'value.converter': 'json', 'value.converter.schemas.enable': 'false' };

@@ -123,12 +123,17 @@ async function main(): Promise<void> {
       `  loaded ${opts.products} products into MongoDB in ${seconds(loadedMs)} (${perSecond(opts.products, loadedMs)} inserts/s); ` +
         `all searchable ${seconds(searchableMs)} after the first write (${perSecond(opts.products, searchableMs)} changes/s end to end)`,
     );
+    const settledMs = await untilMerged(app, 60_000, signal);
+    say(`  no OpenSearch merge running any more (waited ${seconds(settledMs)}); the query benchmark starts`);
     churn = generator.churn(opts.rate, AbortSignal.any([signal, churnStop.signal]));
     // the probes start after the benchmark: their polling would load OpenSearch as no shopper does
     const queries = await benchmarkQueries(app.service.url, opts.queries, signal);
     say(
       `  search with facets, ${queries.queries} varied queries while ${opts.rate} changes/s stream in: ` +
         `search service ${percentiles(queries.serviceMs)} (OpenSearch took ${percentiles(queries.openSearchMs)}); goal p99 < 50 ms`,
+    );
+    say(
+      `    slowest: ${queries.slowest.query} (${Math.round(queries.slowest.ms)} ms); ${queries.totalHits} results in all`,
     );
     figures.start();
     if (opts.once) await bounded(app, opts, figures, () => churnStop.abort(), churn);
@@ -188,6 +193,17 @@ async function untilIndexed(app: App, count: number, timeoutMs: number, signal: 
       throw new Error(`only ${body.count} of ${count} products searchable after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** Waits until the index has no merge running: a bulk load can leave some, which would slow the queries timed next. */
+async function untilMerged(app: App, timeoutMs: number, signal: AbortSignal): Promise<number> {
+  const started = Date.now();
+  while (!signal.aborted && Date.now() - started < timeoutMs) {
+    const { body } = await app.search.indices.stats({ index: app.names.index, metric: 'merge' });
+    if (body.indices?.[app.names.index]?.total?.merges?.current === 0) break;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return Date.now() - started;
 }
 
 const equal = (c: { sourceCount: number; indexCount: number; mismatched: string[] }) =>

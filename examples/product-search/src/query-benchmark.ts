@@ -10,6 +10,8 @@ export interface QueryLatency {
   readonly openSearchMs: number[];
   /** Result counts seen: a benchmark of empty answers would prove nothing. */
   readonly totalHits: number;
+  /** The slowest question (its query string) and its round trip. */
+  readonly slowest: { readonly query: string; readonly ms: number };
 }
 
 const TEXTS = [
@@ -52,6 +54,7 @@ export async function benchmarkQueries(
   const serviceMs: number[] = [];
   const openSearchMs: number[] = [];
   let totalHits = 0;
+  let slowest = { query: '', ms: 0 };
   for (let i = 0; i < count && !signal.aborted; i++) {
     const text = pick(TEXTS);
     const params = new URLSearchParams({ q: text, sort: pick(SORT_ORDERS) });
@@ -62,9 +65,11 @@ export async function benchmarkQueries(
     }
     const started = performance.now();
     const answer = await ask(params);
-    serviceMs.push(performance.now() - started);
+    const ms = performance.now() - started;
+    serviceMs.push(ms);
+    if (ms > slowest.ms) slowest = { query: decodeURIComponent(params.toString().replace(/\+/g, ' ')), ms };
     openSearchMs.push(answer.tookMs);
     totalHits += answer.total;
   }
-  return { queries: serviceMs.length, serviceMs, openSearchMs, totalHits };
+  return { queries: serviceMs.length, serviceMs, openSearchMs, totalHits, slowest };
 }
