@@ -1,15 +1,19 @@
 #!/usr/bin/env node
-// `npm run demo`: installs and builds (first time), starts the real services, runs the
-// product-search pipeline and reports what it did. Services stay up afterwards (stop them
-// with `npm run services:down`) so the index can be explored at OPENSEARCH_URL.
-import { spawnSync } from 'node:child_process';
+// `npm run demo [-- options]`: installs and builds (first time), starts the real services it is
+// not given addresses for, then runs the product-search application (examples/product-search):
+// a sluice-worker, the connectors, the catalogue generator and the search page, with live
+// figures until Ctrl-C. `npm run demo -- --once` is a bounded run that prints its report and
+// exits; `npm run demo -- --help` lists the options. The services keep running afterwards
+// (`npm run services:down` stops them); the demo removes its own data from them.
+import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
 
-function run(what, command, args, env = process.env) {
-  const result = spawnSync(command, args, { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] });
+function run(what, command, args) {
+  const result = spawnSync(command, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
   if (result.status !== 0) {
     process.stderr.write(`demo: ${what} failed (exit ${result.status ?? result.signal})\n`);
     process.exit(1);
@@ -33,10 +37,22 @@ function servicesUp() {
   return env;
 }
 
-console.log('== installing and building (first run only takes minutes)');
-run('setup', process.execPath, [path.join(root, 'scripts/setup.mjs')]);
-run('build', 'npx', ['--no-install', 'tsc', '-b']);
-const env = { ...process.env, ...servicesUp() };
-console.log('== running the product-search pipeline');
-run('the pipeline', process.execPath, [path.join(root, 'examples/product-search/dist/main.js')], env);
-console.log('(services keep running for exploring; stop them with: npm run services:down)');
+if (!args.includes('--help') && !args.includes('-h')) {
+  console.log('== installing and building (first run only takes minutes)');
+  run('setup', process.execPath, [path.join(root, 'scripts/setup.mjs')]);
+  run('build', 'npx', ['--no-install', 'tsc', '-b']);
+}
+const env = { ...process.env, ...(args.includes('--help') || args.includes('-h') ? {} : servicesUp()) };
+const app = spawn(process.execPath, [path.join(root, 'examples/product-search/dist/main.js'), ...args], {
+  cwd: root,
+  env,
+  stdio: ['ignore', 'inherit', 'inherit'],
+  // its own process group: Ctrl-C reaches this script only, which passes it on once, so the
+  // application (not the terminal) stops its worker, removes its data and exits
+  detached: true,
+});
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => app.kill('SIGINT'));
+app.on('exit', (code, signal) => {
+  if (code === 0) console.log('(services keep running; stop them with: npm run services:down)');
+  process.exit(code ?? (signal === 'SIGINT' ? 130 : 1));
+});
