@@ -1,6 +1,14 @@
 export type { SinkRecord, SourceOffset, SourcePartition, SourceRecord, TopicPartition } from './records.js';
 export { isTombstone } from './records.js';
-export { ConfigError, ConnectorDefinitionError, RetriableError } from './errors.js';
+export {
+  CONFIG_ERROR_BRAND,
+  ConfigError,
+  ConnectorDefinitionError,
+  RETRIABLE_ERROR_BRAND,
+  RetriableError,
+  isConfigError,
+  isRetriableError,
+} from './errors.js';
 export type { ConfigOf, ConfigSchema, FieldMeta, Importance } from './config-schema.js';
 export { REDACTED, Secret, fieldMeta, redact, secretKeys } from './config-schema.js';
 export type { ConnectConfigType, FieldDefinition, FieldResult, ValidationResult } from './config-validation.js';

@@ -1,4 +1,4 @@
-import { ConfigError, ConfigValidator, Type, splitFrameworkKeys, taskConfigsOf } from '@sluice/sdk';
+import { ConfigError, ConfigValidator, Type, isConfigError, splitFrameworkKeys, taskConfigsOf } from '@sluice/sdk';
 import type { ConfigProblem, Connector, FieldResult } from '@sluice/sdk';
 import type { RestartPolicy } from '../herder/restart-policy.js';
 import { resolveConfigProviders } from './config-providers.js';
@@ -108,7 +108,7 @@ function collect<T>(problems: ConfigProblem[], run: () => T): T | undefined {
   try {
     return run();
   } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
+    if (!isConfigError(error)) throw error; // by brand: a connector's own SDK copy counts
     problems.push(...error.problems);
     return undefined;
   }

@@ -1,4 +1,5 @@
-import { RetriableError, pause } from '@sluice/sdk';
+import { isRetriableError, pause } from '@sluice/sdk';
+import type { RetriableError } from '@sluice/sdk';
 
 export interface RetryOptions {
   /** Total time to keep retrying, ms; 0 = no retries, RETRY_WITHOUT_LIMIT (-1) = until aborted. */
@@ -39,7 +40,7 @@ export async function withRetries<T>(operation: () => Promise<T>, options: Retry
     try {
       return await operation();
     } catch (error) {
-      if (!(error instanceof RetriableError)) throw error;
+      if (!isRetriableError(error)) throw error; // by brand: a connector's own SDK copy counts
       const delay = backoffDelay(attempt, options.maxDelayMs);
       if (options.signal.aborted || Date.now() + delay > deadline) throw error;
       options.onRetry?.(error, attempt, delay);

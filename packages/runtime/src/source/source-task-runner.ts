@@ -1,6 +1,6 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { RetriableError, pause } from '@sluice/sdk';
-import type { SourceConnector, SourcePartition, SourceRecord, SourceTask } from '@sluice/sdk';
+import { isRetriableError, pause } from '@sluice/sdk';
+import type { RetriableError, SourceConnector, SourcePartition, SourceRecord, SourceTask } from '@sluice/sdk';
 import type { MessageHeader } from '@confluentinc/kafka-javascript';
 import type { Stage } from '../errors/errant-records.js';
 import type { RetryOptions } from '../errors/retry.js';
@@ -126,7 +126,7 @@ export class SourceTaskRunner extends TaskRunner {
     try {
       records = await task.poll();
     } catch (error) {
-      if (!(error instanceof RetriableError)) throw error;
+      if (!isRetriableError(error)) throw error; // by brand: a connector's own SDK copy counts
       await this.backOff(error);
       return [];
     }
