@@ -36,7 +36,7 @@ export type {
   TransformRecord,
 } from './transforms/transform.js';
 export { PREDICATE_PLUGINS, TRANSFORM_PLUGINS, transformChain } from './transforms/transform-chain.js';
-export type { CatalogEntry } from './config/connector-catalog.js';
+export type { BrokenPlugin, CatalogEntry, PluginChanges } from './config/connector-catalog.js';
 export { ConnectorCatalog } from './config/connector-catalog.js';
 export type { ConnectorConfigCheck, ResolvedConnectorConfig } from './config/connector-config.js';
 export { checkConnectorConfig, resolveConnectorConfig } from './config/connector-config.js';

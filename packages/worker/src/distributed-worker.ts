@@ -25,11 +25,12 @@ export async function startDistributedWorker(
   log: winston.Logger,
   logLevels?: LogLevels,
 ): Promise<DistributedWorker> {
-  const { catalog, kafka, security, workerId, herderLog } = workerBasics(config, log);
+  const { catalog, reloadCatalog, kafka, security, workerId, herderLog } = workerBasics(config, log);
   const { cluster } = config;
   const scheme = security.tls ? 'https' : 'http';
   const herder = new DistributedHerder({
     catalog,
+    reloadCatalog,
     kafka,
     workerId,
     log: herderLog,

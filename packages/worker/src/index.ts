@@ -1,8 +1,10 @@
 export type { LoadOptions, WorkerConfig } from './worker-config.js';
 export { loadWorkerConfig, workerConfigSchema } from './worker-config.js';
 export { createLogger, sdkLogger, taskLogger, workerLogger } from './logger.js';
-export type { PluginManifest } from './plugins/plugin-loader.js';
-export { PluginError, loadPlugins } from './plugins/plugin-loader.js';
+export type { PluginManifest } from './plugins/plugin-manifest.js';
+export { PluginError } from './plugins/plugin-error.js';
+export type { PluginLoaderOptions } from './plugins/plugin-loader.js';
+export { PluginLoader, loadPlugins, workerInstallDirs } from './plugins/plugin-loader.js';
 export type { FileBackedHerderOptions, StandaloneWorker } from './standalone-worker.js';
 export { fileBackedHerder, readConnectorFile, startStandaloneWorker } from './standalone-worker.js';
 export { main } from './cli.js';

@@ -19,7 +19,7 @@ export interface StandaloneWorker {
 }
 
 /**
- * A standalone worker: plugins from node_modules and the plugin path, connector configs and
+ * A standalone worker: plugins beside the worker's install and in the plugin path, connector configs and
  * source offsets in `stateDir`, the connector files given on the command line applied on top.
  */
 export async function startStandaloneWorker(
@@ -28,10 +28,11 @@ export async function startStandaloneWorker(
   log: winston.Logger,
   logLevels?: LogLevels,
 ): Promise<StandaloneWorker> {
-  const { catalog, kafka, security, workerId, herderLog } = workerBasics(config, log);
+  const { catalog, reloadCatalog, kafka, security, workerId, herderLog } = workerBasics(config, log);
   const herder = fileBackedHerder({
     stateDir: config.stateDir,
     catalog,
+    reloadCatalog,
     kafka,
     workerId,
     log: herderLog,

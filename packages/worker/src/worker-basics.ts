@@ -5,7 +5,7 @@ import { kafkaClientSettings } from '@sluice/runtime';
 import type { Logger } from '@sluice/sdk';
 import type winston from 'winston';
 import { sdkLogger } from './logger.js';
-import { loadPlugins } from './plugins/plugin-loader.js';
+import { PluginLoader } from './plugins/plugin-loader.js';
 import { restSecurity } from './rest/rest-security.js';
 import type { WorkerConfig } from './worker-config.js';
 
@@ -16,6 +16,8 @@ export const VERSION = (
 /** What every worker assembles before its herder, whatever its mode. */
 export interface WorkerBasics {
   readonly catalog: ConnectorCatalog;
+  /** Scans the plugin directories again (POST /sluice/plugins/reload). */
+  readonly reloadCatalog: () => ConnectorCatalog;
   readonly kafka: KafkaClientSettings;
   readonly security: ReturnType<typeof restSecurity>;
   /** host:port, as statuses report the worker. */
@@ -28,12 +30,17 @@ export interface WorkerBasics {
  * auth files stop the worker at once.
  */
 export function workerBasics(config: WorkerConfig, log: winston.Logger): WorkerBasics {
-  const catalog = loadPlugins([process.cwd(), ...config.pluginPath]);
-  log.info('plugins loaded', {
-    connectors: catalog.entries().map((entry) => `${entry.packageName} (${entry.alias ?? entry.connector.name})`),
+  // plugins beside the worker's install and in pluginPath, never the current directory
+  const plugins = new PluginLoader({ pluginPath: config.pluginPath });
+  const catalog = plugins.load();
+  log.info('plugins found', {
+    connectors: catalog.found().map((entry) => `${entry.packageName} (${entry.alias ?? entry.connector.name})`),
   });
+  for (const plugin of catalog.broken(false))
+    log.error('plugin cannot be used', { plugin: plugin.packageName, reason: plugin.reason });
   return {
     catalog,
+    reloadCatalog: () => plugins.load(),
     kafka: kafkaClientSettings(config.bootstrapServers, 'sluice-worker', config.kafka),
     security: restSecurity(config.rest),
     workerId: `${config.rest.host}:${config.rest.port}`,

@@ -119,6 +119,8 @@ function pick(values: Readonly<Record<string, unknown>>, keys: readonly string[]
 }
 
 function unknownClass(className: string, catalog: ConnectorCatalog): string {
+  const problem = catalog.problem(className);
+  if (problem !== undefined) return `the plugin ${className} is installed but cannot be used: ${problem}`;
   const known = catalog
     .entries()
     .map((e) => e.connector.name)

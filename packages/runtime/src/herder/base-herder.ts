@@ -1,6 +1,6 @@
 import type { Logger } from '@sluice/sdk';
 import { ConfigError } from '@sluice/sdk';
-import type { ConnectorCatalog } from '../config/connector-catalog.js';
+import type { ConnectorCatalog, PluginChanges } from '../config/connector-catalog.js';
 import type { ResolvedConnectorConfig } from '../config/connector-config.js';
 import { checkConnectorConfig, resolveConnectorConfig } from '../config/connector-config.js';
 import { TaskExecutor } from '../executor/task-executor.js';
@@ -21,6 +21,8 @@ import { traceOf } from '../task-status.js';
 
 export interface HerderOptions {
   readonly catalog: ConnectorCatalog;
+  /** Finds the plugins again, for reloadPlugins (the worker's plugin loader); without it the catalog is fixed. */
+  readonly reloadCatalog?: () => ConnectorCatalog;
   readonly kafka: KafkaClientSettings;
   readonly configs: ConfigStore;
   readonly offsets: AdministeredOffsetStore;
@@ -55,11 +57,13 @@ export abstract class BaseHerder implements Herder {
   protected readonly reconciler: TaskReconciler;
   private readonly restarts: FailureRestarts;
   private readonly offsetsApi: ConnectorOffsets;
+  private catalog: ConnectorCatalog;
   private stopping = false;
   private ready = false;
 
   constructor(protected readonly options: HerderOptions) {
     this.workerId = options.workerId;
+    this.catalog = options.catalog;
     this.executor = new TaskExecutor({
       kafka: options.kafka,
       offsets: options.offsets,
@@ -186,8 +190,10 @@ export abstract class BaseHerder implements Herder {
     return this.change(async () => {
       const status = this.connectorStatus(name);
       const plan = restartPlan(status, request);
-      if (plan.connector) this.reresolve(name);
-      if (plan.tasks.length > 0) void this.restartTasks(name, plan.tasks);
+      // a restart runs an upgraded plugin's new code: every task restarts on it (the pass does)
+      const upgraded = this.pluginChanged(name);
+      if (plan.connector || upgraded) this.reresolve(name);
+      if (plan.tasks.length > 0 && !upgraded) void this.restartTasks(name, plan.tasks);
       return plan.answer;
     });
   }
@@ -231,15 +237,33 @@ export abstract class BaseHerder implements Herder {
   }
 
   validateConfig(config: Readonly<Record<string, string>>) {
-    return checkConnectorConfig(config, this.options.catalog);
+    return checkConnectorConfig(config, this.catalog);
   }
 
   plugins() {
-    return this.options.catalog.entries();
+    return this.catalog.entries();
   }
 
   plugin(connectorClass: string) {
-    return this.options.catalog.find(connectorClass);
+    return this.catalog.find(connectorClass);
+  }
+
+  brokenPlugins() {
+    return this.catalog.broken();
+  }
+
+  /**
+   * This worker's plugins only (each worker has its own plugin directories): so in the change
+   * queue but never refused by a mode (a follower reloads too; call it on every worker).
+   */
+  reloadPlugins(): Promise<PluginChanges> {
+    if (this.stopping) return Promise.reject(new HerderStoppingError());
+    return this.changes.run(async () => {
+      const before = this.catalog;
+      this.catalog = this.options.reloadCatalog?.() ?? before;
+      for (const [name, record] of this.records) if (record.failure !== undefined) this.reresolve(name);
+      return this.catalog.changesSince(before);
+    });
   }
 
   cluster(): ClusterView {
@@ -293,7 +317,7 @@ export abstract class BaseHerder implements Herder {
   }
 
   private resolve(config: Readonly<Record<string, string>>): ResolvedConnectorConfig {
-    return resolveConnectorConfig(config, this.options.catalog);
+    return resolveConnectorConfig(config, this.catalog);
   }
 
   /** Stores a validated config with its target, then has the tasks follow. */
@@ -320,12 +344,19 @@ export abstract class BaseHerder implements Herder {
     });
   }
 
-  /** A connector restart: a stored config that failed to resolve is tried again (e.g. its plugin is back). */
+  /** A connector restart: a config that failed to resolve, or whose plugin changed, is resolved again. */
   private reresolve(name: string): void {
     const record = this.get(name);
-    if (record.failure === undefined) return;
+    if (record.failure === undefined && !this.pluginChanged(name)) return;
     this.records.set(name, this.recordOf(name, record.config, record.target));
     void this.reconciler.sync(name);
+  }
+
+  /** True when the connector's plugin is no longer the one its config resolved to (upgraded or removed). */
+  private pluginChanged(name: string): boolean {
+    const resolved = this.records.get(name)?.resolved;
+    if (!resolved) return false;
+    return this.catalog.find(resolved.effectiveConfig['connector.class'] ?? '')?.connector !== resolved.connector;
   }
 
   protected recordOf(name: string, config: Readonly<Record<string, string>>, target: TargetState): ConnectorRecord {

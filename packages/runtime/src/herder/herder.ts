@@ -1,4 +1,4 @@
-import type { CatalogEntry } from '../config/connector-catalog.js';
+import type { BrokenPlugin, CatalogEntry, PluginChanges } from '../config/connector-catalog.js';
 import type { ConnectorConfigCheck } from '../config/connector-config.js';
 import type { TaskMetricsSnapshot } from '../metrics/task-metrics.js';
 import type { TargetState } from '../stores/config-store.js';
@@ -134,6 +134,15 @@ export interface Herder {
   plugin(connectorClass: string): CatalogEntry | undefined;
   /** The workers of the cluster, the leader, and which worker runs what. */
   cluster(): ClusterView;
+  /** Plugins found but unusable (bad package.json, module that fails to load, name taken), each with why. */
+  brokenPlugins(): readonly BrokenPlugin[];
+  /**
+   * Looks for plugins again. New plugins are usable at once; an upgraded one is used by
+   * connectors created, reconfigured or restarted from then on (running tasks keep the code they
+   * started with); connectors whose config did not resolve (plugin missing or broken) are tried
+   * again. Ordered with the other changes.
+   */
+  reloadPlugins(): Promise<PluginChanges>;
   /** Every task running on this worker, with its figures. */
   taskMetrics(): TaskMetricsEntry[];
 }

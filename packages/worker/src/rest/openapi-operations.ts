@@ -54,6 +54,8 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
   'GET /connector-plugins': { id: 'listConnectorPlugins', errors: [400] },
   'GET /connector-plugins/:type/config': { id: 'getConnectorConfigDef', errors: [404] },
   'PUT /connector-plugins/:type/config/validate': { id: 'validateConfigs', errors: [404] },
+  'GET /sluice/plugins': { id: 'listPluginStates', errors: [] },
+  'POST /sluice/plugins/reload': { id: 'reloadPlugins', errors: [] },
   'GET /admin/loggers': { id: 'listLoggers', errors: [] },
   'GET /admin/loggers/:name': { id: 'getLogger', errors: [404] },
   // Connect answers an unknown level with 404 (sic)
@@ -80,14 +82,18 @@ export const FIELD_SCHEMAS: Readonly<Record<string, object>> = {
 /** Operations grouped by what they act on. */
 export const TAGS = [
   { name: 'connectors', description: 'Connectors, their tasks, states and offsets (Kafka Connect)' },
-  { name: 'plugins', description: 'Installed connector plugins and config validation (Kafka Connect)' },
+  {
+    name: 'plugins',
+    description:
+      'Installed connector plugins and config validation (Kafka Connect); broken plugins and reload (Sluice)',
+  },
   { name: 'loggers', description: 'Log levels, changeable at run time (Kafka Connect)' },
   { name: 'worker', description: 'The worker itself: version, health, readiness, metrics, this document' },
 ] as const;
 
 export function tagOf(url: string): string {
   if (url.startsWith('/connectors')) return 'connectors';
-  if (url.startsWith('/connector-plugins')) return 'plugins';
+  if (url.startsWith('/connector-plugins') || url.startsWith('/sluice/plugins')) return 'plugins';
   if (url.startsWith('/admin/loggers')) return 'loggers';
   return 'worker';
 }

@@ -14,6 +14,7 @@ import { metricsRoute } from './metrics-route.js';
 import { offsetsRoutes } from './offsets-routes.js';
 import { openApi } from './openapi.js';
 import { operatorLog, requestId } from './operator-log.js';
+import { pluginAdminRoutes } from '../plugins/plugin-routes.js';
 import { pluginsRoutes } from './plugins-routes.js';
 
 export interface RestServerOptions {
@@ -82,6 +83,7 @@ export function createRestServer(options: RestServerOptions): FastifyInstance {
     connectorsRoutes(api, options.herder);
     offsetsRoutes(api, options.herder);
     pluginsRoutes(api, options.herder);
+    pluginAdminRoutes(api, options.herder);
     loggersRoutes(api, options.herder, options.logLevels ?? new LogLevels('info'));
   });
   return app;
