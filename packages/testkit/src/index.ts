@@ -17,7 +17,14 @@ export {
 } from './services/index.js';
 export type { LogLine, Report } from './contract/task-contexts.js';
 export { MemoryOffsetStore, recordingLogger, sinkTaskContext, sourceTaskContext } from './contract/task-contexts.js';
-export { activeResources, leakedResources } from './contract/resources.js';
+export type { ResourceSnapshot } from './contract/resources.js';
+export {
+  activeResources,
+  expectNothingLeaked,
+  leakedResources,
+  releaseNewHandles,
+  snapshotResources,
+} from './contract/resources.js';
 export type { SourceContractOptions, SourceFixture } from './contract/source-suite.js';
 export { describeSourceContract } from './contract/source-suite.js';
 export type { SinkContractOptions, SinkFixture } from './contract/sink-suite.js';

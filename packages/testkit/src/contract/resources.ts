@@ -27,3 +27,62 @@ export function leakedResources(before: Record<string, number>, after: Record<st
 export function settle(ms = 50): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/** What the process holds at one moment: counts by type, and the handle objects themselves. */
+export interface ResourceSnapshot {
+  readonly counts: Record<string, number>;
+  /** Held weakly: a snapshot must not keep what it saw alive. */
+  readonly handles: WeakSet<object>;
+}
+
+type Handle = { unref?: () => void; hasRef?: () => boolean; constructor: { name: string } };
+
+/**
+ * The handle objects keeping the event loop alive. Node lists them only through an internal
+ * function (`process._getActiveHandles`, there since Node 0.x); without it, none (counts still work).
+ */
+function handles(): Handle[] {
+  const list = (process as unknown as { _getActiveHandles?: () => Handle[] })._getActiveHandles;
+  return typeof list === 'function' ? list.call(process) : [];
+}
+
+export function snapshotResources(): ResourceSnapshot {
+  return { counts: activeResources(), handles: new WeakSet(handles()) };
+}
+
+/**
+ * Unrefs every handle opened since `before` (sockets, servers a test left behind), so they cannot
+ * keep jest running after the tests end; returns how each looked, e.g.
+ * `Socket 127.0.0.1:40112 -> 127.0.0.1:8080`, for the failure message. Timers are not in Node's
+ * list: a leaked timer is counted (`Timeout`), not released.
+ */
+export function releaseNewHandles(before: ResourceSnapshot): string[] {
+  const left = handles().filter((handle) => !before.handles.has(handle) && handle.hasRef?.() !== false);
+  for (const handle of left) handle.unref?.();
+  return left.map(describe);
+}
+
+/**
+ * Throws when something opened since `before` is still open, naming each kind and each handle
+ * (the handles are unref'd first, so a leak fails this test instead of hanging the run).
+ */
+export function expectNothingLeaked(before: ResourceSnapshot, after: string): void {
+  const leaked = leakedResources(before.counts, activeResources());
+  const described = releaseNewHandles(before);
+  if (Object.keys(leaked).length === 0) return;
+  const kinds = Object.entries(leaked).map(([kind, count]) => `${count} ${kind}`);
+  throw new Error(
+    `${after} left open: ${kinds.join(', ')}${described.length > 0 ? ` (${described.join('; ')})` : ''}. ` +
+      'close() must release every client, connection pool, socket, server, timer and file the task opened ' +
+      '(the `fd` count includes files and sockets); e.g. end a client, destroy an http.Agent, clear a timer.',
+  );
+}
+
+function describe(handle: Handle): string {
+  const name = handle.constructor.name;
+  const socket = handle as { remoteAddress?: string; remotePort?: number; localAddress?: string; localPort?: number };
+  if (socket.remoteAddress !== undefined) {
+    return `${name} ${socket.localAddress}:${socket.localPort} -> ${socket.remoteAddress}:${socket.remotePort}`;
+  }
+  return name;
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { RetriableError } from '@sluice/sdk';
+import { isRetriableError } from '@sluice/sdk';
 import type { SinkConnector, SinkRecord, SinkTask } from '@sluice/sdk';
-import { activeResources, leakedResources, settle } from './resources.js';
+import { expectNothingLeaked, releaseNewHandles, settle, snapshotResources } from './resources.js';
 import type { Report } from './task-contexts.js';
 import { sinkTaskContext } from './task-contexts.js';
 
@@ -43,6 +43,25 @@ export function contractRecords(count: number, from = 0): SinkRecord[] {
   });
 }
 
+/** How a call is retried after a RetriableError: at most `attempts` calls, `onRetry` before each new one. */
+interface Retry {
+  readonly attempts: number;
+  readonly onRetry?: (call: 'put' | 'flush', error: Error) => Promise<void>;
+}
+
+/** Calls `call` until it resolves, retrying a RetriableError (by brand, any SDK copy) as the runtime does. */
+async function retried(name: 'put' | 'flush', call: () => Promise<void>, retry: Retry): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      if (!isRetriableError(error) || attempt >= retry.attempts) throw error;
+      await retry.onRetry?.(name, error);
+      await settle(20 * Math.min(attempt, 10));
+    }
+  }
+}
+
 class SinkRun {
   readonly reports: Report[] = [];
   private constructor(readonly task: SinkTask) {}
@@ -54,34 +73,47 @@ class SinkRun {
     return Object.assign(new SinkRun(task), { reports });
   }
 
-  /** put + flush, retrying a RetriableError as the runtime does (bounded). */
-  async write(records: readonly SinkRecord[], attempts = 1): Promise<void> {
-    await this.task.put(records);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.task.flush();
-      } catch (error) {
-        if (!(error instanceof RetriableError) || attempt >= attempts) throw error;
-        await settle(100 * attempt);
-      }
-    }
+  /**
+   * What the runtime does with a batch: `put` (called again with the same records after a
+   * RetriableError), then `flush` (called again after a RetriableError); here at most
+   * `retry.attempts` calls each.
+   */
+  async write(records: readonly SinkRecord[], retry: Retry = { attempts: 1 }): Promise<void> {
+    await retried('put', () => this.task.put(records), retry);
+    await retried('flush', () => this.task.flush(), retry);
   }
+}
+
+/** Runs `steps` in order, each even if one before it threw; rethrows the first error. */
+async function inTurn(...steps: (() => Promise<unknown>)[]): Promise<void> {
+  const errors: unknown[] = [];
+  for (const step of steps) await step().catch((error: unknown) => errors.push(error));
+  if (errors.length > 0) throw errors[0];
 }
 
 /**
  * The sink contract every sink connector passes: config validation field by field; put + flush
- * makes records durable; redelivery leaves the target unchanged; a retriable failure is retried,
- * not lost; a bad record is reported, not dropped; close releases every resource.
+ * makes records durable; redelivery leaves the target unchanged; a retriable failure of `put`
+ * or `flush` is retried as the runtime retries it (same records), and nothing is lost; a bad
+ * record is reported, not dropped; close releases every resource.
+ *
+ * Every test closes its tasks and cleans its fixture up whatever happened (`finally`), and
+ * unrefs sockets and servers it left open, so a failure never keeps jest from exiting.
  */
 export function describeSinkContract(options: SinkContractOptions): void {
   const withRun = (test: (fixture: SinkFixture, run: SinkRun) => Promise<void>) => async () => {
+    const before = snapshotResources();
     const fixture = await options.fixture();
-    const run = await SinkRun.start(options, fixture);
+    let run: SinkRun | undefined;
     try {
+      run = await SinkRun.start(options, fixture);
       await test(fixture, run);
     } finally {
-      await run.task.close();
-      await fixture.cleanup();
+      await inTurn(
+        async () => run?.task.close(),
+        () => fixture.cleanup(),
+      );
+      releaseNewHandles(before);
     }
   };
 
@@ -110,20 +142,43 @@ export function describeSinkContract(options: SinkContractOptions): void {
         await run.write(records);
         await run.write(records.slice(5));
         const again = await SinkRun.start(options, fixture); // as after a crash before the commit
-        await again.write(records);
-        await again.task.close();
+        try {
+          await again.write(records);
+        } finally {
+          await again.task.close();
+        }
         expect(await fixture.read()).toEqual(fixture.expected(records));
       }),
     );
 
     it(
-      'retries a failing target instead of losing records',
+      'retries a failing target as the runtime does (put or flush again), and loses nothing',
       withRun(async (fixture, run) => {
         const records = contractRecords(10);
         await fixture.breakTarget();
-        await expect(run.write(records)).rejects.toBeInstanceOf(RetriableError);
-        await fixture.repairTarget();
-        await run.write([], 5); // the runtime retries flush; the records put before are not lost
+        const failed: string[] = [];
+        await run
+          .write(records, {
+            attempts: 50,
+            onRetry: async (call) => {
+              failed.push(call);
+              if (failed.length === 1) await fixture.repairTarget();
+            },
+          })
+          .catch((error: unknown) => {
+            if (isRetriableError(error)) throw error;
+            throw new Error(
+              `while the target was broken, put or flush threw ${String(error)}, not a RetriableError: ` +
+                'the runtime would fail the task instead of retrying',
+              { cause: error },
+            );
+          });
+        if (failed.length === 0) {
+          throw new Error(
+            'put and flush both succeeded while the target was broken: breakTarget() must make writes fail, ' +
+              'and the sink must throw RetriableError from put or flush then (never resolve over a failed write)',
+          );
+        }
         expect(await fixture.read()).toEqual(fixture.expected(records));
       }),
     );
@@ -143,14 +198,20 @@ export function describeSinkContract(options: SinkContractOptions): void {
 
     it('releases every resource on close', async () => {
       const fixture = await options.fixture();
-      await settle();
-      const before = activeResources();
-      const run = await SinkRun.start(options, fixture);
-      await run.write(contractRecords(5));
-      await run.task.close();
-      await settle();
-      expect(leakedResources(before, activeResources())).toEqual({});
-      await fixture.cleanup();
+      try {
+        await settle();
+        const before = snapshotResources();
+        const run = await SinkRun.start(options, fixture);
+        try {
+          await run.write(contractRecords(5));
+        } finally {
+          await run.task.close();
+        }
+        await settle();
+        expectNothingLeaked(before, 'createTask, put, flush and close');
+      } finally {
+        await fixture.cleanup();
+      }
     });
   });
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
+import { isRetriableError } from '@sluice/sdk';
 import type { SourceConnector, SourceRecord, SourceTask } from '@sluice/sdk';
-import { activeResources, leakedResources, settle } from './resources.js';
+import { expectNothingLeaked, releaseNewHandles, settle, snapshotResources } from './resources.js';
 import { MemoryOffsetStore, sourceTaskContext } from './task-contexts.js';
 
 /** A fresh, empty source system for one test, and how to add data to it. */
@@ -43,10 +44,20 @@ class SourceRun {
     return new SourceRun(task, stop);
   }
 
-  /** Polls until `done(received)` or the timeout; returns what arrived. */
+  /**
+   * Polls until `done(received)` or the timeout; returns what arrived. A RetriableError from
+   * poll is retried, as the runtime retries it.
+   */
   async pollUntil(done: (received: SourceRecord[]) => boolean, timeoutMs: number): Promise<SourceRecord[]> {
     const deadline = Date.now() + timeoutMs;
-    while (!done(this.received) && Date.now() < deadline) this.received.push(...(await this.task.poll()));
+    while (!done(this.received) && Date.now() < deadline) {
+      try {
+        this.received.push(...(await this.task.poll()));
+      } catch (error) {
+        if (!isRetriableError(error)) throw error;
+        await settle(100);
+      }
+    }
     return this.received;
   }
 
@@ -63,12 +74,15 @@ class SourceRun {
  */
 export function describeSourceContract(options: SourceContractOptions): void {
   const timeoutMs = options.timeoutMs ?? 15_000;
+  // cleanup whatever happened, and no socket or server left to keep jest from exiting
   const withFixture = (test: (fixture: SourceFixture) => Promise<void>) => async () => {
+    const before = snapshotResources();
     const fixture = await options.fixture();
     try {
       await test(fixture);
     } finally {
       await fixture.cleanup();
+      releaseNewHandles(before);
     }
   };
 
@@ -109,10 +123,15 @@ export function describeSourceContract(options: SourceContractOptions): void {
         const offsets = new MemoryOffsetStore();
         // start first: a source may capture only what is written after it starts (change streams)
         const first = await SourceRun.start(options, fixture, offsets);
-        const written = await fixture.write(20);
-        const beforeStop = await first.pollUntil((r) => r.length >= 5, timeoutMs);
-        offsets.commit(beforeStop);
-        await first.close();
+        let written: string[];
+        let beforeStop: SourceRecord[];
+        try {
+          written = await fixture.write(20);
+          beforeStop = await first.pollUntil((r) => r.length >= 5, timeoutMs);
+          offsets.commit(beforeStop);
+        } finally {
+          await first.close();
+        }
         written.push(...(await fixture.write(5)));
 
         const committed = new Set(beforeStop.map((record) => fixture.identify(record)));
@@ -150,13 +169,16 @@ export function describeSourceContract(options: SourceContractOptions): void {
       'releases every resource on close',
       withFixture(async (fixture) => {
         await settle();
-        const before = activeResources();
+        const before = snapshotResources();
         const run = await SourceRun.start(options, fixture, new MemoryOffsetStore());
-        await fixture.write(3);
-        await run.pollUntil((r) => r.length >= 3, timeoutMs);
-        await run.close();
+        try {
+          await fixture.write(3);
+          await run.pollUntil((r) => r.length >= 3, timeoutMs);
+        } finally {
+          await run.close();
+        }
         await settle();
-        expect(leakedResources(before, activeResources())).toEqual({});
+        expectNothingLeaked(before, 'createTask, poll and close');
       }),
     );
   });
