@@ -10,6 +10,7 @@ const REPO_CONNECTORS = [
   '@sluice/file-source=FileStreamSource',
   '@sluice/mongodb-source=MongoDbSource',
   '@sluice/opensearch-sink=OpenSearchSink',
+  '@sluice/webhook-sink=WebhookSink',
 ];
 
 interface TestPackage {
