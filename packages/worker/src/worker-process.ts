@@ -24,6 +24,8 @@ export interface WorkerProcessOptions {
   readonly ready?: (tasks: readonly TaskState[]) => boolean;
   /** How long the connectors may take to be ready; default 60 s. */
   readonly timeoutMs?: number;
+  /** The directory the worker runs in; default this process's. */
+  readonly cwd?: string;
 }
 
 /** A running `sluice-worker` process. */
@@ -55,7 +57,10 @@ process.once('exit', () => running.forEach((child) => child.kill('SIGKILL')));
 export async function startWorkerProcess(options: WorkerProcessOptions): Promise<WorkerProcess> {
   const port = options.port ?? (await freePort());
   const args = ['--config', writeWorkerFile(options, port), ...writeConnectorFiles(options)];
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+  });
   running.add(child);
   child.once('exit', () => running.delete(child));
   child.unref();
