@@ -26,17 +26,18 @@ const LAYOUT: Record<ConnectorKind, [template: string, target: string][]> = {
   source: [
     ['source/index.ts.tmpl', 'src/index.ts'],
     ['source/contract.test.ts.tmpl', 'test/contract.test.ts'],
+    ['source/README.md.tmpl', 'README.md'],
   ],
   sink: [
     ['sink/index.ts.tmpl', 'src/index.ts'],
     ['sink/contract.test.ts.tmpl', 'test/contract.test.ts'],
+    ['sink/README.md.tmpl', 'README.md'],
   ],
 };
 const COMMON: [string, string][] = [
   ['common/package.json.tmpl', 'package.json'],
   ['common/tsconfig.json.tmpl', 'tsconfig.json'],
   ['common/jest.config.js.tmpl', 'jest.config.js'],
-  ['common/README.md.tmpl', 'README.md'],
 ];
 
 /**
