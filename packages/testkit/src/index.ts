@@ -7,9 +7,11 @@ export type {
 } from './services/index.js';
 export {
   CONTAINER_IMAGES,
+  CONTAINER_PACKAGES,
   SERVICE_ENV,
   SERVICE_NAMES,
   addressFromEnv,
+  containerSupportInstalled,
   dockerEngineAvailable,
   exportAddresses,
   requireService,

@@ -2,11 +2,12 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { CONTAINER_PACKAGES } from '@sluice/testkit';
 
 // The contract suites run as an author runs them (their own jest process, the built packages) on
 // small connectors written to pass or to break one rule, to show the suites do what the guide
 // says: retry put and flush as the runtime does, name a leaked handle, always clean up, and let
-// jest exit on a failure instead of hanging.
+// jest exit on a failure instead of hanging; all without testcontainers installed.
 const repo = path.resolve(__dirname, '..', '..', '..');
 const built = (pkg: string) => path.join(repo, 'packages', pkg, 'dist', 'index.js');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'contract-suites-'));
@@ -120,7 +121,12 @@ function runJest(name: string, source: string): Outcome {
     rootDir: testDir,
     testEnvironment: 'node',
     transform: {},
-    moduleNameMapper: { '^@sluice/sdk$': built('sdk'), '^@sluice/testkit$': built('testkit') },
+    moduleNameMapper: {
+      '^@sluice/sdk$': built('sdk'),
+      '^@sluice/testkit$': built('testkit'),
+      // as for an author who never installed the optional container support
+      '^(testcontainers|@testcontainers/.*)$': path.join(dir, 'testcontainers-is-not-installed'),
+    },
   };
   const report = path.join(testDir, 'report.json');
   const started = Date.now();
@@ -178,18 +184,20 @@ describe('the sink contract suite', () => {
     expect(retry?.message).toMatch(/put and flush both succeeded while the target was broken/);
   }, 120_000);
 
-  it('names the handle a task leaves open, cleans every fixture up, and lets jest exit', () => {
+  it('names the handles a task leaves open (server, socket, interval), cleans every fixture up, and lets jest exit', () => {
     fs.rmSync(path.join(dir, 'fixtures.log'), { force: true });
     const leaky = SINK({
       createTask: `const server = net.createServer().listen(0, '127.0.0.1');
         await new Promise((resolve) => server.once('listening', resolve));
         const socket = net.connect(server.address().port, '127.0.0.1');
-        await new Promise((resolve) => socket.once('connect', resolve));`,
+        await new Promise((resolve) => socket.once('connect', resolve));
+        setInterval(() => undefined, 1000);`,
     });
     const outcome = runJest('leaky', leaky);
     const leak = outcome.tests['releases every resource on close'];
     expect(leak?.status).toBe('failed');
     expect(leak?.message).toMatch(/createTask, put, flush and close left open: .*TCPServerWrap/);
+    expect(leak?.message).toMatch(/left open: .*Timeout/);
     expect(leak?.message).toMatch(/Socket 127\.0\.0\.1:\d+ -> 127\.0\.0\.1:\d+/);
     expect(outcome.status).toBe(1); // exited on its own: failed, not killed
     expect(outcome.seconds).toBeLessThan(60);
@@ -205,4 +213,19 @@ describe('the source contract suite', () => {
     expect(Object.keys(outcome.tests)).toHaveLength(6);
     expect(outcome.status).toBe(0);
   }, 120_000);
+});
+
+describe("the testkit's container support", () => {
+  it('is an optional peer dependency: installing the testkit for the suites never installs testcontainers', () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(repo, 'packages', 'testkit', 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+      peerDependencies: Record<string, string>;
+      peerDependenciesMeta: Record<string, { optional?: boolean }>;
+    };
+    for (const name of CONTAINER_PACKAGES) {
+      expect(manifest.dependencies[name]).toBeUndefined();
+      expect(manifest.peerDependencies[name]).toBeDefined();
+      expect(manifest.peerDependenciesMeta[name]).toEqual({ optional: true });
+    }
+  });
 });

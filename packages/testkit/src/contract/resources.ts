@@ -33,6 +33,31 @@ export interface ResourceSnapshot {
   readonly counts: Record<string, number>;
   /** Held weakly: a snapshot must not keep what it saw alive. */
   readonly handles: WeakSet<object>;
+  /** Timers made through the global setTimeout/setInterval since the snapshot (Node lists no timer objects). */
+  readonly timers: Set<{ unref(): unknown }>;
+}
+
+const timerSets = new Set<Set<{ unref(): unknown }>>();
+
+/**
+ * Records every timer made through the global `setTimeout` and `setInterval` while a snapshot is
+ * open, so the ones a task leaves behind can be unref'd. Installed once, it only adds the timer
+ * to the open snapshots' sets.
+ */
+function recordTimers(): void {
+  const global = globalThis as unknown as Record<'setTimeout' | 'setInterval', (...args: unknown[]) => unknown>;
+  for (const name of ['setTimeout', 'setInterval'] as const) {
+    const original = global[name];
+    if ((original as { sluiceRecorded?: boolean }).sluiceRecorded) continue;
+    const recorded = (...args: unknown[]) => {
+      const timer = original(...args) as { unref?(): unknown };
+      if (typeof timer?.unref === 'function') for (const set of timerSets) set.add(timer as { unref(): unknown });
+      return timer;
+    };
+    // the same function otherwise: util.promisify(setTimeout) and the like keep working
+    Object.defineProperties(recorded, Object.getOwnPropertyDescriptors(original));
+    global[name] = Object.assign(recorded, { sluiceRecorded: true });
+  }
 }
 
 type Handle = { unref?: () => void; hasRef?: () => boolean; constructor: { name: string } };
@@ -47,18 +72,23 @@ function handles(): Handle[] {
 }
 
 export function snapshotResources(): ResourceSnapshot {
-  return { counts: activeResources(), handles: new WeakSet(handles()) };
+  recordTimers();
+  const timers = new Set<{ unref(): unknown }>();
+  timerSets.add(timers);
+  return { counts: activeResources(), handles: new WeakSet(handles()), timers };
 }
 
 /**
- * Unrefs every handle opened since `before` (sockets, servers a test left behind), so they cannot
- * keep jest running after the tests end; returns how each looked, e.g.
- * `Socket 127.0.0.1:40112 -> 127.0.0.1:8080`, for the failure message. Timers are not in Node's
- * list: a leaked timer is counted (`Timeout`), not released.
+ * Unrefs every handle opened since `before` (sockets, servers, and timers made through the global
+ * setTimeout/setInterval) a test left behind, so they cannot keep jest running after the tests
+ * end, and closes the snapshot; returns how each socket or server looked, e.g.
+ * `Socket 127.0.0.1:40112 -> 127.0.0.1:8080`, for the failure message.
  */
 export function releaseNewHandles(before: ResourceSnapshot): string[] {
   const left = handles().filter((handle) => !before.handles.has(handle) && handle.hasRef?.() !== false);
   for (const handle of left) handle.unref?.();
+  for (const timer of before.timers) timer.unref(); // cleared or fired ones too: harmless
+  timerSets.delete(before.timers);
   return left.map(describe);
 }
 

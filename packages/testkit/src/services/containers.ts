@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import type { ServiceAddresses, ServiceName } from './addresses.js';
+import { SERVICE_ENV } from './addresses.js';
 
 /** Image tags matching the local-process versions, so both paths test the same servers. */
 export const CONTAINER_IMAGES: Readonly<Record<ServiceName, string>> = {
@@ -18,6 +19,29 @@ export function dockerEngineAvailable(): boolean {
   return info.status === 0 && info.stdout.trim() !== '';
 }
 
+/** The packages container support needs: optional peer dependencies of the testkit. */
+export const CONTAINER_PACKAGES = [
+  'testcontainers',
+  '@testcontainers/kafka',
+  '@testcontainers/mongodb',
+  '@testcontainers/opensearch',
+] as const;
+
+/**
+ * True when testcontainers is installed beside the testkit. It is an optional peer dependency:
+ * an author who runs only the contract suites never installs it (nor compiles its native parts).
+ */
+export function containerSupportInstalled(): boolean {
+  return CONTAINER_PACKAGES.every((name) => {
+    try {
+      require.resolve(name);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
 export interface StartedContainers {
   readonly addresses: Partial<ServiceAddresses>;
   stop(): Promise<void>;
@@ -26,9 +50,16 @@ export interface StartedContainers {
 /**
  * Starts the real images with testcontainers: a one-member MongoDB replica set, Kafka in KRaft
  * mode and OpenSearch without its security plugin. Loaded lazily: machines without Docker never
- * load testcontainers.
+ * load testcontainers; without it installed, an error says what to install.
  */
 export async function startContainers(names: readonly ServiceName[]): Promise<StartedContainers> {
+  if (!containerSupportInstalled()) {
+    throw new Error(
+      `starting ${names.join(', ')} in containers needs testcontainers, an optional peer dependency of ` +
+        `@sluice/testkit: npm install --save-dev ${CONTAINER_PACKAGES.map((name) => `${name}@11.14.0`).join(' ')} ` +
+        `(or set ${names.map((name) => SERVICE_ENV[name]).join(', ')} to running services)`,
+    );
+  }
   const started: { stop(): Promise<unknown> }[] = [];
   const addresses: Partial<Record<ServiceName, string>> = {};
   try {

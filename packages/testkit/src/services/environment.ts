@@ -1,6 +1,6 @@
 import type { ServiceAddresses, ServiceName, ServiceSource } from './addresses.js';
 import { SERVICE_ENV, SERVICE_NAMES, addressFromEnv } from './addresses.js';
-import { dockerEngineAvailable, startContainers } from './containers.js';
+import { containerSupportInstalled, dockerEngineAvailable, startContainers } from './containers.js';
 import { startLocalProcesses, stopLocalProcesses } from './local-processes.js';
 
 export interface ServiceEnvironment {
@@ -16,7 +16,7 @@ export interface ServiceEnvironmentOptions {
   readonly names?: readonly ServiceName[];
   /** Leave services this environment started running after stop() (faster re-runs). */
   readonly keep?: boolean;
-  /** `auto` (default): containers when a Docker engine answers, else local processes. */
+  /** `auto` (default): containers when testcontainers is installed and a Docker engine answers, else local processes. */
   readonly prefer?: 'auto' | 'containers' | 'local';
 }
 
@@ -41,7 +41,8 @@ export async function startServiceEnvironment(options: ServiceEnvironmentOptions
   let stop = async (): Promise<void> => {};
   if (missing.length > 0) {
     const prefer = options.prefer ?? 'auto';
-    const useContainers = prefer === 'containers' || (prefer === 'auto' && dockerEngineAvailable());
+    const useContainers =
+      prefer === 'containers' || (prefer === 'auto' && containerSupportInstalled() && dockerEngineAvailable());
     if (useContainers) {
       const containers = await startContainers(missing);
       Object.assign(addresses, containers.addresses);

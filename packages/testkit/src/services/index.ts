@@ -2,6 +2,11 @@
 // environment and so must not load the contract suites (they import @jest/globals).
 export type { ServiceAddresses, ServiceName, ServiceSource } from './addresses.js';
 export { SERVICE_ENV, SERVICE_NAMES, addressFromEnv, requireService } from './addresses.js';
-export { CONTAINER_IMAGES, dockerEngineAvailable } from './containers.js';
+export {
+  CONTAINER_IMAGES,
+  CONTAINER_PACKAGES,
+  containerSupportInstalled,
+  dockerEngineAvailable,
+} from './containers.js';
 export type { ServiceEnvironment, ServiceEnvironmentOptions } from './environment.js';
 export { exportAddresses, startServiceEnvironment } from './environment.js';
