@@ -1,4 +1,4 @@
-import { ConfigError } from '@sluice/sdk';
+import { isConfigError } from '@sluice/sdk';
 
 /**
  * The herder's errors by name and status: the REST layer depends on the Herder contract, not on
@@ -38,7 +38,7 @@ export function toConnectError(error: unknown): ConnectErrorBody {
   if (error instanceof RestError) return { error_code: error.status, message };
   const status = herderStatus(error);
   if (status !== undefined) return { error_code: status, message };
-  if (error instanceof ConfigError) {
+  if (isConfigError(error)) {
     const lines = error.problems.map((problem) => `${problem.field}: ${problem.reason}`);
     return {
       error_code: 400,
