@@ -94,8 +94,6 @@ describe('a connector packed and installed with npm into a plugin directory', ()
         topics: topic,
         url: receiver.url,
         'batch.size': '4',
-        // put's retries are bounded by this in the sink runner as it stands (0 by default: no retry)
-        'errors.retry.timeout': '120000',
         'key.converter': 'org.apache.kafka.connect.storage.StringConverter',
         'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
         'value.converter.schemas.enable': 'false',
