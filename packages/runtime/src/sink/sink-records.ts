@@ -1,6 +1,6 @@
 import type { Message } from '@confluentinc/kafka-javascript';
 import type { SinkRecord } from '@sluice/sdk';
-import { RetriableError } from '@sluice/sdk';
+import { isRetriableError } from '@sluice/sdk';
 import type { Converter } from '../converters/converter.js';
 import type { ErrantRecord, ErrantRecordHandler, Stage } from '../errors/errant-records.js';
 import type { RetryOptions } from '../errors/retry.js';
@@ -77,7 +77,7 @@ async function retried(
   conversion: RecordConversion,
   stage: { current: Stage },
 ): Promise<SinkRecord | null> {
-  if (!(error instanceof RetriableError) || conversion.retry.timeoutMs === 0) throw error;
+  if (!isRetriableError(error) || conversion.retry.timeoutMs === 0) throw error;
   return withRetries(async () => convert(message, conversion, stage), conversion.retry);
 }
 

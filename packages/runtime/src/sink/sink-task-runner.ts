@@ -1,6 +1,6 @@
 import type { Message, TopicPartitionOffset } from '@confluentinc/kafka-javascript';
 import type { SinkRecord, SinkTask, TopicPartition } from '@sluice/sdk';
-import { RetriableError } from '@sluice/sdk';
+import { isRetriableError } from '@sluice/sdk';
 import type { RetryOptions } from '../errors/retry.js';
 import { withRetries } from '../errors/retry.js';
 import type { RebalanceListener } from '../kafka/consumer-options.js';
@@ -244,7 +244,7 @@ export class SinkTaskRunner extends TaskRunner implements RebalanceListener {
       if (!lost && healthy) {
         const retry = this.taskRetry('flush', REVOCATION_FLUSH_MS, this.stopController.signal);
         await withRetries(() => this.flushAndCommit(task), retry).catch((error: unknown) => {
-          if (!(error instanceof RetriableError)) throw error;
+          if (!isRetriableError(error)) throw error;
           this.common.log.warn('flush failed; the revoked partitions are released uncommitted', {
             error: error.message,
           });
@@ -263,7 +263,7 @@ export class SinkTaskRunner extends TaskRunner implements RebalanceListener {
       if (this.status.state === 'FAILED') return;
       const retry = this.taskRetry('flush', Math.max(0, deadline - Date.now()), this.taskController.signal);
       await withRetries(() => this.flushAndCommit(task), retry).catch((error: unknown) => {
-        if (!(error instanceof RetriableError)) throw error;
+        if (!isRetriableError(error)) throw error;
         this.common.log.warn('final flush failed; offsets stay uncommitted', { error: error.message });
       });
     } finally {
