@@ -1,4 +1,6 @@
 export type {
+  ConnectWorker,
+  ConnectWorkerOptions,
   ServiceAddresses,
   ServiceEnvironment,
   ServiceEnvironmentOptions,
@@ -12,7 +14,9 @@ export {
   addressFromEnv,
   dockerEngineAvailable,
   exportAddresses,
+  installConnectPythonClient,
   requireService,
+  startConnectWorker,
   startServiceEnvironment,
 } from './services/index.js';
 export type { LogLine, Report } from './contract/task-contexts.js';

@@ -5,3 +5,6 @@ export { SERVICE_ENV, SERVICE_NAMES, addressFromEnv, requireService } from './ad
 export { CONTAINER_IMAGES, dockerEngineAvailable } from './containers.js';
 export type { ServiceEnvironment, ServiceEnvironmentOptions } from './environment.js';
 export { exportAddresses, startServiceEnvironment } from './environment.js';
+export type { ConnectWorker, ConnectWorkerOptions } from './connect.js';
+export { startConnectWorker } from './connect.js';
+export { installConnectPythonClient } from './connect-python-client.js';
