@@ -160,8 +160,13 @@ export function launchConnect(options) {
   };
 }
 
-/** True once the worker's herder has started (Connect 3.9+: GET /health answers 200). */
-export async function connectHealthy(url) {
+/**
+ * True once this worker listens on `url` (its own log says so: another process may hold the port,
+ * and Connect only fails on it seconds later) and its herder has started (Connect 3.9+: GET
+ * /health answers 200).
+ */
+export async function connectHealthy(url, logFile) {
+  if (!fs.readFileSync(logFile, 'utf8').includes(`REST server listening at ${url}/`)) return false;
   const response = await fetch(`${url}/health`, { signal: AbortSignal.timeout(3000) });
   return response.status === 200;
 }
@@ -174,7 +179,7 @@ export async function startConnect(options = {}) {
   if (!(await portIsFree(port))) throw new ServiceError(`connect: port ${port} on 127.0.0.1 is in use`);
   const run = launchConnect({ ...options, port });
   const alive = () => isOurProcess(run.pid, run.marker);
-  await waitUntil('connect', () => connectHealthy(run.url), {
+  await waitUntil('connect', () => connectHealthy(run.url, run.logFile), {
     timeoutMs: options.timeoutMs ?? 180_000,
     alive,
     logFile: run.logFile,
@@ -217,7 +222,7 @@ export const connect = {
     fs.rmSync(serviceDir, { recursive: true, force: true });
     return launchConnect({ mode: 'distributed', port: servicePort, dir: serviceDir, logFile: this.logFile }).pid;
   },
-  healthy: () => connectHealthy(`http://127.0.0.1:${servicePort}`),
+  healthy: () => connectHealthy(`http://127.0.0.1:${servicePort}`, connect.logFile),
 };
 
 // CLI: start prints one JSON line {url, pid, marker, groupId, logFile, ...} with --json;
