@@ -157,6 +157,9 @@ export function launchConnect(options) {
     logFile,
     marker: workerFile,
     version: CONNECT_VERSION,
+    // the JVM and the worker's jars, for programs that use Connect's own classes (its RestClient)
+    java,
+    classpath: `${libs}/*`,
   };
 }
 

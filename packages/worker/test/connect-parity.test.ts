@@ -5,7 +5,7 @@ import type { ConnectWorker } from '@sluice/testkit';
 import { installConnectPythonClient, requireService, startConnectWorker } from '@sluice/testkit';
 import type { WorkerProcess } from '@sluice/worker';
 import { startWorkerProcess } from '@sluice/worker';
-import { runClient } from './connect-parity/client-run';
+import { connectRestClient, pythonClient, runClient } from './connect-parity/client-run';
 import type { Difference } from './connect-parity/compare';
 import { describeDifference, globMatches } from './connect-parity/compare';
 import { DECLARED, NATURAL_VALUES } from './connect-parity/differences';
@@ -22,7 +22,8 @@ import { workerSteps } from './connect-parity/steps-worker';
 // body shapes and deterministic values must agree, but for the differences declared (with their
 // reasons) in connect-parity/differences.ts; a new difference, or a declared one that no longer
 // occurs, fails the test. SLUICE_PARITY_REPORT=<file> writes every difference and answer there.
-// The second test drives both with kafka-connect-py, a published Connect client (PyPI).
+// The second test drives both with kafka-connect-py, a published Connect client (PyPI); the third
+// with Apache Kafka's own RestClient (connect-runtime) for the offsets calls kafka-connect-py lacks.
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
 const run = Date.now().toString(36);
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'parity-'));
@@ -104,7 +105,7 @@ describe('REST parity with Apache Kafka Connect 4.1 (distributed, same broker)',
     const actions = [...workerSteps, ...lifecycleSteps, ...offsetSteps];
     const { differences, answers } = await runSequence(actions, connectSide, sluiceSide, { ignoreValues });
     report('sequence', differences, answers);
-    expectOnlyDeclared(differences, (step) => !step.startsWith('client '));
+    expectOnlyDeclared(differences, (step) => !/^(client|restclient) /.test(step));
   }, 900_000);
 
   it('gives a published Connect client (kafka-connect-py) the same results as Connect', async () => {
@@ -114,8 +115,21 @@ describe('REST parity with Apache Kafka Connect 4.1 (distributed, same broker)',
     for (const dir of dirs) fs.writeFileSync(path.join(dir, 'client.txt'), LINES);
     const connectSide: Side = { url: urls.connect, prefix: `kc${run}`, dir: dirs[0] ?? '' };
     const sluiceSide: Side = { url: urls.sluice, prefix: `ks${run}`, dir: dirs[1] ?? '' };
-    const differences = await runClient(python, connectSide, sluiceSide, { ignoreValues });
+    const differences = await runClient(pythonClient(python), 'client', connectSide, sluiceSide, { ignoreValues });
     report('client', differences, []);
     expectOnlyDeclared(differences, (step) => step.startsWith('client '));
+  }, 300_000);
+
+  it("gives Connect's own REST client (offsets, into Connect's entity classes) the same results", async () => {
+    if (!connect) throw new Error('Connect did not start');
+    const urls = sides();
+    const driver = connectRestClient(connect.java, connect.classpath, fs.mkdtempSync(path.join(root, 'classes-')));
+    const dirs = [sideDir('connect-restclient'), sideDir('sluice-restclient')];
+    for (const dir of dirs) fs.writeFileSync(path.join(dir, 'client.txt'), LINES);
+    const connectSide: Side = { url: urls.connect, prefix: `rc${run}`, dir: dirs[0] ?? '' };
+    const sluiceSide: Side = { url: urls.sluice, prefix: `rs${run}`, dir: dirs[1] ?? '' };
+    const differences = await runClient(driver, 'restclient', connectSide, sluiceSide, { ignoreValues });
+    report('restclient', differences, []);
+    expectOnlyDeclared(differences, (step) => step.startsWith('restclient '));
   }, 300_000);
 });

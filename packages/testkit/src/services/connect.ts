@@ -25,6 +25,9 @@ export interface ConnectWorker {
   readonly groupId: string;
   readonly version: string;
   readonly logFile: string;
+  /** The `java` the worker runs on (a JDK's, with `javac` beside it) and the worker's jars. */
+  readonly java: string;
+  readonly classpath: string;
   /** From the script's start to GET /health answering 200, download excluded after the first. */
   readonly startedInMs: number;
   /** SIGTERM, SIGKILL after 30 s; resolves once the JVM is gone. */
@@ -39,6 +42,8 @@ interface Described {
   version: string;
   logFile: string;
   marker: string;
+  java: string;
+  classpath: string;
   startedInMs: number;
 }
 
@@ -69,6 +74,8 @@ export async function startConnectWorker(options: ConnectWorkerOptions): Promise
     groupId: described.groupId,
     version: described.version,
     logFile: described.logFile,
+    java: described.java,
+    classpath: described.classpath,
     startedInMs: described.startedInMs,
     stop: async () => {
       await runScript(options.repoRoot, ['stop', '--pid', String(described.pid), '--marker', described.marker]);

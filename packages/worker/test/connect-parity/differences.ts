@@ -160,5 +160,8 @@ export const DECLARED: readonly DeclaredDifference[] = [
   toFix('PATCH /connectors/{P}-no-such/offsets (unknown)', '*', 'Connect checks the body first (400) then the name'),
   toFix('POST /connectors/{P}-src/*restart (deleted)', '$.message', 'Connect: "Unknown connector: X"'),
   toFix('client restart_connector (deleted)', '$.message', 'as above'),
+  toFix('restclient * offsets', '$', 'the offsets messages, as above', {
+    connect: '"The offsets for this connector have been *',
+  }),
   toFix('POST /connectors/{P}-src/tasks/7/restart', '$.message', 'Connect: "Unknown task: X-7"'),
 ];
