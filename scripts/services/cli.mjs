@@ -1,22 +1,27 @@
 #!/usr/bin/env node
-// npm run services:up | services:down | services:status [kafka|opensearch|mongodb ...]
+// npm run services:up | services:down | services:status [kafka|opensearch|mongodb|connect ...]
 //
 // Starts the real services the tests and the demo use, as local processes (no Docker):
 // idempotent (a healthy running service is left alone), waits until each is healthy, prints
 // where each listens. Logs: .services/logs/. Downloads: .services/cache/.
+// `connect` (Apache Kafka Connect, for the parity tests and benchmarks) is started only when
+// named: `up` with no names starts the three services every test needs.
 import fs from 'node:fs';
 import { findJava, isOurProcess, log, portIsFree, readPid, ServiceError, stopProcess, waitUntil } from './common.mjs';
+import { connect } from './connect.mjs';
 import { kafka } from './kafka.mjs';
 import { mongo } from './mongo.mjs';
 import { opensearch } from './opensearch.mjs';
 
 const all = [kafka, opensearch, mongo];
+const known = [...all, connect];
 
-function select(names) {
-  if (names.length === 0) return all;
+function select(command, names) {
+  // down and status also cover connect; up starts it only when asked for
+  if (names.length === 0) return command === 'up' ? all : known;
   return names.map((name) => {
-    const service = all.find((s) => s.name === name || (name === 'mongo' && s.name === 'mongodb'));
-    if (!service) throw new ServiceError(`unknown service "${name}"; known: ${all.map((s) => s.name).join(', ')}`);
+    const service = known.find((s) => s.name === name || (name === 'mongo' && s.name === 'mongodb'));
+    if (!service) throw new ServiceError(`unknown service "${name}"; known: ${known.map((s) => s.name).join(', ')}`);
     return service;
   });
 }
@@ -81,8 +86,8 @@ async function main() {
   const [command, ...names] = process.argv.slice(2);
   const actions = { up, down, status };
   const action = actions[command];
-  if (!action) throw new ServiceError('usage: cli.mjs up|down|status [kafka|opensearch|mongodb ...]');
-  const services = select(names);
+  if (!action) throw new ServiceError('usage: cli.mjs up|down|status [kafka|opensearch|mongodb|connect ...]');
+  const services = select(command, names);
   if (command === 'up') findJava(); // before any download: say what is missing first
   for (const service of services) await action(service);
 }

@@ -1,4 +1,6 @@
 export type {
+  ConnectWorker,
+  ConnectWorkerOptions,
   ServiceAddresses,
   ServiceEnvironment,
   ServiceEnvironmentOptions,
@@ -14,7 +16,9 @@ export {
   containerSupportInstalled,
   dockerEngineAvailable,
   exportAddresses,
+  installConnectPythonClient,
   requireService,
+  startConnectWorker,
   startServiceEnvironment,
 } from './services/index.js';
 export type { LogLine, Report } from './contract/task-contexts.js';

@@ -10,3 +10,6 @@ export {
 } from './containers.js';
 export type { ServiceEnvironment, ServiceEnvironmentOptions } from './environment.js';
 export { exportAddresses, startServiceEnvironment } from './environment.js';
+export type { ConnectWorker, ConnectWorkerOptions } from './connect.js';
+export { startConnectWorker } from './connect.js';
+export { installConnectPythonClient } from './connect-python-client.js';
