@@ -58,12 +58,16 @@ function copyWorkspace(dir, dest) {
   const manifest = JSON.parse(fs.readFileSync(path.join(root, dir, 'package.json'), 'utf8'));
   fs.mkdirSync(path.join(dest, dir), { recursive: true });
   fs.copyFileSync(path.join(root, dir, 'package.json'), path.join(dest, dir, 'package.json'));
-  for (const file of manifest.files ?? ['dist']) {
+  const files = manifest.files ?? ['dist'];
+  for (const file of files.filter((entry) => !entry.startsWith('!'))) {
     const source = path.join(root, dir, file);
     if (!fs.existsSync(source)) throw new Error(`${dir}: ${file} is missing; build first (npx tsc -b)`);
     if (fs.statSync(source).isDirectory()) copyTree(source, path.join(dest, dir, file));
     else fs.copyFileSync(source, path.join(dest, dir, file));
   }
+  // npm's `!path` entries leave a file out of the package (e.g. a build's .tsbuildinfo)
+  for (const file of files.filter((entry) => entry.startsWith('!')))
+    fs.rmSync(path.join(dest, dir, file.slice(1)), { force: true, recursive: true });
 }
 
 /** The package name of a node_modules path (`node_modules/@scope/name/node_modules/x` → `x`). */

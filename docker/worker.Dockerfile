@@ -19,6 +19,7 @@ COPY connectors/file-sink/package.json connectors/file-sink/
 COPY connectors/file-source/package.json connectors/file-source/
 COPY connectors/mongodb-source/package.json connectors/mongodb-source/
 COPY connectors/opensearch-sink/package.json connectors/opensearch-sink/
+COPY connectors/webhook-sink/package.json connectors/webhook-sink/
 COPY examples/product-search/package.json examples/product-search/
 # the Kafka client's install fetches its prebuilt native binding (or builds it: this image has
 # the compilers)
@@ -30,7 +31,7 @@ COPY examples examples
 COPY docker/runtime-closure.mjs docker/
 RUN npx tsc -b \
  && node docker/runtime-closure.mjs /out/worker @sluice/worker \
-      @sluice/file-sink @sluice/file-source @sluice/mongodb-source @sluice/opensearch-sink \
+      @sluice/file-sink @sluice/file-source @sluice/mongodb-source @sluice/opensearch-sink @sluice/webhook-sink \
  && node docker/runtime-closure.mjs /out/example @sluice/example-product-search @sluice/worker \
       @sluice/file-sink @sluice/file-source @sluice/mongodb-source @sluice/opensearch-sink
 
