@@ -29,6 +29,8 @@ const FETCH_SIZE = 500;
 export class KafkaLog {
   private readonly consumer: KafkaConsumer;
   private readonly position = new Map<number, number>();
+  /** Per partition, where reading stood when the last fetch's callback returned (see `settle`). */
+  private readonly settled = new Map<number, number>();
   private readonly waiters = new Set<() => void>();
   private partitions: number[] = [];
   private fetching = false;
@@ -70,7 +72,8 @@ export class KafkaLog {
   async readToEnd(timeoutMs = 30_000): Promise<void> {
     const ends = await Promise.all(this.partitions.map((partition) => this.endOf(partition, timeoutMs)));
     const deadline = Date.now() + timeoutMs;
-    const reached = () => this.partitions.every((partition, i) => this.positionOf(partition) >= (ends[i] as number));
+    const reached = () =>
+      this.partitions.every((partition, i) => (this.settled.get(partition) ?? 0) >= (ends[i] as number));
     while (!reached()) {
       if (this.failure) throw this.failure;
       if (Date.now() > deadline) throw new Error(`${this.topic}: not read to its end within ${timeoutMs} ms`);
@@ -85,11 +88,17 @@ export class KafkaLog {
     await disconnectClient(this.consumer);
   }
 
-  /** librdkafka's position (it moves past transaction markers too), or ours. */
-  private positionOf(partition: number): number {
-    const [known] = this.consumer.position([{ topic: this.topic, partition }]);
-    const library = known && known.offset >= 0 ? known.offset : 0;
-    return Math.max(library, this.position.get(partition) ?? 0);
+  /**
+   * Records, per partition, librdkafka's position (it moves past transaction markers too) or
+   * ours. Called only from a fetch's callback, when no fetch is in flight: while one is, the
+   * library counts records as consumed that its callback has not handed out yet.
+   */
+  private settle(): void {
+    for (const partition of this.partitions) {
+      const [known] = this.consumer.position([{ topic: this.topic, partition }]);
+      const library = known && known.offset >= 0 ? known.offset : 0;
+      this.settled.set(partition, Math.max(library, this.position.get(partition) ?? 0));
+    }
   }
 
   private fetch(): void {
@@ -104,6 +113,7 @@ export class KafkaLog {
       this.fetching = false;
       if (error) this.failure = new Error(`${this.topic}: reading failed: ${error.message}`, { cause: error });
       else this.deliver(messages);
+      this.settle();
       for (const wake of this.waiters) wake();
       if (!error && (this.fetchAgain || messages.length === FETCH_SIZE)) this.fetch();
     });
