@@ -41,6 +41,28 @@ async function start(index: number): Promise<WorkerProcess> {
   return worker;
 }
 
+/** What each worker printed last, for a failure's message. */
+const tails = () =>
+  workers
+    .map(
+      (w, i) =>
+        `--- worker ${i} (exit ${w?.child.exitCode ?? w?.child.signalCode ?? 'none'}):\n${w?.output().slice(-3000)}`,
+    )
+    .join('\n');
+/** Retries a write until it is accepted; a timeout names the last answer and the workers' output. */
+async function accepted(method: 'PUT' | 'POST', url: string, body?: unknown, timeoutMs = 60_000): Promise<void> {
+  let last = 'no answer';
+  await until(
+    async () => {
+      const answer = await call(method, url, body).catch((error: Error) => ({ statusCode: 0, text: error.message }));
+      last = `${answer.statusCode} ${answer.text}`;
+      return answer.statusCode < 300;
+    },
+    timeoutMs,
+    () => `${method} ${url} last answered ${last}\n${tails()}`,
+  );
+}
+
 const anyWorker = () => workers.find((w) => w && w.child.exitCode === null && w.child.signalCode === null);
 const call = (method: 'GET' | 'PUT' | 'POST', url: string, body?: unknown) =>
   restClient(() => (anyWorker() as WorkerProcess).url)(method, url, body);
@@ -53,7 +75,7 @@ async function settled(count = written): Promise<void> {
         .flatMap((p) => [p.source, p.sink])
         .map(async (name) => (await call('GET', `/connectors/${name}/status`)).text),
     );
-    throw new Error(`${(error as Error).message}; ${seen.join(', ')}\n${statuses.join('\n')}`);
+    throw new Error(`${(error as Error).message}; ${seen.join(', ')}\n${statuses.join('\n')}\n${tails()}`);
   });
   for (const pipe of pipes) {
     // the file sink writes each offset once; no sequence number may be missing or out of place
@@ -68,13 +90,11 @@ describe('bounce (three real sluice-worker processes, distributed)', () => {
 
   it('loses nothing while every worker is restarted in turn, with SIGTERM and with SIGKILL', async () => {
     for (const index of [0, 1, 2]) await start(index);
-    await until(async () => (await call('GET', '/sluice/cluster')).json().leader !== null, 60_000);
+    await until(async () => (await call('GET', '/sluice/cluster')).json().leader !== null, 60_000, tails);
     writeMore(200);
     for (const pipe of pipes) {
-      await until(
-        async () => (await call('PUT', `/connectors/${pipe.source}/config`, pipe.sourceConfig)).statusCode < 300,
-      );
-      await until(async () => (await call('PUT', `/connectors/${pipe.sink}/config`, pipe.sinkConfig)).statusCode < 300);
+      await accepted('PUT', `/connectors/${pipe.source}/config`, pipe.sourceConfig);
+      await accepted('PUT', `/connectors/${pipe.sink}/config`, pipe.sinkConfig);
     }
     await settled();
     for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
@@ -100,11 +120,11 @@ describe('bounce (three real sluice-worker processes, distributed)', () => {
   it('keeps configs, paused and stopped states through a full cluster restart', async () => {
     const [paused, stopped] = [pipes[0]?.sink as string, pipes[1]?.sink as string];
     // right after a bounce the leader may still be taking over: 409 means retry, as in Connect
-    await until(async () => (await call('PUT', `/connectors/${paused}/pause`)).statusCode === 202, 90_000);
-    await until(async () => (await call('PUT', `/connectors/${stopped}/stop`)).statusCode === 204, 90_000);
+    await accepted('PUT', `/connectors/${paused}/pause`, undefined, 90_000);
+    await accepted('PUT', `/connectors/${stopped}/stop`, undefined, 90_000);
     await Promise.all(workers.map((worker) => worker?.stop()));
     for (const index of [0, 1, 2]) await start(index);
-    await until(async () => (await call('GET', '/sluice/cluster')).json().leader !== null, 60_000);
+    await until(async () => (await call('GET', '/sluice/cluster')).json().leader !== null, 60_000, tails);
     const names = (await call('GET', '/connectors')).json() as string[];
     expect(names.sort()).toEqual(pipes.flatMap((p) => [p.source, p.sink]).sort());
     expect((await call('GET', `/connectors/${paused}/status`)).json().connector.state).toBe('PAUSED');

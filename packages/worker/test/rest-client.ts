@@ -22,10 +22,18 @@ export function restClient(base: () => string, headers: Record<string, string> =
   };
 }
 
-export async function until(condition: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+/** Polls `condition` every 100 ms; on timeout the error carries `explain()`, what was last seen. */
+export async function until(
+  condition: () => Promise<boolean>,
+  timeoutMs = 30_000,
+  explain?: () => string | Promise<string>,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    if (Date.now() > deadline) {
+      const seen = explain ? `; ${await explain()}` : '';
+      throw new Error(`condition not met within ${timeoutMs} ms${seen}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

@@ -70,7 +70,10 @@ export class KafkaLog {
 
   /** Resolves once every record written before the call has been handed to onRecord. */
   async readToEnd(timeoutMs = 30_000): Promise<void> {
-    const ends = await Promise.all(this.partitions.map((partition) => this.endOf(partition, timeoutMs)));
+    // a just-created topic's partitions may answer "not leader" for a moment: retried
+    const ends = await Promise.all(
+      this.partitions.map((partition) => retried(() => this.endOf(partition, timeoutMs), timeoutMs)),
+    );
     const deadline = Date.now() + timeoutMs;
     const reached = () =>
       this.partitions.every((partition, i) => (this.settled.get(partition) ?? 0) >= (ends[i] as number));
@@ -111,9 +114,12 @@ export class KafkaLog {
     this.fetchAgain = false;
     this.consumer.consume(FETCH_SIZE, (error: LibrdKafkaError | null, messages: Message[]) => {
       this.fetching = false;
+      if (!this.running) return; // stopped meanwhile: the consumer may be gone already
       if (error) this.failure = new Error(`${this.topic}: reading failed: ${error.message}`, { cause: error });
-      else this.deliver(messages);
-      this.settle();
+      else {
+        this.deliver(messages);
+        this.settle();
+      }
       for (const wake of this.waiters) wake();
       if (!error && (this.fetchAgain || messages.length === FETCH_SIZE)) this.fetch();
     });
@@ -140,16 +146,8 @@ export class KafkaLog {
   }
 
   /** The topic's partitions; a topic another worker just created may take a moment to show them. */
-  private async partitionsOf(timeoutMs: number): Promise<number[]> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      try {
-        return await this.metadataPartitions(timeoutMs);
-      } catch (error) {
-        if (Date.now() > deadline) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
-    }
+  private partitionsOf(timeoutMs: number): Promise<number[]> {
+    return retried(() => this.metadataPartitions(timeoutMs), timeoutMs);
   }
 
   private metadataPartitions(timeoutMs: number): Promise<number[]> {
@@ -171,5 +169,18 @@ export class KafkaLog {
         else resolve(offsets.highOffset);
       });
     });
+  }
+}
+
+/** Runs `attempt` until it resolves, pausing 200 ms after each failure; the last failure once `timeoutMs` passed. */
+async function retried<T>(attempt: () => Promise<T>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
   }
 }

@@ -27,7 +27,12 @@ export class KafkaOffsetStore implements AdministeredOffsetStore {
     return this.table.stop();
   }
 
+  /**
+   * Reads the topic to its end first (as Connect's offset store does): a task that just moved
+   * here must see what its last owner stored while stopping, or it would repeat those records.
+   */
   async get(connector: string, partition: SourcePartition): Promise<SourceOffset | undefined> {
+    await this.table.catchUp();
     return this.table.get(sourceOffsetKey(connector, partition));
   }
 
