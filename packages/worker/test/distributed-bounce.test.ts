@@ -10,8 +10,9 @@ import { restClient, until } from './rest-client';
 
 // In the spirit of Kafka's own connect_distributed_test bounce test: three sources and three
 // sinks carry sequence-numbered lines while every worker of three is restarted in turn, rounds
-// with SIGTERM and rounds with SIGKILL. Nothing may be missing, and the targets must equal the
-// sources; then paused and stopped states and configs survive a full cluster restart.
+// with SIGTERM and rounds with SIGKILL. Nothing may be missing; repeats appear only after a
+// SIGKILL (a source's unstored tail), and the targets, repeats aside, equal the sources; then
+// paused and stopped states and configs survive a full cluster restart.
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bounce-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 const run = randomUUID().slice(0, 8);
@@ -67,19 +68,28 @@ const anyWorker = () => workers.find((w) => w && w.child.exitCode === null && w.
 const call = (method: 'GET' | 'PUT' | 'POST', url: string, body?: unknown) =>
   restClient(() => (anyWorker() as WorkerProcess).url)(method, url, body);
 
+/** Set once a worker was SIGKILLed: a source's unstored tail may then be produced twice. */
+let killed = false;
+const distinct = (file: string) => [...new Set(lines(file))];
+
 async function settled(count = written): Promise<void> {
-  await until(async () => pipes.every((pipe) => lines(pipe.output).length >= count), 180_000).catch(async (error) => {
-    const seen = pipes.map((pipe) => `${pipe.sink}: ${lines(pipe.output).length}/${count}`);
-    const statuses = await Promise.all(
-      pipes
-        .flatMap((p) => [p.source, p.sink])
-        .map(async (name) => (await call('GET', `/connectors/${name}/status`)).text),
-    );
-    throw new Error(`${(error as Error).message}; ${seen.join(', ')}\n${statuses.join('\n')}\n${tails()}`);
-  });
+  await until(async () => pipes.every((pipe) => distinct(pipe.output).length >= count), 180_000).catch(
+    async (error) => {
+      const seen = pipes.map((pipe) => `${pipe.sink}: ${lines(pipe.output).length}/${count}`);
+      const statuses = await Promise.all(
+        pipes
+          .flatMap((p) => [p.source, p.sink])
+          .map(async (name) => (await call('GET', `/connectors/${name}/status`)).text),
+      );
+      throw new Error(`${(error as Error).message}; ${seen.join(', ')}\n${statuses.join('\n')}\n${tails()}`);
+    },
+  );
   for (const pipe of pipes) {
-    // the file sink writes each offset once; no sequence number may be missing or out of place
-    expect(lines(pipe.output)).toEqual(lines(pipe.input));
+    // the file sink writes each offset once, so a repeat comes from a source (at-least-once)
+    // that was killed before storing its offsets: none before a SIGKILL; and after one, every
+    // sequence number still arrives, in order, first time round
+    if (killed) expect(distinct(pipe.output)).toEqual(lines(pipe.input));
+    else expect(lines(pipe.output)).toEqual(lines(pipe.input));
   }
 }
 
@@ -107,6 +117,7 @@ describe('bounce (three real sluice-worker processes, distributed)', () => {
             if (code !== 0) console.log(`worker ${index} exited ${code}:\n${worker.output().slice(-4000)}`);
             expect(code).toBe(0);
           } else {
+            killed = true;
             await worker.kill();
           }
           writeMore(100);
@@ -133,9 +144,9 @@ describe('bounce (three real sluice-worker processes, distributed)', () => {
       tasks: [],
     });
     const third = pipes[2] as (typeof pipes)[number];
-    const before = lines(third.output).length;
+    const before = distinct(third.output).length;
     writeMore(50);
-    await until(async () => lines(third.output).length === before + 50, 60_000);
-    expect(lines(third.output)).toEqual(lines(third.input));
+    await until(async () => distinct(third.output).length === before + 50, 60_000);
+    expect(killed ? distinct(third.output) : lines(third.output)).toEqual(lines(third.input));
   }, 180_000);
 });

@@ -49,6 +49,8 @@ export class SlotMembership {
   private timer: NodeJS.Timeout | undefined;
   private polling = false;
   private releases: Promise<void> = Promise.resolve();
+  /** Set by stop(): rebalance callbacks that arrive while leaving change nothing. */
+  private leaving = false;
 
   constructor(
     settings: KafkaClientSettings,
@@ -87,6 +89,7 @@ export class SlotMembership {
   /** Leaves the group after releasing every slot (a static member's leave still waits out its session). */
   async stop(): Promise<void> {
     clearInterval(this.timer);
+    this.leaving = true;
     await this.releases;
     const mine = this.slots();
     if (mine.length > 0) await this.options.released(mine, false);
@@ -105,6 +108,7 @@ export class SlotMembership {
   private onRebalance(error: LibrdKafkaError | undefined, partitions: readonly TopicPartitionOffset[]): void {
     const list = partitions.map(({ topic, partition }) => ({ topic, partition }));
     const slots = list.map((p) => p.partition);
+    if (this.leaving) return; // the consumer is closing (or closed): it takes no assignment
     if (error?.code === ASSIGN_PARTITIONS) {
       this.consumer.incrementalAssign(list);
       if (list.length > 0) this.consumer.pause(list);
@@ -117,7 +121,7 @@ export class SlotMembership {
         .catch(() => undefined) // the owner reports its own failures
         .finally(() => {
           for (const slot of slots) this.owned.delete(slot);
-          this.consumer.incrementalUnassign(list);
+          if (!this.leaving) this.consumer.incrementalUnassign(list);
         });
     }
   }
