@@ -1,5 +1,5 @@
 // The machine a benchmark ran on, and its load while it ran (the machine may be shared).
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import { clearInterval, setInterval } from 'node:timers';
 
@@ -17,12 +17,8 @@ export function machineInfo() {
 }
 
 function javaVersion() {
-  try {
-    const out = execFileSync('java', ['-version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    return out.split('\n')[0] || undefined;
-  } catch (error) {
-    return String(error.stderr ?? '').split('\n')[0] || 'not found';
-  }
+  const run = spawnSync('java', ['-version'], { encoding: 'utf8' }); // it prints to stderr
+  return (run.stderr || run.stdout || '').split('\n')[0] || 'java: not found';
 }
 
 /** Samples the 1-minute load average every `everyMs` until stop(); returns {min, max, mean, samples}. */

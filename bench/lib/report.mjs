@@ -45,7 +45,7 @@ export class Report {
   /** `stamp` names the report (default: the UTC date and time of the start). */
   constructor({ dir, stamp, command }) {
     this.dir = dir;
-    this.stamp = stamp ?? new Date().toISOString().slice(0, 16).replace(':', '');
+    this.stamp = stamp ?? new Date().toISOString().slice(0, 19).replaceAll(':', '');
     this.assetsDir = path.join(dir, this.stamp);
     this.command = command;
     this.startedAt = new Date();

@@ -15,6 +15,35 @@ export function cpuSeconds(pid) {
   }
 }
 
+/** CPU seconds per thread name of `pid` (names such as rdk:broker1, V8 workers, C2 CompilerThre), summed. */
+export function threadCpuSeconds(pid) {
+  const byName = new Map();
+  let tasks = [];
+  try {
+    tasks = fs.readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return byName;
+  }
+  for (const tid of tasks) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name =
+        tid === String(pid)
+          ? 'main thread'
+          : stat
+              .slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
+              .replace(/[#-]?\d+$/, '')
+              .trim();
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const seconds = (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+      byName.set(name, (byName.get(name) ?? 0) + seconds);
+    } catch {
+      // the thread ended between the listing and the read
+    }
+  }
+  return byName;
+}
+
 /** Resident set size of `pid` in MiB, or undefined once gone. */
 export function rssMiB(pid) {
   try {
@@ -50,7 +79,12 @@ export class ProcessSampler {
 
   mark(label) {
     this.sample();
-    this.windows.set(label, { cpu0: cpuSeconds(this.pid), t0: performance.now(), peak: rssMiB(this.pid) ?? 0 });
+    this.windows.set(label, {
+      cpu0: cpuSeconds(this.pid),
+      threads0: threadCpuSeconds(this.pid),
+      t0: performance.now(),
+      peak: rssMiB(this.pid) ?? 0,
+    });
   }
 
   close(label) {
@@ -58,12 +92,17 @@ export class ProcessSampler {
     this.sample();
     window.end = performance.now();
     window.cpu = cpuSeconds(this.pid) - window.cpu0;
+    window.threads = new Map();
+    for (const [name, seconds] of threadCpuSeconds(this.pid)) {
+      const used = seconds - (window.threads0.get(name) ?? 0);
+      if (used > 0) window.threads.set(name, used);
+    }
     return this.window(label);
   }
 
   window(label) {
     const w = this.windows.get(label);
-    return { seconds: (w.end - w.t0) / 1000, cpuSeconds: w.cpu, peakRssMiB: w.peak };
+    return { seconds: (w.end - w.t0) / 1000, cpuSeconds: w.cpu, peakRssMiB: w.peak, threads: w.threads };
   }
 
   stop() {

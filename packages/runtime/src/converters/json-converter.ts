@@ -9,6 +9,9 @@ interface ConnectSchema {
   items?: ConnectSchema;
 }
 
+/** The same text as JSON.stringify({ schema: { type: 'string', optional: false }, payload }) up to the payload. */
+const STRING_ENVELOPE = '{"schema":{"type":"string","optional":false},"payload":';
+
 /**
  * `org.apache.kafka.connect.json.JsonConverter`. With `schemas.enable` (Connect's default) each
  * message is `{ "schema": ..., "payload": ... }`; Sluice infers the schema from the value when
@@ -19,6 +22,9 @@ export class JsonConverter implements Converter {
 
   fromConnectData(_topic: string, data: unknown): Buffer | null {
     if (data === null || data === undefined) return null;
+    // a string (a file line, a text payload): the envelope's fixed text around it, no objects built
+    if (typeof data === 'string' && this.schemasEnable)
+      return Buffer.from(STRING_ENVELOPE + JSON.stringify(data) + '}');
     const body = this.schemasEnable ? { schema: schemaOf(data), payload: data } : data;
     return Buffer.from(jsonOf(body));
   }
