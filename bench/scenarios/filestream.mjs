@@ -141,7 +141,18 @@ export default {
   },
 };
 
+const KNOBS = [
+  'BENCH_FILESTREAM_RECORDS',
+  'BENCH_FILESTREAM_ROUNDS',
+  'BENCH_FILESTREAM_SYSTEMS',
+  'BENCH_CONNECT_HEAP',
+  'SLUICE_BENCH_CPU_PROF',
+];
+
 async function write(section, { systems, results, records, rounds, inputBytes }) {
+  const knobs = KNOBS.filter((name) => process.env[name] !== undefined);
+  if (knobs.length > 0)
+    section.text(`Set for this run: ${knobs.map((name) => `\`${name}=${process.env[name]}\``).join(', ')}.`);
   if (systems.length < 2) {
     section.text(`${systems.map((s) => s.name).join()} only (BENCH_FILESTREAM_SYSTEMS): no comparison.`);
     section.table(...perRoundTable(systems, results, records));
