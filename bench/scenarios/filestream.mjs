@@ -172,61 +172,35 @@ topic's end offset reaches ${n(records)}; the sink's when all but the last ${SIN
 writes through a buffered stream whose last bytes wait for the next offset flush, up to 10 s). Every
 round was verified before it counted: exactly ${n(records)} records in the topic a second after
 the source finished, and the sink's file byte-identical to the input.`);
+  // [figure, Connect, Sluice, digits, goal: at least (>=) or at most (<=) this ratio]
+  const figures = [
+    ['Kafka → file sink, records/s', connect.sinkRate, sluice.sinkRate, 0, ['>=', 1]],
+    ['sink CPU s per 100k records', connect.sinkCpu, sluice.sinkCpu, 2, ['<=', 0.5]],
+    ['file → Kafka source, records/s', connect.sourceRate, sluice.sourceRate, 0, ['>=', 1]],
+    ['source CPU s per 100k records', connect.sourceCpu, sluice.sourceCpu, 2, ['<=', 0.5]],
+    ['peak RSS, sink (MiB)', connect.sinkPeak, sluice.sinkPeak, 0, ['<=', 0.5]],
+    ['peak RSS, source (MiB)', connect.sourcePeak, sluice.sourcePeak, 0, ['<=', 0.5]],
+    ['idle RSS, 3 s after REST ready (MiB)', connect.idleRss, sluice.idleRss, 0],
+    ['start → REST ready (ms)', connect.readyMs, sluice.readyMs, 0],
+  ];
+  const verdict = (value, goal) => {
+    if (!goal) return ['', ''];
+    const met = goal[0] === '>=' ? value >= goal[1] : value <= goal[1];
+    return [`${goal[0] === '>=' ? '≥' : '≤'} ${goal[1].toFixed(1)}`, met ? 'met' : '**not met**'];
+  };
   section.table(
-    ['figure', 'Connect', 'Sluice', 'Sluice ÷ Connect', 'goal'],
-    [
-      [
-        'Kafka → file sink, records/s',
-        n(connect.sinkRate),
-        n(sluice.sinkRate),
-        ratio(sluice.sinkRate, connect.sinkRate),
-        '≥ 1.0',
-      ],
-      [
-        'sink CPU s per 100k records',
-        n(connect.sinkCpu, 2),
-        n(sluice.sinkCpu, 2),
-        ratio(sluice.sinkCpu, connect.sinkCpu),
-        '≤ 0.5',
-      ],
-      [
-        'file → Kafka source, records/s',
-        n(connect.sourceRate),
-        n(sluice.sourceRate),
-        ratio(sluice.sourceRate, connect.sourceRate),
-        '≥ 1.0',
-      ],
-      [
-        'source CPU s per 100k records',
-        n(connect.sourceCpu, 2),
-        n(sluice.sourceCpu, 2),
-        ratio(sluice.sourceCpu, connect.sourceCpu),
-        '≤ 0.5',
-      ],
-      [
-        'peak RSS, sink (MiB)',
-        n(connect.sinkPeak),
-        n(sluice.sinkPeak),
-        ratio(sluice.sinkPeak, connect.sinkPeak),
-        '≤ 0.5',
-      ],
-      [
-        'peak RSS, source (MiB)',
-        n(connect.sourcePeak),
-        n(sluice.sourcePeak),
-        ratio(sluice.sourcePeak, connect.sourcePeak),
-        '≤ 0.5',
-      ],
-      [
-        'idle RSS, 3 s after REST ready (MiB)',
-        n(connect.idleRss),
-        n(sluice.idleRss),
-        ratio(sluice.idleRss, connect.idleRss),
-        '',
-      ],
-      ['start → REST ready (ms)', n(connect.readyMs), n(sluice.readyMs), ratio(sluice.readyMs, connect.readyMs), ''],
-    ],
+    ['figure', 'Connect', 'Sluice', 'Sluice ÷ Connect', 'goal (issue 13)', 'in this run'],
+    figures.map(([figure, c, s, digits, goal]) => [
+      figure,
+      n(c, digits),
+      n(s, digits),
+      ratio(s, c),
+      ...verdict(s / c, goal),
+    ]),
   );
+  section.text(`Where a goal is not met, the CPU profile of the Sluice worker is in
+[bench/reports/filestream-profile.md](../reports/filestream-profile.md) (taken with
+\`SLUICE_BENCH_CPU_PROF\`, see bench/README.md).`);
   section.text('Every round:');
   section.table(...perRoundTable(systems, results, records));
   section.text(`Where each worker's CPU went in round 1 (CPU seconds per 100k records by thread name, the
