@@ -31,6 +31,10 @@ export class JsonConverter implements Converter {
 
   toConnectData(topic: string, bytes: Buffer | null): unknown {
     if (bytes === null) return null;
+    if (this.schemasEnable) {
+      const payload = stringPayload(bytes);
+      if (payload !== undefined) return payload;
+    }
     let parsed: unknown;
     try {
       parsed = JSON.parse(bytes.toString('utf8'));
@@ -48,6 +52,27 @@ export class JsonConverter implements Converter {
     }
     return parsed.payload;
   }
+}
+
+const STRING_ENVELOPE_BYTES = Buffer.from(STRING_ENVELOPE);
+const CLOSING_BRACE = 0x7d;
+
+/**
+ * The payload of an envelope written exactly as fromConnectData writes a string (and Connect's
+ * JsonConverter does): the fixed prefix, one JSON string, `}`. Anything else (other spacing, field
+ * order, more fields, not a string): undefined, and the full parse decides.
+ */
+function stringPayload(bytes: Buffer): string | undefined {
+  const start = STRING_ENVELOPE_BYTES.length;
+  if (bytes.length <= start + 2 || bytes[bytes.length - 1] !== CLOSING_BRACE) return undefined;
+  if (bytes.compare(STRING_ENVELOPE_BYTES, 0, start, 0, start) !== 0) return undefined;
+  let payload: unknown;
+  try {
+    payload = JSON.parse(bytes.toString('utf8', start, bytes.length - 1));
+  } catch {
+    return undefined;
+  }
+  return typeof payload === 'string' ? payload : undefined;
 }
 
 function isEnvelope(value: unknown): value is { schema: unknown; payload: unknown } {

@@ -60,7 +60,16 @@ export async function convertBatch(
 
 /** The part of `batch` whose messages belong to partitions in `held` (keys from keyOf). */
 export function keepHeld(batch: ConvertedBatch, held: ReadonlySet<string>): ConvertedBatch {
-  const isHeld = (message: Message) => held.has(keyOf(message));
+  // the last partition's answer is reused for the run of messages that follows it
+  let last: Message | undefined;
+  let lastHeld = false;
+  const isHeld = (message: Message) => {
+    if (last === undefined || message.partition !== last.partition || message.topic !== last.topic) {
+      lastHeld = held.has(keyOf(message));
+      last = message;
+    }
+    return lastHeld;
+  };
   if (batch.messages.every(isHeld)) return batch;
   const kept = batch.records.map((_, i) => isHeld(batch.sources[i] as Message));
   return {
