@@ -7,6 +7,7 @@ import type { RetryOptions } from '../errors/retry.js';
 import { withRetries } from '../errors/retry.js';
 import { keyOf } from '../kafka/topic-partitions.js';
 import type { Transform, TransformRecord } from '../transforms/transform.js';
+import { noTransforms } from '../transforms/transform-chain.js';
 
 /** A consumed batch, converted for put. */
 export interface ConvertedBatch {
@@ -96,6 +97,18 @@ function convert(message: Message, conversion: RecordConversion, stage: { curren
   stage.current = 'VALUE_CONVERTER';
   const value = conversion.valueConverter.toConnectData(message.topic, message.value);
   stage.current = 'TRANSFORMATION';
+  if (conversion.transform === noTransforms) {
+    // no transform to see a TransformRecord: the sink record at once, one object per record
+    return {
+      topic: message.topic,
+      partition: message.partition,
+      offset: String(message.offset),
+      key,
+      value,
+      headers: headersOf(message),
+      timestamp: message.timestamp ?? 0,
+    };
+  }
   const record = conversion.transform({
     topic: message.topic,
     partition: message.partition,
