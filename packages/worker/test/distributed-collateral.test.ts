@@ -2,9 +2,8 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { requireService } from '@sluice/testkit';
 import type { WorkerProcess } from '@sluice/worker';
-import { startWorkerProcess } from '@sluice/worker';
+import { startClusterWorker } from './cluster-workers';
 import { filePipe } from './file-pipes';
 import { restClient, until } from './rest-client';
 
@@ -24,19 +23,7 @@ const lines = (file: string) => (fs.existsSync(file) ? fs.readFileSync(file, 'ut
 const call = (worker: WorkerProcess) => restClient(() => worker.url);
 const any = () => call(workers[0] as WorkerProcess);
 
-function startWorker(index: number): Promise<WorkerProcess> {
-  return startWorkerProcess({
-    stateDir: path.join(dir, `w${index}`),
-    bootstrapServers: requireService('kafka'),
-    connectors: {},
-    settings: {
-      mode: 'distributed',
-      groupId: `collateral-${run}`,
-      cluster: { sessionTimeoutMs: 6000 },
-      offsetFlushIntervalMs: 1000, // the file sink writes on each flush: lines show within a second
-    },
-  });
-}
+const startWorker = (index: number) => startClusterWorker(dir, index, `collateral-${run}`);
 
 /** Where each task of the first pair runs, and its records-in counter there (from /metrics). */
 async function firstPairTasks(): Promise<Map<string, { worker: string; recordsIn: number }>> {

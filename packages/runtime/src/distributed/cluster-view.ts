@@ -50,3 +50,12 @@ export function clusterWorkers(
         .sort(),
     }));
 }
+
+/** The worker records among a status table's rows (`worker-<id>`), by worker id. */
+export function workerRecordsOf(rows: readonly [string, unknown][]): Map<string, WorkerRecord> {
+  return new Map(
+    rows
+      .filter(([key]) => key.startsWith('worker-'))
+      .map(([key, value]) => [key.slice('worker-'.length), value as WorkerRecord]),
+  );
+}

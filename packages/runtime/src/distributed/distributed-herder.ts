@@ -9,7 +9,7 @@ import type { StoredConnector } from '../stores/config-store.js';
 import type { ClusterTopicSettings, ClusterTopics } from './cluster-topics.js';
 import { ensureClusterTopics } from './cluster-topics.js';
 import type { WorkerRecord } from './cluster-view.js';
-import { clusterWorkers, leaderOf, slotOwners } from './cluster-view.js';
+import { clusterWorkers, leaderOf, slotOwners, workerRecordsOf } from './cluster-view.js';
 import { kafkaClusterId } from './kafka-cluster-id.js';
 import { KafkaConfigStore } from './kafka-config-store.js';
 import { KafkaOffsetStore } from './kafka-offset-store.js';
@@ -189,12 +189,7 @@ export class DistributedHerder extends BaseHerder {
   }
 
   private workerRecords(): Map<string, WorkerRecord> {
-    return new Map(
-      this.statusTable
-        .entries()
-        .filter(([key]) => key.startsWith('worker-'))
-        .map(([key, value]) => [key.slice('worker-'.length), value as WorkerRecord]),
-    );
+    return workerRecordsOf(this.statusTable.entries());
   }
 
   /** Counts the change (a failover when another worker had held one of the slots), then applies it. */
