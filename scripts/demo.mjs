@@ -3,7 +3,8 @@
 // not given addresses for, then runs the product-search application (examples/product-search):
 // a sluice-worker, the connectors, the catalogue generator and the search page, with live
 // figures until Ctrl-C. `npm run demo -- --once` is a bounded run that prints its report and
-// exits; `npm run demo -- --help` lists the options. The services keep running afterwards
+// exits; `npm run demo -- --help` lists the options. `npm run demo -- --workers 3` starts a
+// three-worker cluster instead (scripts/cluster.mjs). The services keep running afterwards
 // (`npm run services:down` stops them); the demo removes its own data from them.
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
@@ -37,22 +38,36 @@ function servicesUp() {
   return env;
 }
 
-if (!args.includes('--help') && !args.includes('-h')) {
-  console.log('== installing and building (first run only takes minutes)');
-  run('setup', process.execPath, [path.join(root, 'scripts/setup.mjs')]);
-  run('build', 'npx', ['--no-install', 'tsc', '-b']);
+/** The product-search application (the default demo). */
+function productSearch() {
+  if (!args.includes('--help') && !args.includes('-h')) {
+    console.log('== installing and building (first run only takes minutes)');
+    run('setup', process.execPath, [path.join(root, 'scripts/setup.mjs')]);
+    run('build', 'npx', ['--no-install', 'tsc', '-b']);
+  }
+  const env = { ...process.env, ...(args.includes('--help') || args.includes('-h') ? {} : servicesUp()) };
+  const app = spawn(process.execPath, [path.join(root, 'examples/product-search/dist/main.js'), ...args], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    // its own process group: Ctrl-C reaches this script only, which passes it on once, so the
+    // application (not the terminal) stops its worker, removes its data and exits
+    detached: true,
+  });
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => app.kill('SIGINT'));
+  app.on('exit', (code, signal) => {
+    if (code === 0) console.log('(services keep running; stop them with: npm run services:down)');
+    process.exit(code ?? (signal === 'SIGINT' ? 130 : 1));
+  });
 }
-const env = { ...process.env, ...(args.includes('--help') || args.includes('-h') ? {} : servicesUp()) };
-const app = spawn(process.execPath, [path.join(root, 'examples/product-search/dist/main.js'), ...args], {
-  cwd: root,
-  env,
-  stdio: ['ignore', 'inherit', 'inherit'],
-  // its own process group: Ctrl-C reaches this script only, which passes it on once, so the
-  // application (not the terminal) stops its worker, removes its data and exits
-  detached: true,
-});
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => app.kill('SIGINT'));
-app.on('exit', (code, signal) => {
-  if (code === 0) console.log('(services keep running; stop them with: npm run services:down)');
-  process.exit(code ?? (signal === 'SIGINT' ? 130 : 1));
-});
+
+/** `--workers N`: a cluster of N distributed workers on this machine instead (scripts/cluster.mjs). */
+function cluster() {
+  run('build', 'npx', ['--no-install', 'tsc', '-b']);
+  const child = spawn(process.execPath, [path.join(root, 'scripts/cluster.mjs'), ...args], { stdio: 'inherit' });
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+  child.on('exit', (code) => process.exit(code ?? 1));
+}
+
+if (args.includes('--workers')) cluster();
+else productSearch();

@@ -44,7 +44,11 @@ export async function startDistributedWorker(
       ...(cluster.offsetStorageTopic ? { offsets: cluster.offsetStorageTopic } : {}),
       ...(cluster.statusStorageTopic ? { status: cluster.statusStorageTopic } : {}),
     }),
-    topicSettings: { replicationFactor: cluster.replicationFactor },
+    topicSettings: {
+      replicationFactor: cluster.replicationFactor,
+      offsetsPartitions: cluster.offsetStoragePartitions,
+      statusPartitions: cluster.statusStoragePartitions,
+    },
     sessionTimeoutMs: cluster.sessionTimeoutMs,
   });
   const rest = createRestServer({

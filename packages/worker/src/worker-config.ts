@@ -7,6 +7,13 @@ import type { ConnectLevel } from './log-levels.js';
 // A level in any case, kept in lower case (winston's names) whether it came from the file, the
 // environment or a flag: convict coerces every string value through its format.
 convict.addFormat({
+  name: 'positive-int',
+  validate: (value: unknown) => {
+    if (!Number.isInteger(value) || (value as number) < 1) throw new Error('must be a whole number of at least 1');
+  },
+  coerce: (value: string) => Number(value),
+});
+convict.addFormat({
   name: 'log-level',
   validate: (value: unknown) => {
     if (typeof value !== 'string' || parseConnectLevel(value) === undefined)
@@ -70,6 +77,20 @@ export const workerConfigSchema = {
       default: -1,
       env: 'SLUICE_STORAGE_REPLICATION_FACTOR',
       arg: 'storage-replication-factor',
+    },
+    offsetStoragePartitions: {
+      doc: "Distributed: partitions of the offsets topic when created (Connect's offset.storage.partitions).",
+      format: 'positive-int',
+      default: 25,
+      env: 'SLUICE_OFFSET_STORAGE_PARTITIONS',
+      arg: 'offset-storage-partitions',
+    },
+    statusStoragePartitions: {
+      doc: "Distributed: partitions of the status topic when created (Connect's status.storage.partitions).",
+      format: 'positive-int',
+      default: 5,
+      env: 'SLUICE_STATUS_STORAGE_PARTITIONS',
+      arg: 'status-storage-partitions',
     },
     sessionTimeoutMs: {
       doc: "Distributed: a worker silent this long loses its work to the others (the failure detector; Kafka's session.timeout.ms).",
@@ -192,6 +213,8 @@ export interface WorkerConfig {
     readonly offsetStorageTopic: string;
     readonly statusStorageTopic: string;
     readonly replicationFactor: number;
+    readonly offsetStoragePartitions: number;
+    readonly statusStoragePartitions: number;
     readonly sessionTimeoutMs: number;
     readonly advertisedUrl: string;
   };

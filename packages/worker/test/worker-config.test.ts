@@ -34,6 +34,14 @@ describe('loadWorkerConfig', () => {
     );
   });
 
+  it("takes the internal topics' partition counts (Connect's *.storage.partitions) and refuses fewer than one", () => {
+    const config = loadWorkerConfig({ env: { SLUICE_OFFSET_STORAGE_PARTITIONS: '3' }, args: [] });
+    expect([config.cluster.offsetStoragePartitions, config.cluster.statusStoragePartitions]).toEqual([3, 5]);
+    expect(() => loadWorkerConfig({ env: {}, args: ['--status-storage-partitions', '0'] })).toThrow(
+      'cluster.statusStoragePartitions: must be a whole number of at least 1',
+    );
+  });
+
   it('takes log levels in any case from the file, the environment and flags, and keeps them in lower case', () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-')), 'worker.json');
     fs.writeFileSync(file, JSON.stringify({ logLevel: 'WARN' }));

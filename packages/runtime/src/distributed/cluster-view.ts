@@ -1,3 +1,5 @@
+import type { ClusterView } from '../herder/herder.js';
+
 /** A worker's record in the status topic: where its REST API is and which slots it owns. */
 export interface WorkerRecord {
   readonly url: string;
@@ -29,4 +31,31 @@ export function leaderOf(workers: ReadonlyMap<string, WorkerRecord>): { id: stri
   const id = slotOwners(workers).get(0);
   const record = id === undefined ? undefined : workers.get(id);
   return id === undefined || !record?.leading ? undefined : { id, url: record.url };
+}
+
+/** The workers holding slots, each with its URL, its slots and the tasks `placement` puts there. */
+export function clusterWorkers(
+  records: ReadonlyMap<string, WorkerRecord>,
+  placement: ReadonlyMap<string, number>,
+): ClusterView['workers'] {
+  const owners = slotOwners(records);
+  return [...records]
+    .map(([id, record]) => ({ id, url: record.url, slots: [...owners].filter(([, w]) => w === id).map(([s]) => s) }))
+    .filter((worker) => worker.slots.length > 0)
+    .map((worker) => ({
+      ...worker,
+      tasks: [...placement]
+        .filter(([, slot]) => owners.get(slot) === worker.id)
+        .map(([task]) => task)
+        .sort(),
+    }));
+}
+
+/** The worker records among a status table's rows (`worker-<id>`), by worker id. */
+export function workerRecordsOf(rows: readonly [string, unknown][]): Map<string, WorkerRecord> {
+  return new Map(
+    rows
+      .filter(([key]) => key.startsWith('worker-'))
+      .map(([key, value]) => [key.slice('worker-'.length), value as WorkerRecord]),
+  );
 }

@@ -9,15 +9,15 @@ import type { StoredConnector } from '../stores/config-store.js';
 import type { ClusterTopicSettings, ClusterTopics } from './cluster-topics.js';
 import { ensureClusterTopics } from './cluster-topics.js';
 import type { WorkerRecord } from './cluster-view.js';
-import { leaderOf, slotOwners } from './cluster-view.js';
+import { clusterWorkers, leaderOf, slotOwners, workerRecordsOf } from './cluster-view.js';
+import { kafkaClusterId } from './kafka-cluster-id.js';
 import { KafkaConfigStore } from './kafka-config-store.js';
 import { KafkaOffsetStore } from './kafka-offset-store.js';
 import { KafkaTable } from './kafka-table.js';
 import { placeTasks, taskKey } from './placement.js';
-import { SlotMembership } from './slot-membership.js';
-import { TaskStatusPublisher } from './task-status-publisher.js';
+import { SlotMembership, groupTimings } from './slot-membership.js';
+import { TaskRows, TaskStatusPublisher, statusPartition } from './task-status-publisher.js';
 import { FencedError, TransactionalWriter } from './transactional-writer.js';
-import type { TaskRow } from './task-status-publisher.js';
 
 export interface DistributedHerderOptions extends Omit<HerderOptions, 'configs' | 'offsets'> {
   readonly groupId: string;
@@ -30,6 +30,7 @@ export interface DistributedHerderOptions extends Omit<HerderOptions, 'configs' 
 }
 
 const PLACEMENT = 'placement';
+const DEFAULT_SESSION_MS = 10_000;
 const RESTART = 'restart-';
 
 /**
@@ -48,37 +49,48 @@ export class DistributedHerder extends BaseHerder {
   private readonly offsetStore: KafkaOffsetStore;
   private readonly membership: SlotMembership;
   private readonly publisher: TaskStatusPublisher;
+  private readonly taskRows: TaskRows;
   private readonly releasing = new Set<number>();
   private placement = new Map<string, number>();
   /** Set while this worker leads: its config-topic writes run in transactions under the leader's id. */
   private leadership: TransactionalWriter | undefined;
+  private kafkaClusterId: string | undefined;
+  private readonly counters = { rebalances: 0, failovers: 0 };
 
   constructor(private readonly settings: DistributedHerderOptions) {
     const configTable = new KafkaTable<unknown>(settings.kafka, settings.topics.config);
     const offsetStore = KafkaOffsetStore.create(settings.kafka, settings.topics.offsets);
     super({
       ...settings,
+      // the tasks' own groups (sinks) detect a dead worker as fast as the cluster does
+      kafka: { ...settings.kafka, ...groupTimings(settings.sessionTimeoutMs ?? DEFAULT_SESSION_MS) },
       configs: new KafkaConfigStore(configTable as KafkaTable<StoredConnector>),
       offsets: offsetStore,
     });
     this.configTable = configTable;
     this.offsetStore = offsetStore;
-    this.statusTable = new KafkaTable<unknown>(settings.kafka, settings.topics.status);
-    this.publisher = new TaskStatusPublisher(this.statusTable, this.workerId, this.executor);
+    this.statusTable = new KafkaTable<unknown>(settings.kafka, settings.topics.status, statusPartition);
+    this.taskRows = new TaskRows(this.statusTable);
+    this.publisher = new TaskStatusPublisher(this.statusTable, this.workerId, this.executor, () =>
+      this.statusTable.offsetOf(`worker-${this.workerId}`),
+    );
     this.membership = new SlotMembership(settings.kafka, {
       groupId: settings.groupId,
       topic: settings.topics.slots,
       workerId: this.workerId,
-      ...(settings.sessionTimeoutMs === undefined ? {} : { sessionTimeoutMs: settings.sessionTimeoutMs }),
-      gained: () => void this.membershipChanged(),
-      released: (slots) => this.release(slots),
+      sessionTimeoutMs: settings.sessionTimeoutMs ?? DEFAULT_SESSION_MS,
+      gained: (slots) => this.gained(slots),
+      released: (slots, lost) => this.release(slots, lost),
     });
   }
 
   override async start(): Promise<void> {
     const admin = new KafkaAdmin(this.settings.kafka);
     try {
-      await ensureClusterTopics(admin, this.settings.topics, this.settings.topicSettings);
+      [this.kafkaClusterId] = await Promise.all([
+        kafkaClusterId(this.settings.kafka),
+        ensureClusterTopics(admin, this.settings.topics, this.settings.topicSettings),
+      ]);
     } finally {
       admin.close();
     }
@@ -105,17 +117,13 @@ export class DistributedHerder extends BaseHerder {
   /** The workers of the cluster, their URLs and slots, the leader, and which worker runs what. */
   override cluster(): ClusterView {
     const records = this.workerRecords();
-    const owners = slotOwners(records);
-    const tasksOf = (id: string) =>
-      [...this.placement]
-        .filter(([, slot]) => owners.get(slot) === id)
-        .map(([task]) => task)
-        .sort();
-    const workers = [...records]
-      .map(([id, record]) => ({ id, url: record.url, slots: [...owners].filter(([, w]) => w === id).map(([s]) => s) }))
-      .filter((worker) => worker.slots.length > 0)
-      .map((worker) => ({ ...worker, tasks: tasksOf(worker.id) }));
-    return { mode: 'distributed', leader: leaderOf(records)?.id, workers };
+    return {
+      mode: 'distributed',
+      leader: leaderOf(records)?.id,
+      ...(this.kafkaClusterId === undefined ? {} : { kafkaClusterId: this.kafkaClusterId }),
+      counters: { ...this.counters },
+      workers: clusterWorkers(records, this.placement),
+    };
   }
 
   protected override change<T>(run: () => Promise<T>): Promise<T> {
@@ -144,7 +152,7 @@ export class DistributedHerder extends BaseHerder {
   protected override taskState(name: string, task: number): TaskView | undefined {
     const local = super.taskState(name, task);
     if (local) return local;
-    const row = this.statusTable.get(`task-${name}-${task}`) as TaskRow | undefined;
+    const row = this.taskRows.get(name, task);
     const slot = this.placement.get(taskKey({ connector: name, task }));
     const owner = slot === undefined ? undefined : slotOwners(this.workerRecords()).get(slot);
     // a row from a worker that no longer owns the task's slot is stale (dead or moved)
@@ -181,12 +189,15 @@ export class DistributedHerder extends BaseHerder {
   }
 
   private workerRecords(): Map<string, WorkerRecord> {
-    return new Map(
-      this.statusTable
-        .entries()
-        .filter(([key]) => key.startsWith('worker-'))
-        .map(([key, value]) => [key.slice('worker-'.length), value as WorkerRecord]),
-    );
+    return workerRecordsOf(this.statusTable.entries());
+  }
+
+  /** Counts the change (a failover when another worker had held one of the slots), then applies it. */
+  private gained(slots: readonly number[]): void {
+    const owners = slotOwners(this.workerRecords());
+    this.counters.rebalances += 1;
+    if (slots.some((slot) => ![undefined, this.workerId].includes(owners.get(slot)))) this.counters.failovers += 1;
+    void this.membershipChanged();
   }
 
   /** Slots gained or lost: tell the cluster, run what the slots hold, and (as leader) rebalance. */
@@ -208,7 +219,10 @@ export class DistributedHerder extends BaseHerder {
     await this.statusTable.write([[`worker-${this.workerId}`, record]]).catch(() => undefined);
   }
 
-  private async release(slots: readonly number[]): Promise<void> {
+  /** Stops what runs in the slots; `lost` (session expired, e.g. partitioned): others may already run it. */
+  private async release(slots: readonly number[], lost: boolean): Promise<void> {
+    if (lost) this.options.log('worker').warn('lost slots to the cluster; stopping their tasks', { slots });
+    this.counters.rebalances += 1;
     for (const slot of slots) this.releasing.add(slot);
     if (slots.includes(0)) await this.abdicate();
     this.syncAll();

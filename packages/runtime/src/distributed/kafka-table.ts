@@ -15,6 +15,8 @@ import { KafkaLog } from './kafka-log.js';
  */
 export class KafkaTable<V> {
   private readonly rows = new Map<string, V>();
+  /** Per key, the offset of its latest record (in its partition). */
+  private readonly offsets = new Map<string, number>();
   private readonly log: KafkaLog;
   private readonly producer: KafkaProducer;
   private readonly listeners = new Set<(key: string, value: V | undefined) => void>();
@@ -27,7 +29,7 @@ export class KafkaTable<V> {
     settings: KafkaClientSettings,
     readonly topic: string,
     /** Which partition a key's records go to; undefined: by key hash (one per key, in order). */
-    private readonly partitionOf?: (key: string) => number,
+    private readonly partitionOf?: (key: string) => number | undefined,
   ) {
     this.log = new KafkaLog(settings, topic, (record) => this.apply(record));
     this.producer = new KafkaProducer({ ...settings, 'client.id': `${topic}-writer` });
@@ -50,6 +52,11 @@ export class KafkaTable<V> {
     return this.rows.get(key);
   }
 
+  /** The offset of the key's latest record in its partition (undefined: none read, or deleted). */
+  offsetOf(key: string): number | undefined {
+    return this.offsets.get(key);
+  }
+
   entries(): [string, V][] {
     return [...this.rows.entries()];
   }
@@ -67,12 +74,15 @@ export class KafkaTable<V> {
   /** Writes rows (undefined deletes); resolves once acknowledged and read back. */
   async write(rows: readonly (readonly [key: string, value: V | undefined])[]): Promise<void> {
     if (rows.length === 0) return;
-    const messages = rows.map(([key, value]) => ({
-      topic: this.topic,
-      key: Buffer.from(key),
-      value: value === undefined ? null : Buffer.from(JSON.stringify(value)),
-      ...(this.partitionOf ? { partition: this.partitionOf(key) } : {}),
-    }));
+    const messages = rows.map(([key, value]) => {
+      const partition = this.partitionOf?.(key);
+      return {
+        topic: this.topic,
+        key: Buffer.from(key),
+        value: value === undefined ? null : Buffer.from(JSON.stringify(value)),
+        ...(partition === undefined ? {} : { partition }),
+      };
+    });
     if (this.writer) await this.writer.write(messages);
     else await this.producer.send(messages);
     await this.log.readToEnd();
@@ -88,8 +98,13 @@ export class KafkaTable<V> {
         return;
       }
     }
-    if (value === undefined) this.rows.delete(record.key);
-    else this.rows.set(record.key, value);
+    if (value === undefined) {
+      this.rows.delete(record.key);
+      this.offsets.delete(record.key);
+    } else {
+      this.rows.set(record.key, value);
+      this.offsets.set(record.key, record.offset);
+    }
     for (const listener of this.listeners) listener(record.key, value);
   }
 }

@@ -100,7 +100,12 @@ function serverRoutes(app: FastifyInstance, options: RestServerOptions): void {
         response: { 200: object({ version: text, commit: text, kafka_cluster_id: { type: ['string', 'null'] } }) },
       },
     },
-    async () => ({ version: options.version, commit: 'sluice', kafka_cluster_id: null }),
+    // distributed: the broker's cluster id as the herder read it at start
+    async () => ({
+      version: options.version,
+      commit: 'sluice',
+      kafka_cluster_id: options.herder.cluster().kafkaClusterId ?? null,
+    }),
   );
   app.get(
     '/sluice/cluster',

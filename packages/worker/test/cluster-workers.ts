@@ -1,0 +1,19 @@
+import path from 'node:path';
+import { requireService } from '@sluice/testkit';
+import type { WorkerProcess } from '@sluice/worker';
+import { startWorkerProcess } from '@sluice/worker';
+
+/**
+ * Starts worker `index` of the cluster `groupId` as a real sluice-worker process (state in
+ * dir/w<index>), with the tests' 6 s session and a 1 s offset flush interval, so a file sink
+ * writes what it got within a second and a round of a test settles within seconds.
+ */
+export function startClusterWorker(dir: string, index: number, groupId: string, port?: number): Promise<WorkerProcess> {
+  return startWorkerProcess({
+    stateDir: path.join(dir, `w${index}`),
+    bootstrapServers: requireService('kafka'),
+    connectors: {},
+    ...(port === undefined ? {} : { port }),
+    settings: { mode: 'distributed', groupId, cluster: { sessionTimeoutMs: 6000 }, offsetFlushIntervalMs: 1000 },
+  });
+}
