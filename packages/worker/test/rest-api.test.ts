@@ -175,7 +175,11 @@ describe('REST API (real broker)', () => {
       400,
       /file: Missing required configuration "file"/,
     );
-    await expectError(await call('POST', '/connectors', { config: sinkConfig }), 400, /name must be given/);
+    await expectError(
+      await call('POST', '/connectors', { config: sinkConfig }),
+      400,
+      /configuration name: String may not be empty/,
+    );
     const invalid = await call('PUT', '/connectors/bad/config', {
       'connector.class': 'FileStreamSink',
       'tasks.max': '0',
@@ -203,7 +207,7 @@ describe('REST API (real broker)', () => {
       body: 'name=x',
     });
     expect(notJson.status).toBe(415);
-    expect(await notJson.json()).toEqual({ error_code: 415, message: 'Unsupported Media Type' });
+    expect(await notJson.json()).toEqual({ error_code: 415, message: 'HTTP 415 Unsupported Media Type' });
     const huge = await call('POST', '/connectors', {
       name: 'big',
       config: { ...sinkConfig, padding: 'x'.repeat(10_000) },
@@ -232,7 +236,7 @@ describe('REST API (real broker)', () => {
       ['POST', '/connectors/nope/restart', 'Connector nope not found'],
       ['POST', '/connectors/nope/restart?includeTasks=true', 'Unknown connector: nope'],
       ['POST', '/connectors/nope/tasks/0/restart', 'Connector nope not found'],
-      ['POST', `/connectors/${name}/tasks/7/restart`, `Task ${name}-7 not found`],
+      ['POST', `/connectors/${name}/tasks/7/restart`, `Unknown task: ${name}-7`],
       ['DELETE', '/connectors/nope', 'Connector nope not found'],
       ['GET', '/connector-plugins/Nope/config', 'Unknown plugin Nope.'],
       [

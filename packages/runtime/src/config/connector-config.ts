@@ -43,6 +43,11 @@ export interface ConnectorConfigCheck {
   readonly fields: FieldResult[];
   /** Every problem found, framework keys, the connector's own fields and its cross-field rules. */
   readonly problems: ConfigProblem[];
+  /**
+   * Keys neither the framework nor the connector declares: kept and stored, as Connect keeps them
+   * (tools add their own annotations), each with Sluice's did-you-mean for a near miss.
+   */
+  readonly warnings: ConfigProblem[];
   readonly resolved: ResolvedConnectorConfig | undefined;
 }
 
@@ -65,12 +70,12 @@ export function checkConnectorConfig(
   if (className !== '' && !entry) problems.push({ field: 'connector.class', reason: unknownClass(className, catalog) });
   const built = frameworkConfigOf(framework);
   problems.push(...built.problems);
-  const fields = entry ? entry.connector.validator.validate(own).fields : [];
-  const parsed = entry && collect(problems, () => entry.connector.validator.parse(own) as Record<string, unknown>);
+  const { fields, warnings, declared } = ownFields(entry, own);
+  const parsed = entry && collect(problems, () => entry.connector.validator.parse(declared) as Record<string, unknown>);
   if (entry && parsed) problems.push(...(entry.connector.validate?.(parsed as never) ?? []));
   const topics = entry && basics ? sinkTopics(entry.connector, basics.topics, basics['topics.regex'], problems) : [];
   if (problems.length > 0 || !entry || !basics || !parsed || !built.config || !effectiveConfig) {
-    return { entry, fields, problems, resolved: undefined };
+    return { entry, fields, problems, warnings, resolved: undefined };
   }
   const taskConfigs = collect(
     problems,
@@ -87,7 +92,22 @@ export function checkConnectorConfig(
     framework: built.config,
     restartPolicy: built.config.restartPolicy,
   };
-  return { entry, fields, problems, resolved };
+  return { entry, fields, problems, warnings, resolved };
+}
+
+/** The connector's own fields checked; keys it does not declare set apart as warnings. */
+function ownFields(entry: CatalogEntry | undefined, own: Record<string, unknown>) {
+  if (!entry) return { fields: [], warnings: [], declared: own };
+  const all = entry.connector.validator.validate(own).fields;
+  const undeclared = all.filter(
+    (field) => field.definition === null && !(field.name in entry.connector.config.properties),
+  );
+  const declared = Object.fromEntries(Object.entries(own).filter(([key]) => !undeclared.some((f) => f.name === key)));
+  return {
+    fields: all.filter((field) => !undeclared.includes(field)),
+    warnings: undeclared.map((field) => ({ field: field.name, reason: field.errors.join('; ') })),
+    declared,
+  };
 }
 
 /**
