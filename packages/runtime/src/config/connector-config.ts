@@ -9,7 +9,7 @@ import { frameworkConfigOf } from './framework-config.js';
 
 /** The framework keys every connector has, with Connect's names. */
 const commonSchema = Type.Object({
-  name: Type.String({ minLength: 1, description: 'Unique connector name.' }),
+  name: Type.String({ description: 'Unique connector name (connectorNameProblem checks it).' }),
   'connector.class': Type.String({ minLength: 1, description: 'Package name or alias of the connector.' }),
   'tasks.max': Type.Integer({ default: 1, minimum: 1, description: 'Most tasks to run.' }),
   topics: Type.Array(Type.String(), { default: [], description: 'Sink: topics to consume.' }),
@@ -73,7 +73,9 @@ export function checkConnectorConfig(
   const { fields, warnings, declared } = ownFields(entry, own);
   const parsed = entry && collect(problems, () => entry.connector.validator.parse(declared) as Record<string, unknown>);
   if (entry && parsed) problems.push(...(entry.connector.validate?.(parsed as never) ?? []));
-  const topics = entry && basics ? sinkTopics(entry.connector, basics.topics, basics['topics.regex'], problems) : [];
+  // checked even when another common key is bad, so every problem shows at once
+  const given = basics ?? { topics: listOf(framework.topics), 'topics.regex': String(framework['topics.regex'] ?? '') };
+  const topics = entry ? sinkTopics(entry.connector, given.topics, given['topics.regex'], problems) : [];
   if (problems.length > 0 || !entry || !basics || !parsed || !built.config || !effectiveConfig) {
     return { entry, fields, problems, warnings, resolved: undefined };
   }
@@ -134,6 +136,13 @@ function collect<T>(problems: ConfigProblem[], run: () => T): T | undefined {
   }
 }
 
+function listOf(value: unknown): string[] {
+  return String(value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
+
 function pick(values: Readonly<Record<string, unknown>>, keys: readonly string[]): Record<string, unknown> {
   return Object.fromEntries(Object.entries(values).filter(([key]) => keys.includes(key)));
 }
@@ -154,7 +163,9 @@ function sinkTopics(connector: Connector, topics: string[], regex: string, probl
   if (topics.length > 0 && regex !== '') {
     problems.push({ field: 'topics', reason: 'topics and topics.regex are mutually exclusive' });
   } else if (topics.length === 0 && regex === '') {
-    problems.push({ field: 'topics', reason: 'Must configure one of topics or topics.regex' });
+    // under both keys, as Connect reports it
+    const reason = 'Must configure one of topics or topics.regex';
+    problems.push({ field: 'topics', reason }, { field: 'topics.regex', reason });
   }
   // librdkafka subscribes to a pattern when the name starts with ^
   return regex === '' ? topics : [regex.startsWith('^') ? regex : `^${regex}`];

@@ -117,7 +117,7 @@ export function connectorsRoutes(app: FastifyInstance, herder: Herder): void {
     schemas.connectorRoute(
       "Merges keys into a connector's config (KIP-477): a null value removes the key",
       { 200: schemas.connectorInfo },
-      { type: 'object', additionalProperties: { anyOf: [{ type: 'string' }, { type: 'null' }] } },
+      { type: 'object', additionalProperties: true }, // values: strings, or null to remove (checked by patchMap)
     ),
     async (request) => {
       const { name } = request.params;
