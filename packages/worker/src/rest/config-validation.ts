@@ -99,9 +99,8 @@ function frameworkView(key: FrameworkKeyDefinition, entry: CatalogEntry) {
     name: key.name,
     type: key.type,
     required: key.required,
-    // the plugin's own version, as Connect gives the connector's
-    default_value:
-      key.name === 'connector.plugin.version' ? (entry.version ?? entry.connector.version) : key.defaultValue,
+    // the plugin's own version, as Connect gives its plugins' (Sluice's converters have none of their own)
+    default_value: isVersionKey(key.name) ? (entry.version ?? entry.connector.version) : key.defaultValue,
     importance: key.importance,
     documentation: key.documentation,
     group: key.group,
