@@ -44,18 +44,7 @@ const rows = (group: string, list: readonly Row[], first = 1): FrameworkKeyDefin
   }));
 
 const converter = (role: string): Row[] => [
-  [
-    `${role}.converter`,
-    'CLASS',
-    // the worker's defaults, which Connect shows as the keys' defaults
-    role === 'header'
-      ? 'org.apache.kafka.connect.storage.SimpleHeaderConverter'
-      : 'org.apache.kafka.connect.json.JsonConverter',
-    'LOW',
-    'SHORT',
-    `${cap(role)} converter class`,
-    `Converts ${role}s.`,
-  ],
+  [`${role}.converter`, 'CLASS', null, 'LOW', 'SHORT', `${cap(role)} converter class`, `Converts ${role}s.`],
   [
     `${role}.converter.plugin.version`,
     'STRING',

@@ -4,11 +4,18 @@ import { CONVERTER_CLASSES, frameworkDefinitions } from '@sluice/runtime';
 
 type OwnDefinition = NonNullable<FieldResult['definition']>;
 
+/** What validate shows as the converters' defaults (the worker's), where a plugin's definition has none. */
+const WORKER_DEFAULTS: Readonly<Record<string, string>> = {
+  'key.converter': 'org.apache.kafka.connect.json.JsonConverter',
+  'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
+  'header.converter': 'org.apache.kafka.connect.storage.SimpleHeaderConverter',
+};
+
 /** Connect's ConfigKeyInfo list for a plugin: the connector's own keys, then the framework's. */
 export function pluginDefinitions(entry: CatalogEntry) {
   return [
     ...entry.connector.validator.definitions.map(definitionView),
-    ...frameworkDefinitions(entry.connector).map((key) => frameworkView(key, entry)),
+    ...frameworkDefinitions(entry.connector).map((key) => frameworkView(key, entry, false)),
   ];
 }
 
@@ -27,7 +34,7 @@ export function validateConfig(herder: Herder, entry: CatalogEntry, body: Record
   for (const problem of check.problems) addProblem(problem, { body, own, framework, frameworkErrors, extra });
   const configs = [
     ...framework.map((key) => ({
-      definition: frameworkView(key, entry),
+      definition: frameworkView(key, entry, true),
       value: frameworkValue(key, entry, body, frameworkErrors.get(key.name) ?? []),
     })),
     ...[...extra.values(), ...own.values()].map((field) => ({
@@ -94,13 +101,18 @@ export function definitionView(definition: OwnDefinition) {
 
 const isVersionKey = (name: string) => name.endsWith('plugin.version');
 
-function frameworkView(key: FrameworkKeyDefinition, entry: CatalogEntry) {
+/**
+ * A framework key's ConfigKeyInfo. As Connect: the plugin listing gives only the connector's
+ * version as a default; a validation fills in the worker's converters and every plugin version.
+ */
+function frameworkView(key: FrameworkKeyDefinition, entry: CatalogEntry, validating: boolean) {
+  const version = entry.version ?? entry.connector.version;
+  const fallback = validating && isVersionKey(key.name) ? version : validating ? WORKER_DEFAULTS[key.name] : undefined;
   return {
     name: key.name,
     type: key.type,
     required: key.required,
-    // the plugin's own version, as Connect gives its plugins' (Sluice's converters have none of their own)
-    default_value: isVersionKey(key.name) ? (entry.version ?? entry.connector.version) : key.defaultValue,
+    default_value: key.name === 'connector.plugin.version' ? version : (fallback ?? key.defaultValue),
     importance: key.importance,
     documentation: key.documentation,
     group: key.group,
@@ -118,7 +130,7 @@ function frameworkValue(
   errors: string[],
 ) {
   const version = entry.version ?? entry.connector.version;
-  const value = body[key.name] ?? (isVersionKey(key.name) ? version : key.defaultValue);
+  const value = body[key.name] ?? (isVersionKey(key.name) ? version : (WORKER_DEFAULTS[key.name] ?? key.defaultValue));
   const recommended = isVersionKey(key.name) ? [version] : key.type === 'CLASS' ? [...CONVERTER_CLASSES] : [];
   return { name: key.name, value, recommended_values: recommended, errors, visible: true };
 }
