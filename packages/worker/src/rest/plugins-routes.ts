@@ -69,7 +69,10 @@ export function pluginsRoutes(app: FastifyInstance, herder: Herder): void {
       const stated = body['connector.class'];
       // Connect's words; it answers 500 for a missing class, a client's error here
       if (stated === undefined)
-        throw new RestError(400, `Connector config ${javaMap(body)} contains no connector type`);
+        throw new RestError(
+          400,
+          `Connector config ${javaMap(redact(entry.connector.config, body))} contains no connector type`,
+        );
       if (herder.plugin(stated) !== entry)
         throw new RestError(
           400,
