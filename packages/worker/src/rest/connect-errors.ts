@@ -40,9 +40,13 @@ export function toConnectError(error: unknown): ConnectErrorBody {
   if (status !== undefined) return { error_code: status, message };
   if (isConfigError(error)) {
     // a reason naming its key already (Connect's wording does) is shown as it is
-    const lines = error.problems.map((problem) =>
-      problem.reason.includes(problem.field) ? problem.reason : `${problem.field}: ${problem.reason}`,
-    );
+    const lines = [
+      ...new Set(
+        error.problems.map((problem) =>
+          problem.reason.includes(problem.field) ? problem.reason : `${problem.field}: ${problem.reason}`,
+        ),
+      ),
+    ];
     return {
       error_code: 400,
       message: `Connector configuration is invalid and contains the following ${lines.length} error(s):\n${lines.join('\n')}\nYou can also find the above list of errors at the endpoint \`/connector-plugins/{connectorType}/config/validate\``,
