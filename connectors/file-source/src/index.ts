@@ -6,7 +6,12 @@ import type { ConfigOf, SourceRecord, SourceTask, SourceTaskContext } from '@slu
 const config = Type.Object({
   file: Type.String({ description: 'The file to read, one record per line (UTF-8).', minLength: 1 }),
   topic: Type.String({ description: 'The Kafka topic to write the lines to.', minLength: 1 }),
-  'batch.size': Type.Integer({ description: 'Most lines returned by one poll.', default: 2000, minimum: 1 }),
+  'batch.size': Type.Integer({
+    description: 'Most lines returned by one poll.',
+    default: 2000,
+    minimum: 1,
+    maximum: 2 ** 31 - 1,
+  }),
   'poll.interval.ms': Type.Integer({
     description: 'How long a poll waits when the file has no new complete line.',
     default: 200,

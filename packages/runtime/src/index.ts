@@ -96,3 +96,5 @@ export { clusterTopics, ensureClusterTopics } from './distributed/cluster-topics
 export type { DistributedHerderOptions } from './distributed/distributed-herder.js';
 export { DistributedHerder } from './distributed/distributed-herder.js';
 export { FencedError, TransactionalWriter } from './distributed/transactional-writer.js';
+export type { FrameworkKeyDefinition } from './config/framework-definitions.js';
+export { frameworkDefinitions } from './config/framework-definitions.js';

@@ -93,3 +93,35 @@ describe('converterFor', () => {
     );
   });
 });
+
+describe("Connect's fixed-width converters", () => {
+  const named = (name: string) =>
+    converterFor('value', { 'value.converter': `org.apache.kafka.connect.converters.${name}` });
+
+  it('write big-endian bytes of Connect widths and read them back', () => {
+    const cases: [string, unknown, string][] = [
+      ['ShortConverter', -2, 'fffe'],
+      ['IntegerConverter', 258, '00000102'],
+      ['LongConverter', 1, '0000000000000001'],
+      ['FloatConverter', 1.5, '3fc00000'],
+      ['DoubleConverter', -0.5, 'bfe0000000000000'],
+      ['BooleanConverter', true, '01'],
+    ];
+    for (const [name, value, hex] of cases) {
+      const converter = named(name);
+      const bytes = converter.fromConnectData('t', value);
+      expect([name, bytes?.toString('hex')]).toEqual([name, hex]);
+      expect(converter.toConnectData('t', bytes)).toEqual(value);
+      expect(converter.fromConnectData('t', null)).toBeNull();
+    }
+    expect(named('LongConverter').toConnectData('t', Buffer.from('7fffffffffffffff', 'hex'))).toBe(2n ** 63n - 1n);
+  });
+
+  it('refuse bytes of another width and data of another kind', () => {
+    expect(() => named('IntegerConverter').toConnectData('t', Buffer.from([1, 2]))).toThrow(
+      new ConversionError('IntegerConverter needs 4 bytes, got 2'),
+    );
+    expect(() => named('BooleanConverter').fromConnectData('t', 'yes')).toThrow(ConversionError);
+    expect(() => named('DoubleConverter').fromConnectData('t', { a: 1 })).toThrow(/DoubleConverter needs a number/);
+  });
+});

@@ -79,8 +79,8 @@ describe('StandaloneHerder (real broker)', () => {
     expect(first.connectorStatus(`src-${id}`)).toEqual({
       name: `src-${id}`,
       type: 'source',
-      connector: { state: 'RUNNING', worker_id: 'w' },
-      tasks: [{ id: 0, state: 'RUNNING', worker_id: 'w' }],
+      connector: { state: 'RUNNING', worker_id: 'w', version: FileStreamSource.version },
+      tasks: [{ id: 0, state: 'RUNNING', worker_id: 'w', version: FileStreamSource.version }],
     });
     await expect(first.createConnector(sourceConfig, 'STARTED')).rejects.toBeInstanceOf(ConnectorExistsError);
     // the file has the lines once flushed; the commit after that flush counts once the broker confirmed it
@@ -131,6 +131,26 @@ describe('StandaloneHerder (real broker)', () => {
       `sink-${id}`,
     ]);
   }, 90_000);
+
+  it('keeps a connector paused from STOPPED without tasks until it is resumed, as Connect', async () => {
+    const rt = runtime(path.join(dir, 'paused-from-stopped'));
+    await rt.start();
+    const name = `idle-${id}`;
+    await rt.createConnector({ ...sourceConfig, name }, 'STOPPED');
+    await rt.pauseConnector(name);
+    await rt.settled(name);
+    expect(rt.connectorStatus(name)).toMatchObject({ connector: { state: 'PAUSED' }, tasks: [] });
+    expect(rt.connectorInfo(name).tasks).toEqual([]);
+    expect(rt.taskMetrics().filter((m) => m.connector === name)).toEqual([]);
+    await rt.putConnectorConfig(name, { ...sourceConfig, name, 'poll.interval.ms': '30' });
+    await rt.settled(name);
+    expect(rt.connectorStatus(name).tasks).toEqual([]); // a config change while paused makes no tasks either
+    await rt.resumeConnector(name);
+    await until(() => rt.connectorStatus(name).tasks[0]?.state === 'RUNNING');
+    await rt.pauseConnector(name); // paused from STARTED: the task stays, paused
+    await until(() => rt.connectorStatus(name).tasks[0]?.state === 'PAUSED');
+    await rt.stop();
+  }, 60_000);
 
   it('rejects a bad config naming the key, and changes nothing', async () => {
     const stateFile = path.join(dir, 'bad', 'connectors.json');
@@ -224,7 +244,11 @@ describe('StandaloneHerder (real broker)', () => {
     expect(rt.connectorStatus(gone.name).connector.state).toBe('FAILED');
     await rt.putConnectorConfig(gone.name, { ...good, name: gone.name });
     await until(() => rt.connectorStatus(gone.name).tasks[0]?.state === 'RUNNING');
-    expect(rt.connectorStatus(gone.name).connector).toEqual({ state: 'RUNNING', worker_id: 'w' });
+    expect(rt.connectorStatus(gone.name).connector).toEqual({
+      state: 'RUNNING',
+      worker_id: 'w',
+      version: FileStreamSource.version,
+    });
     await rt.deleteConnector(gone.name);
     await rt.stop();
   });

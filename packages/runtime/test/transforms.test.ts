@@ -98,13 +98,13 @@ describe('routing, header and timestamp transforms', () => {
     ).toBe('y2023-11.orders');
   });
 
-  it('InsertHeader, DropHeaders and HeadersFrom manage headers', () => {
+  it('InsertHeader, DropHeaders and HeaderFrom (and its earlier name HeadersFrom) manage headers', () => {
     expect(apply(`${T}InsertHeader`, { header: 'env', 'value.literal': 'prod' })?.headers).toEqual({
       origin: 'shop',
       env: 'prod',
     });
     expect(apply(`${T}DropHeaders`, { headers: 'origin' })?.headers).toEqual({});
-    const moved = apply(`${T}HeadersFrom$Value`, { fields: 'id,name', headers: 'h-id,h-name', operation: 'move' });
+    const moved = apply(`${T}HeaderFrom$Value`, { fields: 'id,name', headers: 'h-id,h-name', operation: 'move' });
     expect(moved?.headers).toMatchObject({ 'h-id': '7', 'h-name': 'phone' });
     expect(moved?.value).not.toHaveProperty('name');
     expect(apply(`${T}HeadersFrom$Key`, { fields: 'id', headers: 'k', operation: 'copy' })?.key).toEqual({ id: 7 });
@@ -193,7 +193,7 @@ describe('transform configuration errors', () => {
   });
 
   it('has every transform and predicate the runtime promises', () => {
-    const simple = (names: readonly string[]) => names[names.length - 1];
+    const simple = (names: readonly string[]) => names[1]; // [full class name, simple name, aliases...]
     expect(TRANSFORM_PLUGINS.map((plugin) => simple(plugin.names)).sort()).toEqual(
       [
         'Cast$Key',
@@ -204,8 +204,8 @@ describe('transform configuration errors', () => {
         'Filter',
         'Flatten$Key',
         'Flatten$Value',
-        'HeadersFrom$Key',
-        'HeadersFrom$Value',
+        'HeaderFrom$Key',
+        'HeaderFrom$Value',
         'HoistField$Key',
         'HoistField$Value',
         'InsertField$Key',
@@ -241,7 +241,7 @@ describe('every map-based transform on malformed input', () => {
     ['Cast$Value', { spec: 'a:int32' }],
     ['Flatten$Value', {}],
     ['ValueToKey', { fields: 'a' }],
-    ['HeadersFrom$Value', { fields: 'a', headers: 'h', operation: 'copy' }],
+    ['HeaderFrom$Value', { fields: 'a', headers: 'h', operation: 'copy' }],
     ['TimestampConverter$Value', { field: 'a', 'target.type': 'unix' }],
   ];
 

@@ -192,11 +192,19 @@ function groupErrors(
       const field = fieldOfPath(error.instancePath);
       add(
         field,
-        `Invalid value ${display(raw[field]) ?? 'null'} for configuration ${field}: ${error.message ?? 'is invalid'}${allowed(error)}`,
+        `Invalid value ${display(raw[field]) ?? 'null'} for configuration ${field}: ${reasonOf(error)}${allowed(error)}`,
       );
     }
   }
   return byField;
+}
+
+/** ajv's reason, in Connect's words where Connect has them (its Range validator's). */
+function reasonOf(error: ErrorObject): string {
+  const limit = (error.params as { limit?: unknown }).limit;
+  if (error.keyword === 'minimum') return `Value must be at least ${String(limit)}`;
+  if (error.keyword === 'maximum') return `Value must be no more than ${String(limit)}`;
+  return error.message ?? 'is invalid';
 }
 
 function fieldOfPath(instancePath: string): string {

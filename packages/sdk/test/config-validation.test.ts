@@ -43,7 +43,7 @@ describe('ConfigValidator', () => {
 
   it('rejects values outside their range', () => {
     expect(() => validator.parse({ url: 'u', 'batch.size': '0' })).toThrow(
-      'batch.size: Invalid value 0 for configuration batch.size: must be >= 1',
+      'batch.size: Invalid value 0 for configuration batch.size: Value must be at least 1',
     );
   });
 

@@ -122,7 +122,7 @@ describe('herder ordering (real sluice-worker process)', () => {
     const config = sinkConfig('refused', `refused-${run}`);
     const cases: [unknown, RegExp][] = [
       [{ name: 'x'.repeat(300_000), config }, /name: must be at most 1000 characters/],
-      [{ name: '   ', config }, /name: must not be blank/],
+      [{ name: '   ', config }, /for configuration name: String may not be empty/],
       [{ name: 'tab\there', config }, /name: must not contain control characters \(found U\+0009\)/],
       [{ name: 'half\ud800', config }, /name: must be valid Unicode/],
       [{ name: 'a/b', config }, /name: must not contain \/ or \\/],

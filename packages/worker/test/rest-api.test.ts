@@ -42,20 +42,47 @@ describe('REST API (real broker)', () => {
     await until(async () => (await call('GET', `/connectors/${name}/status`)).json().tasks[0]?.state === 'RUNNING');
     expect((await call('GET', `/connectors/${name}/status`)).json()).toEqual({
       name,
-      connector: { state: 'RUNNING', worker_id: '127.0.0.1:8083' },
-      tasks: [{ id: 0, state: 'RUNNING', worker_id: '127.0.0.1:8083' }],
+      connector: { state: 'RUNNING', worker_id: '127.0.0.1:8083', version: '0.1.0' },
+      tasks: [{ id: 0, state: 'RUNNING', worker_id: '127.0.0.1:8083', version: '0.1.0' }],
       type: 'sink',
     });
     expect((await call('GET', `/connectors/${name}/tasks/0/status`)).json()).toEqual({
       id: 0,
       state: 'RUNNING',
       worker_id: '127.0.0.1:8083',
+      version: '0.1.0',
     });
     const expanded = (await call('GET', '/connectors?expand=status&expand=info')).json();
     expect(Object.keys(expanded[name])).toEqual(['status', 'info']);
     const updated = await call('PUT', `/connectors/${name}/config`, { ...sinkConfig, 'tasks.max': '1' });
     expect(updated.statusCode).toBe(200);
     expect(updated.json().config['tasks.max']).toBe('1');
+  });
+
+  it('patches a config (KIP-477) and keeps a key no one declares, warning of it in validate', async () => {
+    const put = await call('PUT', `/connectors/${name}/config`, { ...sinkConfig, 'team.owner': 'ops' });
+    expect(put.statusCode).toBe(200);
+    const patched = await call('PATCH', `/connectors/${name}/config`, { 'team.owner': null, 'tasks.max': '2' });
+    expect(patched.statusCode).toBe(200);
+    expect(patched.json().config).toEqual({ ...sinkConfig, name, 'tasks.max': '2' });
+    expect((await call('GET', `/connectors/${name}/config`)).json()).toEqual({ ...sinkConfig, name, 'tasks.max': '2' });
+    const bad = await call('PATCH', `/connectors/${name}/config`, { 'tasks.max': '0' });
+    expect(bad.json().message).toMatch(/Invalid value 0 for configuration tasks.max: Value must be at least 1/);
+    expect((await call('GET', `/connectors/${name}/config`)).json()['tasks.max']).toBe('2'); // unchanged
+    expect((await call('PATCH', '/connectors/nope/config', { 'tasks.max': '1' })).json()).toEqual({
+      error_code: 404,
+      message: 'Connector nope not found',
+    });
+    const validation = (
+      await call('PUT', '/connector-plugins/FileStreamSink/config/validate', {
+        ...sinkConfig,
+        name,
+        'batch.sise': '5',
+      })
+    ).json();
+    expect(validation.error_count).toBe(0);
+    expect(validation.warnings).toEqual(['batch.sise: Unknown configuration "batch.sise".']);
+    await call('PUT', `/connectors/${name}/config`, sinkConfig);
   });
 
   it('publishes task metrics for Prometheus', async () => {
@@ -126,7 +153,7 @@ describe('REST API (real broker)', () => {
       }),
     });
     expect(response.status).toBe(201);
-    expect(response.headers.get('location')).toBe(`/connectors/${paused}`);
+    expect(response.headers.get('location')).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:\\d+/connectors/${paused}$`));
     expect((await call('GET', `/connectors/${paused}/status`)).json()).toMatchObject({
       connector: { state: 'STOPPED' },
       tasks: [],
@@ -147,9 +174,17 @@ describe('REST API (real broker)', () => {
         topics: 't',
       })
     ).json();
-    expect(validation.name).toBe('@sluice/file-sink');
-    expect(validation.error_count).toBe(1);
-    const file = validation.configs.find((c: { value: { name: string } }) => c.value.name === 'file');
+    expect(validation.name).toBe('FileStreamSink'); // the connector.class given, as Connect
+    expect(validation.error_count).toBe(2); // file and name missing
+    const find = (key: string) => validation.configs.find((c: { value: { name: string } }) => c.value.name === key);
+    // Connect's framework keys, with their definitions and values
+    expect(find('tasks.max')).toMatchObject({
+      definition: { type: 'INT', default_value: '1', importance: 'HIGH', group: 'Common', display_name: 'Tasks max' },
+      value: { value: '1', errors: [] },
+    });
+    expect(find('name').value.errors).toEqual(['Missing required configuration "name" which has no default value.']);
+    expect(validation.groups).toEqual(['Common', 'Transforms', 'Predicates', 'Error Handling']);
+    const file = find('file');
     expect(file.value.errors).toEqual(['Missing required configuration "file" which has no default value.']);
     expect(file.definition).toMatchObject({ name: 'file', type: 'STRING', required: true, importance: 'HIGH' });
   });
@@ -173,17 +208,23 @@ describe('REST API (real broker)', () => {
     await expectError(
       await call('POST', '/connectors', { name: 'bad', config: { 'connector.class': 'FileStreamSink', topics: 't' } }),
       400,
-      /file: Missing required configuration "file"/,
+      /\nMissing required configuration "file" which has no default value\.\n/,
     );
-    await expectError(await call('POST', '/connectors', { config: sinkConfig }), 400, /name must be given/);
+    await expectError(
+      await call('POST', '/connectors', { config: sinkConfig }),
+      400,
+      /configuration name: String may not be empty/,
+    );
     const invalid = await call('PUT', '/connectors/bad/config', {
       'connector.class': 'FileStreamSink',
       'tasks.max': '0',
     });
     expect(invalid.json().message.split('\n')).toEqual([
-      'Connector configuration is invalid and contains the following 2 error(s):',
-      expect.stringMatching(/^tasks.max: /),
-      'file: Missing required configuration "file" which has no default value.',
+      // every problem at once, in Connect's words (each names its key); one shared by two keys once
+      'Connector configuration is invalid and contains the following 3 error(s):',
+      'Invalid value 0 for configuration tasks.max: Value must be at least 1',
+      'Missing required configuration "file" which has no default value.',
+      'Must configure one of topics or topics.regex',
       'You can also find the above list of errors at the endpoint `/connector-plugins/{connectorType}/config/validate`',
     ]);
     await expectError(
@@ -203,7 +244,7 @@ describe('REST API (real broker)', () => {
       body: 'name=x',
     });
     expect(notJson.status).toBe(415);
-    expect(await notJson.json()).toEqual({ error_code: 415, message: 'Unsupported Media Type' });
+    expect(await notJson.json()).toEqual({ error_code: 415, message: 'HTTP 415 Unsupported Media Type' });
     const huge = await call('POST', '/connectors', {
       name: 'big',
       config: { ...sinkConfig, padding: 'x'.repeat(10_000) },
@@ -213,7 +254,12 @@ describe('REST API (real broker)', () => {
     await expectError(
       await call('PUT', '/connector-plugins/FileStreamSink/config/validate', { 'connector.class': 'FileStreamSource' }),
       400,
-      /^Connector class in the body \(FileStreamSource\) does not match the plugin in the URL \(FileStreamSink\)$/,
+      /^Included connector type FileStreamSource does not match request type FileStreamSink$/,
+    );
+    await expectError(
+      await call('PUT', '/connector-plugins/FileStreamSink/config/validate', { name: 'v', 'db.password': 's3cret' }),
+      400,
+      /^Connector config \{name=v, db.password=.*\} contains no connector type$/,
     );
     expect((await call('GET', '/connectors')).json()).toEqual([name]); // nothing created or changed
   });
@@ -229,10 +275,10 @@ describe('REST API (real broker)', () => {
       ['PUT', '/connectors/nope/pause', 'Unknown connector nope'],
       ['PUT', '/connectors/nope/resume', 'Unknown connector nope'],
       ['PUT', '/connectors/nope/stop', 'Unknown connector nope'],
-      ['POST', '/connectors/nope/restart', 'Connector nope not found'],
+      ['POST', '/connectors/nope/restart', 'Unknown connector: nope'],
       ['POST', '/connectors/nope/restart?includeTasks=true', 'Unknown connector: nope'],
-      ['POST', '/connectors/nope/tasks/0/restart', 'Connector nope not found'],
-      ['POST', `/connectors/${name}/tasks/7/restart`, `Task ${name}-7 not found`],
+      ['POST', '/connectors/nope/tasks/0/restart', 'Unknown connector: nope'],
+      ['POST', `/connectors/${name}/tasks/7/restart`, `Unknown task: ${name}-7`],
       ['DELETE', '/connectors/nope', 'Connector nope not found'],
       ['GET', '/connector-plugins/Nope/config', 'Unknown plugin Nope.'],
       [
@@ -246,8 +292,8 @@ describe('REST API (real broker)', () => {
       expect([url, answer.statusCode, answer.json()]).toEqual([url, 404, { error_code: 404, message }]);
     }
     const wrongMethod = await call('GET', `/connectors/${name}/restart`);
-    expect(wrongMethod.statusCode).toBe(404);
-    expect(wrongMethod.json().error_code).toBe(404);
+    expect(wrongMethod.json()).toEqual({ error_code: 405, message: 'HTTP 405 Method Not Allowed' });
+    expect((await call('GET', '/no/such/path')).json()).toEqual({ error_code: 404, message: 'HTTP 404 Not Found' });
   });
 
   it("lists each task's own config where the connector splits its work (MongoDB collection list)", async () => {

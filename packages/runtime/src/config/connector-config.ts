@@ -9,7 +9,7 @@ import { frameworkConfigOf } from './framework-config.js';
 
 /** The framework keys every connector has, with Connect's names. */
 const commonSchema = Type.Object({
-  name: Type.String({ minLength: 1, description: 'Unique connector name.' }),
+  name: Type.String({ description: 'Unique connector name (connectorNameProblem checks it).' }),
   'connector.class': Type.String({ minLength: 1, description: 'Package name or alias of the connector.' }),
   'tasks.max': Type.Integer({ default: 1, minimum: 1, description: 'Most tasks to run.' }),
   topics: Type.Array(Type.String(), { default: [], description: 'Sink: topics to consume.' }),
@@ -43,6 +43,11 @@ export interface ConnectorConfigCheck {
   readonly fields: FieldResult[];
   /** Every problem found, framework keys, the connector's own fields and its cross-field rules. */
   readonly problems: ConfigProblem[];
+  /**
+   * Keys neither the framework nor the connector declares: kept and stored, as Connect keeps them
+   * (tools add their own annotations), each with Sluice's did-you-mean for a near miss.
+   */
+  readonly warnings: ConfigProblem[];
   readonly resolved: ResolvedConnectorConfig | undefined;
 }
 
@@ -65,12 +70,14 @@ export function checkConnectorConfig(
   if (className !== '' && !entry) problems.push({ field: 'connector.class', reason: unknownClass(className, catalog) });
   const built = frameworkConfigOf(framework);
   problems.push(...built.problems);
-  const fields = entry ? entry.connector.validator.validate(own).fields : [];
-  const parsed = entry && collect(problems, () => entry.connector.validator.parse(own) as Record<string, unknown>);
+  const { fields, warnings, declared } = ownFields(entry, own);
+  const parsed = entry && collect(problems, () => entry.connector.validator.parse(declared) as Record<string, unknown>);
   if (entry && parsed) problems.push(...(entry.connector.validate?.(parsed as never) ?? []));
-  const topics = entry && basics ? sinkTopics(entry.connector, basics.topics, basics['topics.regex'], problems) : [];
+  // checked even when another common key is bad, so every problem shows at once
+  const given = basics ?? { topics: listOf(framework.topics), 'topics.regex': String(framework['topics.regex'] ?? '') };
+  const topics = entry ? sinkTopics(entry.connector, given.topics, given['topics.regex'], problems) : [];
   if (problems.length > 0 || !entry || !basics || !parsed || !built.config || !effectiveConfig) {
-    return { entry, fields, problems, resolved: undefined };
+    return { entry, fields, problems, warnings, resolved: undefined };
   }
   const taskConfigs = collect(
     problems,
@@ -87,7 +94,22 @@ export function checkConnectorConfig(
     framework: built.config,
     restartPolicy: built.config.restartPolicy,
   };
-  return { entry, fields, problems, resolved };
+  return { entry, fields, problems, warnings, resolved };
+}
+
+/** The connector's own fields checked; keys it does not declare set apart as warnings. */
+function ownFields(entry: CatalogEntry | undefined, own: Record<string, unknown>) {
+  if (!entry) return { fields: [], warnings: [], declared: own };
+  const all = entry.connector.validator.validate(own).fields;
+  const undeclared = all.filter(
+    (field) => field.definition === null && !(field.name in entry.connector.config.properties),
+  );
+  const declared = Object.fromEntries(Object.entries(own).filter(([key]) => !undeclared.some((f) => f.name === key)));
+  return {
+    fields: all.filter((field) => !undeclared.includes(field)),
+    warnings: undeclared.map((field) => ({ field: field.name, reason: field.errors.join('; ') })),
+    declared,
+  };
 }
 
 /**
@@ -114,6 +136,13 @@ function collect<T>(problems: ConfigProblem[], run: () => T): T | undefined {
   }
 }
 
+function listOf(value: unknown): string[] {
+  return String(value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
+
 function pick(values: Readonly<Record<string, unknown>>, keys: readonly string[]): Record<string, unknown> {
   return Object.fromEntries(Object.entries(values).filter(([key]) => keys.includes(key)));
 }
@@ -134,7 +163,9 @@ function sinkTopics(connector: Connector, topics: string[], regex: string, probl
   if (topics.length > 0 && regex !== '') {
     problems.push({ field: 'topics', reason: 'topics and topics.regex are mutually exclusive' });
   } else if (topics.length === 0 && regex === '') {
-    problems.push({ field: 'topics', reason: 'Must configure one of topics or topics.regex' });
+    // under both keys, as Connect reports it
+    const reason = 'Must configure one of topics or topics.regex';
+    problems.push({ field: 'topics', reason }, { field: 'topics.regex', reason });
   }
   // librdkafka subscribes to a pattern when the name starts with ^
   return regex === '' ? topics : [regex.startsWith('^') ? regex : `^${regex}`];

@@ -12,7 +12,8 @@ export const MAX_NAME_LENGTH = 1000;
  * (they would split the route) and names too long to address.
  */
 export function connectorNameProblem(name: string): string | undefined {
-  if (name.trim() === '') return 'must not be blank';
+  // Connect's words (its validator names the key itself)
+  if (name.trim() === '') return `Invalid value ${name} for configuration name: String may not be empty`;
   if (name.length > MAX_NAME_LENGTH) return `must be at most ${MAX_NAME_LENGTH} characters (is ${name.length})`;
   if (LONE_SURROGATE.test(name)) return 'must be valid Unicode (it holds a lone surrogate)';
   // eslint-disable-next-line no-control-regex

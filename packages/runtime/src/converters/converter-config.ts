@@ -1,7 +1,24 @@
 import { ConfigError } from '@sluice/sdk';
 import type { Converter } from './converter.js';
 import { JsonConverter } from './json-converter.js';
+import {
+  booleanConverter,
+  doubleConverter,
+  floatConverter,
+  integerConverter,
+  longConverter,
+  shortConverter,
+} from './number-converters.js';
 import { byteArrayConverter, stringConverter } from './simple-converters.js';
+
+const NUMBER_CONVERTERS: Readonly<Record<string, Converter>> = {
+  BooleanConverter: booleanConverter,
+  DoubleConverter: doubleConverter,
+  FloatConverter: floatConverter,
+  IntegerConverter: integerConverter,
+  LongConverter: longConverter,
+  ShortConverter: shortConverter,
+};
 
 /** Kafka Connect's class names and Sluice's short names for the built-in converters. */
 const CONVERTERS: Record<string, (settings: Readonly<Record<string, unknown>>) => Converter> = {
@@ -11,10 +28,18 @@ const CONVERTERS: Record<string, (settings: Readonly<Record<string, unknown>>) =
   string: () => stringConverter,
   'org.apache.kafka.connect.converters.ByteArrayConverter': () => byteArrayConverter,
   bytes: () => byteArrayConverter,
+  ...Object.fromEntries(
+    Object.entries(NUMBER_CONVERTERS).map(([name, converter]) => [
+      `org.apache.kafka.connect.converters.${name}`,
+      () => converter,
+    ]),
+  ),
 };
 
-/** The Kafka Connect class names of the built-in converters. */
-export const CONVERTER_CLASSES: readonly string[] = Object.keys(CONVERTERS).filter((name) => name.includes('.'));
+/** The Kafka Connect class names of the built-in converters, sorted (as Connect lists them). */
+export const CONVERTER_CLASSES: readonly string[] = Object.keys(CONVERTERS)
+  .filter((name) => name.includes('.'))
+  .sort();
 
 function jsonFrom(settings: Readonly<Record<string, unknown>>): Converter {
   return new JsonConverter(String(settings['schemas.enable'] ?? 'true') !== 'false');

@@ -2,6 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { HerderOptions } from '../herder/base-herder.js';
 import { BaseHerder } from '../herder/base-herder.js';
 import type { TaskView } from '../herder/connector-views.js';
+import { retargeted, taskCount } from '../herder/connector-views.js';
 import type { ClusterView } from '../herder/herder.js';
 import { NotLeaderError } from '../herder/herder-errors.js';
 import { KafkaAdmin } from '../kafka/admin.js';
@@ -236,7 +237,7 @@ export class DistributedHerder extends BaseHerder {
     if (!this.isLeader()) return;
     const tasks = this.connectors().flatMap((name) => {
       const record = this.records.get(name);
-      const count = record?.target === 'STOPPED' ? 0 : (record?.resolved?.taskConfigs.length ?? 0);
+      const count = record ? taskCount(record) : 0;
       return Array.from({ length: count }, (_, task) => ({ connector: name, task }));
     });
     const next = placeTasks(tasks, slotOwners(this.workerRecords()), this.placement, rebalance);
@@ -273,7 +274,7 @@ export class DistributedHerder extends BaseHerder {
     const known = this.records.get(name);
     if (stored === undefined) this.records.delete(name);
     else if (known && isDeepStrictEqual(known.config, stored.config))
-      this.records.set(name, { ...known, target: stored.target });
+      this.records.set(name, retargeted(known, stored.target));
     else this.records.set(name, this.recordOf(name, stored.config, stored.target));
     void this.reconciler.sync(name);
   }

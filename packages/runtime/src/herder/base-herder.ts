@@ -1,15 +1,23 @@
 import type { Logger } from '@sluice/sdk';
-import { ConfigError } from '@sluice/sdk';
 import type { ConnectorCatalog, PluginChanges } from '../config/connector-catalog.js';
 import type { ResolvedConnectorConfig } from '../config/connector-config.js';
-import { checkConnectorConfig, resolveConnectorConfig } from '../config/connector-config.js';
 import { TaskExecutor } from '../executor/task-executor.js';
 import { ChangeQueue } from './change-queue.js';
 import type { ConnectorOffset } from './connector-offsets.js';
 import { ConnectorOffsets } from './connector-offsets.js';
 import type { ConnectorRecord, TaskView } from './connector-views.js';
-import { connectorInfo, connectorStatus, shownConfig, taskInfos } from './connector-views.js';
+import {
+  connectorInfo,
+  connectorStatus,
+  offsetsSubjectOf,
+  patchedConfig,
+  retargeted,
+  shownConfig,
+  taskInfos,
+} from './connector-views.js';
+import { ActiveTopics } from './active-topics.js';
 import { FailureRestarts } from './failure-restarts.js';
+import { HerderCatalog } from './herder-catalog.js';
 import { ConnectorExistsError, ConnectorNotFoundError, HerderStoppingError } from './herder-errors.js';
 import type { ClusterView, ConnectorInfo, ConnectorStateInfo, Herder, RestartRequest, TaskInfo } from './herder.js';
 import { restartPlan } from './restart-plan.js';
@@ -51,19 +59,19 @@ export interface HerderOptions {
 export abstract class BaseHerder implements Herder {
   readonly workerId: string;
   protected readonly records = new Map<string, ConnectorRecord>();
-  private readonly topics = new Map<string, Set<string>>();
+  private readonly topics = new ActiveTopics((name) => this.records.has(name));
   private readonly changes = new ChangeQueue();
   protected readonly executor: TaskExecutor;
   protected readonly reconciler: TaskReconciler;
   private readonly restarts: FailureRestarts;
   private readonly offsetsApi: ConnectorOffsets;
-  private catalog: ConnectorCatalog;
+  private readonly catalog: HerderCatalog;
   private stopping = false;
   private ready = false;
 
   constructor(protected readonly options: HerderOptions) {
     this.workerId = options.workerId;
-    this.catalog = options.catalog;
+    this.catalog = new HerderCatalog(options.catalog, options.reloadCatalog);
     this.executor = new TaskExecutor({
       kafka: options.kafka,
       offsets: options.offsets,
@@ -72,7 +80,7 @@ export abstract class BaseHerder implements Herder {
       ...(options.taskStopTimeoutMs === undefined ? {} : { stopTimeoutMs: options.taskStopTimeoutMs }),
       ...(options.memberIdentity === undefined ? {} : { memberIdentity: options.memberIdentity }),
       onTaskFailed: (connector, task) => this.taskFailed(connector, task),
-      onTopics: (connector, topics) => this.noteTopics(connector, topics),
+      onTopics: (connector, topics) => this.topics.note(connector, topics),
     });
     this.restarts = new FailureRestarts((connector, task) => options.log(connector, task));
     this.reconciler = new TaskReconciler(
@@ -82,7 +90,7 @@ export abstract class BaseHerder implements Herder {
     );
     this.offsetsApi = new ConnectorOffsets(
       {
-        kindOf: (name) => this.resolvedOf(name).connector.kind,
+        kindOf: (name) => offsetsSubjectOf(this.get(name)).connector.kind,
         isStopped: (name) => this.get(name).target === 'STOPPED' && this.executor.taskIds(name).length === 0,
       },
       options.offsets,
@@ -142,7 +150,7 @@ export abstract class BaseHerder implements Herder {
   createConnector(config: Readonly<Record<string, string>>, initial: TargetState): Promise<ConnectorInfo> {
     return this.change(async () => {
       // a bad config is reported before a name clash, as in Connect
-      const resolved = this.resolve(config);
+      const resolved = this.catalog.resolve(config);
       if (this.records.has(resolved.name)) throw new ConnectorExistsError(resolved.name);
       await this.install(resolved, initial);
       return this.connectorInfo(resolved.name);
@@ -155,10 +163,19 @@ export abstract class BaseHerder implements Herder {
     initial: TargetState = 'STARTED',
   ): Promise<{ created: boolean; info: ConnectorInfo }> {
     return this.change(async () => {
-      const resolved = this.resolve({ ...config, name });
+      const resolved = this.catalog.resolve({ ...config, name });
       const created = !this.records.has(name);
       await this.install(resolved, this.records.get(name)?.target ?? initial);
       return { created, info: this.connectorInfo(name) };
+    });
+  }
+
+  patchConnectorConfig(name: string, patch: Readonly<Record<string, string | null>>): Promise<ConnectorInfo> {
+    return this.change(async () => {
+      const record = this.get(name);
+      const resolved = this.catalog.resolve({ ...patchedConfig(record.config, patch), name });
+      await this.install(resolved, record.target);
+      return this.connectorInfo(name);
     });
   }
 
@@ -167,7 +184,7 @@ export abstract class BaseHerder implements Herder {
       this.get(name);
       await this.options.configs.remove(name);
       this.records.delete(name);
-      this.topics.delete(name);
+      this.topics.reset(name);
       this.restarts.forget(name);
       await this.afterChange?.(name);
       void this.reconciler.sync(name);
@@ -213,43 +230,44 @@ export abstract class BaseHerder implements Herder {
   }
 
   alterConnectorOffsets(name: string, offsets: readonly ConnectorOffset[]): Promise<void> {
-    return this.change(async () => {
-      this.get(name);
-      await this.reconciler.settled(name);
-      await this.offsetsApi.alter(name, offsets);
-    });
+    return this.offsetsChange(name, () => this.offsetsApi.alter(name, offsets));
   }
 
   resetConnectorOffsets(name: string): Promise<void> {
+    return this.offsetsChange(name, () => this.offsetsApi.reset(name));
+  }
+
+  /** An offsets change: in the queue, once the connector's tasks have followed the changes before it. */
+  private offsetsChange(name: string, run: () => Promise<void>): Promise<void> {
     return this.change(async () => {
       this.get(name);
       await this.reconciler.settled(name);
-      await this.offsetsApi.reset(name);
+      await run();
     });
   }
 
   activeTopics(name: string): string[] {
-    return [...(this.topics.get(name) ?? [])].sort();
+    return this.topics.of(name);
   }
 
   resetActiveTopics(name: string): void {
-    this.topics.delete(name);
+    this.topics.reset(name);
   }
 
   validateConfig(config: Readonly<Record<string, string>>) {
-    return checkConnectorConfig(config, this.catalog);
+    return this.catalog.check(config);
   }
 
   plugins() {
-    return this.catalog.entries();
+    return this.catalog.current.entries();
   }
 
   plugin(connectorClass: string) {
-    return this.catalog.find(connectorClass);
+    return this.catalog.current.find(connectorClass);
   }
 
   brokenPlugins() {
-    return this.catalog.broken();
+    return this.catalog.current.broken();
   }
 
   /**
@@ -259,10 +277,9 @@ export abstract class BaseHerder implements Herder {
   reloadPlugins(): Promise<PluginChanges> {
     if (this.stopping) return Promise.reject(new HerderStoppingError());
     return this.changes.run(async () => {
-      const before = this.catalog;
-      this.catalog = this.options.reloadCatalog?.() ?? before;
+      const changes = this.catalog.reload();
       for (const [name, record] of this.records) if (record.failure !== undefined) this.reresolve(name);
-      return this.catalog.changesSince(before);
+      return changes;
     });
   }
 
@@ -312,12 +329,8 @@ export abstract class BaseHerder implements Herder {
   private desired(name: string) {
     const record = this.records.get(name);
     if (!record) return undefined;
-    const tasks = this.tasksHere?.(name);
+    const tasks = record.idle === true ? [] : this.tasksHere?.(name);
     return tasks === undefined ? record : { ...record, tasks };
-  }
-
-  private resolve(config: Readonly<Record<string, string>>): ResolvedConnectorConfig {
-    return resolveConnectorConfig(config, this.catalog);
   }
 
   /** Stores a validated config with its target, then has the tasks follow. */
@@ -329,6 +342,7 @@ export abstract class BaseHerder implements Herder {
       target,
       resolved,
       failure: undefined,
+      idle: this.records.get(resolved.name)?.idle ?? (!this.records.has(resolved.name) && target === 'PAUSED'),
     });
     await this.afterChange?.(resolved.name);
     void this.reconciler.sync(resolved.name);
@@ -338,7 +352,7 @@ export abstract class BaseHerder implements Herder {
     return this.change(async () => {
       const record = this.get(name);
       await this.options.configs.put(name, { config: record.config, target });
-      this.records.set(name, { ...record, target });
+      this.records.set(name, retargeted(record, target));
       await this.afterChange?.(name);
       void this.reconciler.sync(name);
     });
@@ -348,20 +362,18 @@ export abstract class BaseHerder implements Herder {
   private reresolve(name: string): void {
     const record = this.get(name);
     if (record.failure === undefined && !this.pluginChanged(name)) return;
-    this.records.set(name, this.recordOf(name, record.config, record.target));
+    this.records.set(name, { ...this.recordOf(name, record.config, record.target), idle: record.idle === true });
     void this.reconciler.sync(name);
   }
 
   /** True when the connector's plugin is no longer the one its config resolved to (upgraded or removed). */
   private pluginChanged(name: string): boolean {
-    const resolved = this.records.get(name)?.resolved;
-    if (!resolved) return false;
-    return this.catalog.find(resolved.effectiveConfig['connector.class'] ?? '')?.connector !== resolved.connector;
+    return this.catalog.changed(this.records.get(name)?.resolved);
   }
 
   protected recordOf(name: string, config: Readonly<Record<string, string>>, target: TargetState): ConnectorRecord {
     try {
-      return { name, config, target, resolved: this.resolve(config), failure: undefined };
+      return { name, config, target, resolved: this.catalog.resolve(config), failure: undefined };
     } catch (error) {
       return { name, config, target, resolved: undefined, failure: traceOf(error) };
     }
@@ -377,23 +389,9 @@ export abstract class BaseHerder implements Herder {
     });
   }
 
-  private noteTopics(name: string, topics: readonly string[]): void {
-    if (!this.records.has(name)) return;
-    const known = this.topics.get(name) ?? new Set<string>();
-    for (const topic of topics) known.add(topic);
-    this.topics.set(name, known);
-  }
-
   protected get(name: string): ConnectorRecord {
     const record = this.records.get(name);
     if (!record) throw new ConnectorNotFoundError(name);
     return record;
-  }
-
-  private resolvedOf(name: string): ResolvedConnectorConfig {
-    const resolved = this.get(name).resolved;
-    if (!resolved)
-      throw new ConfigError('connector.class', `connector ${name} does not resolve; its offsets cannot be read`);
-    return resolved;
   }
 }

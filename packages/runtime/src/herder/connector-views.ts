@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { REDACTED, redact } from '@sluice/sdk';
+import { ConfigError, REDACTED, redact } from '@sluice/sdk';
 import type { ResolvedConnectorConfig } from '../config/connector-config.js';
 import type { TargetState } from '../stores/config-store.js';
 import type { TaskStatus } from '../task-status.js';
@@ -25,6 +25,38 @@ export interface ConnectorRecord {
   readonly resolved: ResolvedConnectorConfig | undefined;
   /** Why it does not resolve: the connector's FAILED trace. */
   readonly failure: string | undefined;
+  /**
+   * True while PAUSED without having been STARTED since it was created or stopped: as in Connect,
+   * a connector's tasks are generated only while it is STARTED, so such a connector has none.
+   */
+  readonly idle?: boolean;
+}
+
+/** The record with a new target state; it stays (or becomes) idle when paused from STOPPED or idle. */
+export function retargeted(record: ConnectorRecord, target: TargetState): ConnectorRecord {
+  const idle = target === 'PAUSED' && (record.target === 'STOPPED' || record.idle === true);
+  return { ...record, target, idle };
+}
+
+/** KIP-477's merge: the patch's keys laid over the config, a null value removing its key. */
+export function patchedConfig(
+  config: Readonly<Record<string, string>>,
+  patch: Readonly<Record<string, string | null>>,
+): Record<string, string> {
+  const laid = { ...config, ...patch };
+  return Object.fromEntries(Object.entries(laid).filter((entry): entry is [string, string] => entry[1] !== null));
+}
+
+/** The resolved config whose offsets are read or changed; a ConfigError when it does not resolve. */
+export function offsetsSubjectOf(record: ConnectorRecord): ResolvedConnectorConfig {
+  if (!record.resolved)
+    throw new ConfigError('connector.class', `connector ${record.name} does not resolve; its offsets cannot be read`);
+  return record.resolved;
+}
+
+/** How many tasks the connector has: none while STOPPED or idle. */
+export function taskCount(record: ConnectorRecord): number {
+  return record.target === 'STOPPED' || record.idle === true ? 0 : (record.resolved?.taskConfigs.length ?? 0);
 }
 
 /** A task's state with the worker running it. */
@@ -42,7 +74,7 @@ export function shownConfig(record: ConnectorRecord): Record<string, string> {
 }
 
 export function connectorInfo(record: ConnectorRecord): ConnectorInfo {
-  const count = record.target === 'STOPPED' ? 0 : (record.resolved?.taskConfigs.length ?? 0);
+  const count = taskCount(record);
   return {
     name: record.name,
     config: shownConfig(record),
@@ -62,14 +94,17 @@ export function connectorStatus(
   taskState: (task: number) => TaskView | undefined,
 ): ConnectorStateInfo {
   const scrub = record.resolved ? secretScrubber(record.resolved) : (text: string) => text;
+  const version = record.resolved?.connector.version;
   const instance = (status: {
     readonly state: ConnectorState;
     readonly trace?: string | undefined;
     readonly workerId?: string;
-  }): InstanceState =>
-    status.trace === undefined
-      ? { state: status.state, worker_id: status.workerId ?? workerId }
-      : { state: status.state, worker_id: status.workerId ?? workerId, trace: scrub(status.trace) };
+  }): InstanceState => ({
+    state: status.state,
+    worker_id: status.workerId ?? workerId,
+    ...(status.trace === undefined ? {} : { trace: scrub(status.trace) }),
+    ...(version === undefined ? {} : { version }),
+  });
   const connector: InstanceState =
     record.failure !== undefined
       ? { state: 'FAILED', worker_id: workerId, trace: record.failure }

@@ -21,6 +21,8 @@ export interface InstanceState {
   readonly state: ConnectorState;
   readonly worker_id: string;
   readonly trace?: string;
+  /** The connector plugin's version the instance runs (KIP-891); absent when its config does not resolve. */
+  readonly version?: string;
 }
 
 export interface TaskStateInfo extends InstanceState {
@@ -110,6 +112,11 @@ export interface Herder {
     config: Readonly<Record<string, string>>,
     initial?: TargetState,
   ): Promise<{ readonly created: boolean; readonly info: ConnectorInfo }>;
+  /**
+   * Connect's PATCH (KIP-477): the stored config with the patch's keys laid over it (a null value
+   * removes the key), validated and stored as a PUT; ConnectorNotFoundError for an unknown name.
+   */
+  patchConnectorConfig(name: string, patch: Readonly<Record<string, string | null>>): Promise<ConnectorInfo>;
   deleteConnector(name: string): Promise<void>;
   pauseConnector(name: string): Promise<void>;
   resumeConnector(name: string): Promise<void>;

@@ -24,7 +24,8 @@ const dropHeaders = defineTransform({
 
 function headersFrom(part: RecordPart) {
   return defineTransform({
-    names: variants('HeadersFrom', part),
+    // Connect's name; HeadersFrom (Sluice's earlier name) still resolves
+    names: [...variants('HeaderFrom', part), ...variants('HeadersFrom', part)],
     description: `Copies or moves fields of the record ${part} into headers.`,
     config: Type.Object({
       fields: Type.Array(Type.String(), { minItems: 1, description: 'Fields to take.' }),
@@ -33,11 +34,11 @@ function headersFrom(part: RecordPart) {
     }),
     create: (c) => {
       if (c.fields.length !== c.headers.length)
-        throw new Error('HeadersFrom: fields and headers must have the same length');
+        throw new Error('HeaderFrom: fields and headers must have the same length');
       return (record) => {
         const data = part === 'key' ? record.key : record.value;
         if (data === null || data === undefined) return record;
-        const map = requireMap(data, 'HeadersFrom', part);
+        const map = requireMap(data, 'HeaderFrom', part);
         const headers = { ...record.headers };
         c.fields.forEach((field, i) => {
           const value = map[field];

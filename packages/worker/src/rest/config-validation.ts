@@ -1,44 +1,89 @@
-import type { FieldResult } from '@sluice/sdk';
-import type { CatalogEntry, Herder } from '@sluice/runtime';
+import type { ConfigProblem, FieldResult } from '@sluice/sdk';
+import type { CatalogEntry, FrameworkKeyDefinition, Herder } from '@sluice/runtime';
+import { CONVERTER_CLASSES, frameworkDefinitions } from '@sluice/runtime';
+
+type OwnDefinition = NonNullable<FieldResult['definition']>;
+
+/** What validate shows as the converters' defaults (the worker's), where a plugin's definition has none. */
+const WORKER_DEFAULTS: Readonly<Record<string, string>> = {
+  'key.converter': 'org.apache.kafka.connect.json.JsonConverter',
+  'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
+  'header.converter': 'org.apache.kafka.connect.storage.SimpleHeaderConverter',
+};
+
+/** Connect's ConfigKeyInfo list for a plugin: the connector's own keys, then the framework's. */
+export function pluginDefinitions(entry: CatalogEntry) {
+  return [
+    ...entry.connector.validator.definitions.map(definitionView),
+    ...frameworkDefinitions(entry.connector).map((key) => frameworkView(key, entry, false)),
+  ];
+}
 
 /**
- * Connect's ConfigInfos for a config: every field of the connector's own with its value and
- * errors, plus one entry per framework key at fault (secrets stay hidden). The config is checked
- * once, fully, by the herder: the same check a create or update runs.
+ * Connect's ConfigInfos for a config: every framework key and every key of the connector's own
+ * with its value and errors, plus one entry per other key at fault (secrets stay hidden). The
+ * config is checked once, fully, by the herder: the same check a create or update runs. Keys
+ * nobody declares are kept (as Connect keeps them) and listed under `warnings` (Sluice's).
  */
 export function validateConfig(herder: Herder, entry: CatalogEntry, body: Record<string, string>) {
-  const check = herder.validateConfig({ ...body, 'connector.class': entry.packageName, name: body.name ?? 'validate' });
+  const check = herder.validateConfig({ ...body, 'connector.class': entry.packageName });
+  const framework = frameworkDefinitions(entry.connector);
   const own = new Map(check.fields.map((field) => [field.name, field]));
+  const frameworkErrors = new Map<string, string[]>();
   const extra = new Map<string, FieldResult>();
-  for (const problem of check.problems) {
-    const field = own.get(problem.field);
-    if (field) {
-      if (!field.errors.includes(problem.reason))
-        own.set(problem.field, { ...field, errors: [...field.errors, problem.reason] });
-      continue;
-    }
-    const known = extra.get(problem.field);
-    extra.set(problem.field, {
-      name: problem.field,
-      value: known?.value ?? body[problem.field] ?? null,
-      recommendedValues: [],
-      errors: [...(known?.errors ?? []), problem.reason],
-      definition: null,
-    });
-  }
-  const configs = [...extra.values(), ...own.values()].map((field) => ({
-    definition: field.definition ? definitionView(field.definition) : null,
-    value: valueView(field),
-  }));
+  for (const problem of check.problems) addProblem(problem, { body, own, framework, frameworkErrors, extra });
+  const configs = [
+    ...framework.map((key) => ({
+      definition: frameworkView(key, entry, true),
+      value: frameworkValue(key, entry, body, frameworkErrors.get(key.name) ?? []),
+    })),
+    ...[...extra.values(), ...own.values()].map((field) => ({
+      definition: field.definition ? definitionView(field.definition) : null,
+      value: valueView(field),
+    })),
+  ];
+  const groups = [...framework.map((key) => key.group), ...check.fields.map((f) => f.definition?.group ?? null)];
   return {
-    name: entry.packageName,
+    name: body['connector.class'] ?? entry.packageName,
     error_count: configs.reduce((count, config) => count + config.value.errors.length, 0),
-    groups: [...new Set(check.fields.map((f) => f.definition?.group ?? 'Common'))],
+    groups: [...new Set(groups.filter((group): group is string => group !== null))],
     configs,
+    ...(check.warnings.length === 0 ? {} : { warnings: check.warnings.map((w) => `${w.field}: ${w.reason}`) }),
   };
 }
 
-export function definitionView(definition: NonNullable<FieldResult['definition']>) {
+interface Sorting {
+  readonly body: Record<string, string>;
+  readonly own: Map<string, FieldResult>;
+  readonly framework: readonly FrameworkKeyDefinition[];
+  readonly frameworkErrors: Map<string, string[]>;
+  readonly extra: Map<string, FieldResult>;
+}
+
+/** Files a problem under its key: a framework key, one of the connector's, or an entry of its own. */
+function addProblem(problem: ConfigProblem, { body, own, framework, frameworkErrors, extra }: Sorting): void {
+  const field = own.get(problem.field);
+  if (field) {
+    if (!field.errors.includes(problem.reason))
+      own.set(problem.field, { ...field, errors: [...field.errors, problem.reason] });
+    return;
+  }
+  if (framework.some((key) => key.name === problem.field)) {
+    const errors = frameworkErrors.get(problem.field) ?? [];
+    if (!errors.includes(problem.reason)) frameworkErrors.set(problem.field, [...errors, problem.reason]);
+    return;
+  }
+  const known = extra.get(problem.field);
+  extra.set(problem.field, {
+    name: problem.field,
+    value: known?.value ?? body[problem.field] ?? null,
+    recommendedValues: [],
+    errors: [...(known?.errors ?? []), problem.reason],
+    definition: null,
+  });
+}
+
+export function definitionView(definition: OwnDefinition) {
   return {
     name: definition.name,
     type: definition.type,
@@ -54,10 +99,46 @@ export function definitionView(definition: NonNullable<FieldResult['definition']
   };
 }
 
+const isVersionKey = (name: string) => name.endsWith('plugin.version');
+
+/**
+ * A framework key's ConfigKeyInfo. As Connect: the plugin listing gives only the connector's
+ * version as a default; a validation fills in the worker's converters and every plugin version.
+ */
+function frameworkView(key: FrameworkKeyDefinition, entry: CatalogEntry, validating: boolean) {
+  const version = entry.version ?? entry.connector.version;
+  const fallback = validating && isVersionKey(key.name) ? version : validating ? WORKER_DEFAULTS[key.name] : undefined;
+  return {
+    name: key.name,
+    type: key.type,
+    required: key.required,
+    default_value: key.name === 'connector.plugin.version' ? version : (fallback ?? key.defaultValue),
+    importance: key.importance,
+    documentation: key.documentation,
+    group: key.group,
+    width: key.width,
+    display_name: key.displayName,
+    dependents: [],
+    order: key.order,
+  };
+}
+
+function frameworkValue(
+  key: FrameworkKeyDefinition,
+  entry: CatalogEntry,
+  body: Record<string, string>,
+  errors: string[],
+) {
+  const version = entry.version ?? entry.connector.version;
+  const value = body[key.name] ?? (isVersionKey(key.name) ? version : (WORKER_DEFAULTS[key.name] ?? key.defaultValue));
+  const recommended = isVersionKey(key.name) ? [version] : key.type === 'CLASS' ? [...CONVERTER_CLASSES] : [];
+  return { name: key.name, value, recommended_values: recommended, errors, visible: true };
+}
+
 function valueView(field: FieldResult) {
   return {
     name: field.name,
-    value: field.value,
+    value: field.value ?? field.definition?.defaultValue ?? null,
     recommended_values: field.recommendedValues,
     errors: field.errors,
     visible: true,

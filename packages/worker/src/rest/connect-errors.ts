@@ -39,13 +39,22 @@ export function toConnectError(error: unknown): ConnectErrorBody {
   const status = herderStatus(error);
   if (status !== undefined) return { error_code: status, message };
   if (isConfigError(error)) {
-    const lines = error.problems.map((problem) => `${problem.field}: ${problem.reason}`);
+    // a reason naming its key already (Connect's wording does) is shown as it is
+    const lines = [
+      ...new Set(
+        error.problems.map((problem) =>
+          problem.reason.includes(problem.field) ? problem.reason : `${problem.field}: ${problem.reason}`,
+        ),
+      ),
+    ];
     return {
       error_code: 400,
       message: `Connector configuration is invalid and contains the following ${lines.length} error(s):\n${lines.join('\n')}\nYou can also find the above list of errors at the endpoint \`/connector-plugins/{connectorType}/config/validate\``,
     };
   }
   const fastify = error as { statusCode?: number; code?: string };
+  if (fastify.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
+    return { error_code: 415, message: 'HTTP 415 Unsupported Media Type' };
   if (typeof fastify.statusCode === 'number' && fastify.statusCode >= 400 && fastify.statusCode < 500) {
     return { error_code: fastify.statusCode, message };
   }

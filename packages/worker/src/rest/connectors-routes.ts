@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Herder, TargetState } from '@sluice/runtime';
 import { RestError, unknownConnectorAs } from './connect-errors.js';
 import { lifecycleRoutes } from './lifecycle-routes.js';
-import { checkBody, stringMap } from './request-checks.js';
+import { checkBody, connectorUrl, patchMap, stringMap } from './request-checks.js';
 import * as schemas from './schemas.js';
 
 type Params = { name: string };
@@ -68,19 +68,18 @@ export function connectorsRoutes(app: FastifyInstance, herder: Herder): void {
     async (request, reply) => {
       const body = request.body ?? {};
       checkBody(body);
-      if (typeof body.name !== 'string' || body.name === '')
-        throw new RestError(400, 'Connector name must be given in the request body as "name"');
+      // no name is an empty one, which the config check refuses (as Connect)
+      const name = typeof body.name === 'string' ? body.name : '';
+      if (body.name !== undefined && typeof body.name !== 'string')
+        throw new RestError(400, 'Connector name must be given in the request body as a string "name"');
       const config = stringMap(body.config ?? {}, 'config');
-      checkName(config, body.name);
+      checkName(config, name);
       const initial = INITIAL_STATES[String(body.initial_state ?? 'RUNNING')];
       if (!initial) {
         throw new RestError(400, `initial_state must be RUNNING, PAUSED or STOPPED, not ${String(body.initial_state)}`);
       }
-      const info = await herder.createConnector({ ...config, name: body.name }, initial);
-      return reply
-        .code(201)
-        .header('location', `/connectors/${encodeURIComponent(body.name)}`)
-        .send(info);
+      const info = await herder.createConnector({ ...config, name }, initial);
+      return reply.code(201).header('location', connectorUrl(request, name)).send(info);
     },
   );
 
@@ -108,8 +107,24 @@ export function connectorsRoutes(app: FastifyInstance, herder: Herder): void {
       const config = stringMap(request.body ?? {}, 'body');
       checkName(config, name);
       const { created, info } = await herder.putConnectorConfig(name, { ...config, name });
-      if (created) void reply.header('location', `/connectors/${encodeURIComponent(name)}`);
+      if (created) void reply.header('location', connectorUrl(request, name));
       return reply.code(created ? 201 : 200).send(info);
+    },
+  );
+
+  app.patch<{ Params: Params; Body: unknown }>(
+    '/connectors/:name/config',
+    schemas.connectorRoute(
+      "Merges keys into a connector's config (KIP-477): a null value removes the key",
+      { 200: schemas.connectorInfo },
+      { type: 'object', additionalProperties: true }, // values: strings, or null to remove (checked by patchMap)
+    ),
+    async (request) => {
+      const { name } = request.params;
+      checkBody(request.body);
+      const patch = patchMap(request.body);
+      if (patch.name !== null && patch.name !== undefined) checkName({ name: patch.name }, name);
+      return herder.patchConnectorConfig(name, patch);
     },
   );
 

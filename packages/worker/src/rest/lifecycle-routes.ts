@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Herder } from '@sluice/runtime';
-import { RestError, unknownConnectorAsync } from './connect-errors.js';
+import { RestError, unknownConnectorAs, unknownConnectorAsync } from './connect-errors.js';
 import * as schemas from './schemas.js';
 
 type Params = { name: string };
@@ -49,12 +49,9 @@ export function lifecycleRoutes(app: FastifyInstance, herder: Herder): void {
       // as Connect (Boolean.valueOf): "true" in any case is true, anything else false
       const includeTasks = request.query.includeTasks?.toLowerCase() === 'true';
       const onlyFailed = request.query.onlyFailed?.toLowerCase() === 'true';
-      // Connect's words differ: a plain restart says "Connector X not found"
-      const restart = () => herder.restartConnector(name, { includeTasks, onlyFailed });
-      const plan =
-        includeTasks || onlyFailed
-          ? await unknownConnectorAsync(`Unknown connector: ${name}`, restart)
-          : await restart();
+      const plan = await unknownConnectorAsync(`Unknown connector: ${name}`, () =>
+        herder.restartConnector(name, { includeTasks, onlyFailed }),
+      );
       // as Connect, the restart runs after the answer; its outcome shows in the status
       return plan === undefined ? reply.code(204).send() : reply.code(202).send(plan);
     },
@@ -65,9 +62,9 @@ export function lifecycleRoutes(app: FastifyInstance, herder: Herder): void {
     { schema: { summary: 'Restarts a task', params: schemas.taskParams, response: { 204: schemas.noContent } } },
     async (request, reply) => {
       const { name, id } = request.params;
-      const tasks = herder.connectorInfo(name).tasks;
+      const tasks = unknownConnectorAs(`Unknown connector: ${name}`, () => herder.connectorInfo(name).tasks);
       if (!/^\d+$/.test(id) || !tasks.some((task) => task.task === Number(id)))
-        throw new RestError(404, `Task ${name}-${id} not found`);
+        throw new RestError(404, `Unknown task: ${name}-${id}`);
       await herder.restartTask(name, Number(id));
       return reply.code(204).send();
     },

@@ -5,10 +5,10 @@ import * as schemas from './schemas.js';
 
 type Params = { name: string };
 
-const ALTERED =
-  'The Connect framework-managed offsets for this connector have been altered successfully. However, if this connector manages offsets externally, they will need to be manually altered in the system that the connector uses.';
-const RESET =
-  'The Connect framework-managed offsets for this connector have been reset successfully. However, if this connector manages offsets externally, they will need to be manually reset in the system that the connector uses.';
+// Connect's words for a connector that manages no offsets outside the framework: a Sluice
+// connector has no hook to keep offsets of its own, so every offset is the framework's
+const ALTERED = 'The offsets for this connector have been altered successfully';
+const RESET = 'The offsets for this connector have been reset successfully';
 
 /** Connect's offsets (KIP-875) and active topics (KIP-558) resources. */
 export function offsetsRoutes(app: FastifyInstance, herder: Herder): void {
@@ -35,10 +35,11 @@ export function offsetsRoutes(app: FastifyInstance, herder: Herder): void {
     },
     async (request) => {
       const { name } = request.params;
-      herder.connectorInfo(name); // 404 first, as Connect
+      // the body first, then the name, as Connect
       const given = request.body.offsets;
       if (!given || given.length === 0)
         throw new RestError(400, 'Partitions / offsets need to be provided for an alter offsets request');
+      herder.connectorInfo(name);
       await herder.alterConnectorOffsets(name, given);
       return { message: ALTERED };
     },

@@ -37,6 +37,7 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
   'GET /connectors/:name/config': { id: 'getConnectorConfig', errors: [404] },
   // the name comes from the path: the body needs only the class
   'PUT /connectors/:name/config': { id: 'putConnectorConfig', errors: [], required: { '': ['connector.class'] } },
+  'PATCH /connectors/:name/config': { id: 'patchConnectorConfig', errors: [404] },
   'GET /connectors/:name/status': { id: 'getConnectorStatus', errors: [404] },
   'GET /connectors/:name/tasks': { id: 'getTaskConfigs', errors: [404] },
   'GET /connectors/:name/tasks/:id/status': { id: 'getTaskStatus', errors: [404] },

@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
+import { redact } from '@sluice/sdk';
 import type { Herder } from '@sluice/runtime';
 import { CONVERTER_CLASSES, PREDICATE_PLUGINS, TRANSFORM_PLUGINS } from '@sluice/runtime';
 import { RestError } from './connect-errors.js';
-import { definitionView, validateConfig } from './config-validation.js';
+import { pluginDefinitions, validateConfig } from './config-validation.js';
 import { configInfos, configKeyInfo, configMap, pluginInfos } from './schemas.js';
 
 const typeParams = { type: 'object', required: ['type'], properties: { type: { type: 'string' } } } as const;
@@ -45,10 +46,7 @@ export function pluginsRoutes(app: FastifyInstance, herder: Herder): void {
         response: { 200: { type: 'array', items: configKeyInfo } },
       },
     },
-    async (request) =>
-      plugin(herder, request.params.type, `Unknown plugin ${request.params.type}.`).connector.validator.definitions.map(
-        definitionView,
-      ),
+    async (request) => pluginDefinitions(plugin(herder, request.params.type, `Unknown plugin ${request.params.type}.`)),
   );
 
   app.put<{ Params: { type: string }; Body: Record<string, unknown> }>(
@@ -69,12 +67,17 @@ export function pluginsRoutes(app: FastifyInstance, herder: Herder): void {
       );
       const body = Object.fromEntries(Object.entries(request.body ?? {}).map(([key, value]) => [key, String(value)]));
       const stated = body['connector.class'];
-      if (stated !== undefined && herder.plugin(stated) !== entry) {
+      // Connect's words; it answers 500 for a missing class, a client's error here
+      if (stated === undefined)
         throw new RestError(
           400,
-          `Connector class in the body (${stated}) does not match the plugin in the URL (${request.params.type})`,
+          `Connector config ${javaMap(redact(entry.connector.config, body))} contains no connector type`,
         );
-      }
+      if (herder.plugin(stated) !== entry)
+        throw new RestError(
+          400,
+          `Included connector type ${stated} does not match request type ${request.params.type}`,
+        );
       return validateConfig(herder, entry, body);
     },
   );
@@ -84,4 +87,11 @@ function plugin(herder: Herder, type: string, notFound: string) {
   const entry = herder.plugin(type);
   if (!entry) throw new RestError(404, notFound);
   return entry;
+}
+
+/** A config as Java prints a map, `{a=1, b=2}`, as Connect's messages show it. */
+function javaMap(config: Readonly<Record<string, unknown>>): string {
+  return `{${Object.entries(config)
+    .map(([key, value]) => `${key}=${String(value)}`)
+    .join(', ')}}`;
 }

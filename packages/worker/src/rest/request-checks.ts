@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import { RestError } from './connect-errors.js';
 
 /** Deepest nesting a request body may have: a Connect config is a flat string map. */
@@ -25,4 +26,21 @@ export function stringMap(value: unknown, what: string): Record<string, string> 
   return Object.fromEntries(
     Object.entries(value).map(([key, v]) => [key, typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)]),
   );
+}
+
+/** A connector's absolute URL as this request reached the worker, for Location (as Connect gives it). */
+export function connectorUrl(request: FastifyRequest, name: string): string {
+  return `${request.protocol}://${request.host}/connectors/${encodeURIComponent(name)}`;
+}
+
+/** A PATCH body: config values as strings, null where a key is to be removed. */
+export function patchMap(value: unknown): Record<string, string | null> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new RestError(400, 'body must be a JSON object of config values (null removes a key)');
+  const entries = Object.entries(value).filter(([, v]) => v !== null);
+  const removed = Object.keys(value).filter((key) => (value as Record<string, unknown>)[key] === null);
+  return {
+    ...stringMap(Object.fromEntries(entries), 'body'),
+    ...Object.fromEntries(removed.map((key) => [key, null])),
+  };
 }

@@ -39,7 +39,7 @@ const state = { type: 'string', enum: ['UNASSIGNED', 'RUNNING', 'PAUSED', 'STOPP
 export const taskState = {
   type: 'object',
   required: ['id', 'state', 'worker_id'],
-  properties: { id: { type: 'integer' }, state, worker_id: string, trace: string },
+  properties: { id: { type: 'integer' }, state, worker_id: string, trace: string, version: string },
 } as const;
 
 export const connectorStateInfo = {
@@ -50,7 +50,7 @@ export const connectorStateInfo = {
     connector: {
       type: 'object',
       required: ['state', 'worker_id'],
-      properties: { state, worker_id: string, trace: string },
+      properties: { state, worker_id: string, trace: string, version: string },
     },
     tasks: { type: 'array', items: taskState },
     type: connectorType,

@@ -16,6 +16,7 @@ import { openApi } from './openapi.js';
 import { operatorLog, requestId } from './operator-log.js';
 import { pluginAdminRoutes } from '../plugins/plugin-routes.js';
 import { pluginsRoutes } from './plugins-routes.js';
+import { unroutedAnswers } from './unrouted.js';
 
 export interface RestServerOptions {
   /** Everything the routes do goes through it (standalone or distributed). */
@@ -67,11 +68,7 @@ export function createRestServer(options: RestServerOptions): FastifyInstance {
     const body = toConnectError(error);
     return reply.code(body.error_code).send(body);
   });
-  app.setNotFoundHandler((request, reply) => {
-    void reply
-      .code(404)
-      .send({ error_code: 404, message: `HTTP 404 Not Found: no resource ${request.method} ${request.url}` });
-  });
+  unroutedAnswers(app);
   const log = options.log ?? SILENT;
   operatorLog(app, log);
   requireAuth(app, options.auth ?? {}, log);

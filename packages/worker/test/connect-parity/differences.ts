@@ -26,6 +26,10 @@ export const NATURAL_VALUES: readonly { path: string; reason: string }[] = [
   { path: '$.commit', reason: "each build's commit" },
   { path: '*.trace', reason: 'Java and JavaScript stack traces' },
   { path: '*.last_modified', reason: 'a timestamp' },
+  {
+    path: '*plugin.version]*',
+    reason: "connector.plugin.version and the converters' versions: the plugin's own (Sluice's converters have none)",
+  },
 ];
 
 const deliberate = (step: string, path: string, reason: string, values: Values = {}): DeclaredDifference => ({
@@ -43,7 +47,6 @@ const toFix = (step: string, path: string, reason: string, values: Values = {}):
   reason,
 });
 type Values = Pick<DeclaredDifference, 'connect' | 'sluice'>;
-const PRESENT_ONLY_IN_CONNECT: Values = { connect: '"present"', sluice: 'absent' };
 const PLUGIN_CONFIG = '* /connector-plugins/FileStream*/config*';
 
 export const DECLARED: readonly DeclaredDifference[] = [
@@ -96,72 +99,21 @@ export const DECLARED: readonly DeclaredDifference[] = [
   deliberate('POST /connectors (sink)', '$.tasks.length', 'as above', { connect: '0', sluice: '1' }),
   deliberate('client create_connector', '$.tasks.length', 'as above', { connect: '0', sluice: '1' }),
   deliberate('client list_connector_tasks', '*task.class', 'as GET /connectors/*/tasks above'),
+  deliberate(
+    'PUT /connector-plugins/*/config/validate (no connector.class)',
+    '*',
+    "400, a client's error (Connect: 500); the config in the message is in the order given, not a Java HashMap's",
+  ),
 
   // ---- to fix (issue 15): found by this test, not fixed yet ----
   toFix('GET /', '$.kafka_cluster_id', 'null: give the broker cluster id'),
   toFix('client get_cluster_info', '$.kafka_cluster_id', 'as GET / above'),
-  toFix('*', '*.version', 'connector and task states lack `version` (KIP-891)', { sluice: 'absent' }),
-  toFix(
-    'GET /connector-plugins?connectorsOnly=false*',
-    '$.transformation.Header*From$*',
-    'HeaderFrom is named HeadersFrom',
-  ),
   toFix('GET /connector-plugins?connectorsOnly=false*', '$.transformation.SetSchemaMetadata$*', 'missing'),
-  toFix('GET /connector-plugins?connectorsOnly=false*', '$.converter.*', 'Connect 4.1 ships 9 converters', {
-    connect: 'true',
-    sluice: 'absent',
-  }),
   toFix('GET /connector-plugins?connectorsOnly=false*', '$.header_converter', 'no header converters listed'),
   toFix(
-    PLUGIN_CONFIG,
-    '*name=*]',
-    'framework keys (name, tasks.max, converters, errors.*, ...) not listed',
-    PRESENT_ONLY_IN_CONNECT,
+    'PUT /connector-plugins/*/config/validate*',
+    '*header.converter].value.recommended_values*',
+    'Connect also recommends SimpleHeaderConverter; Sluice has no header converters (listing above)',
   ),
-  toFix(PLUGIN_CONFIG, '*[value.name=tasks.max].definition', 'no definition for tasks.max'),
-  toFix(PLUGIN_CONFIG, '$.groups.length', 'groups of the framework keys missing'),
-  toFix(
-    PLUGIN_CONFIG + '(tasks.max=0, no topics)',
-    '$.error_count',
-    'missing "Must configure one of topics or topics.regex"',
-  ),
-  toFix(PLUGIN_CONFIG, '*name=batch.size]*type', 'a 32-bit integer is reported LONG', { connect: '"INT"' }),
-  toFix(PLUGIN_CONFIG, '*name=batch.size].value.value', 'the default is not shown as the value'),
-  toFix(PLUGIN_CONFIG, '*name=tasks.max].value.errors*', 'wording: Connect "Value must be at least 1"'),
-  toFix(PLUGIN_CONFIG + '(no connector.class)', '*', 'Connect refuses it (500, "contains no connector type")'),
-  toFix(PLUGIN_CONFIG + '(class differs from path)', '$.message', 'wording'),
-  toFix(PLUGIN_CONFIG + '(no name)', '$.error_count', 'Connect: Missing required configuration "name"'),
-  toFix('client validate_connector_config', '$', 'as above: the config has no name', { connect: '1', sluice: '0' }),
-  toFix('PUT /connector-plugins/*/config/validate*', '$.name', 'Connect echoes the connector.class given'),
-  toFix('POST /connectors (text/plain)', '$.message', 'wording: Connect "HTTP 415 Unsupported Media Type"'),
-  toFix('GET /no-such-path', '$.message', 'wording: Connect "HTTP 404 Not Found"'),
-  toFix('DELETE /connectors (wrong method)', '*', 'Connect answers 405 "HTTP 405 Method Not Allowed"'),
-  toFix('*', 'Location', 'Connect gives an absolute URL (http://host:port/connectors/name)'),
   toFix('POST /connectors (unknown connector.class)', '$.message', 'wording: Connect "Failed to find any class ..."'),
-  toFix('POST /connectors (no topic)', '$.message', 'error lines are prefixed with the key ("topic: ")'),
-  toFix('POST /connectors (no name)', '$.message', 'Connect: invalid config "String may not be empty"'),
-  toFix('PUT /connectors/{P}-src/config (update, a key*', '*', 'an undeclared key is refused; Connect keeps it'),
-  toFix('GET /connectors/{P}-src/config (after PUT)', '$.parity.annotation', 'follows from the refusal above'),
-  toFix('PATCH /connectors/*/config*', '*', 'PATCH config (KIP-477) is missing'),
-  toFix('GET /connectors/{P}-src/config (after PATCH)', '$.batch.size', 'follows from the missing PATCH'),
-  toFix(
-    'GET /connectors/{P}-src/status (paused from stopped)',
-    '$.tasks.length',
-    'pausing a STOPPED connector starts its task, RUNNING (Connect: PAUSED, no task)',
-  ),
-  toFix(
-    '* /connectors/*/offsets (*)',
-    '$.message',
-    'Connect: "The offsets for this connector have been altered/reset successfully" (the connector manages no offsets of its own)',
-    {
-      connect: '"The offsets for this connector have been *',
-    },
-  ),
-  toFix('PATCH /connectors/{P}-no-such/offsets (unknown)', '*', 'Connect checks the body first (400) then the name'),
-  toFix('POST /connectors/{P}-src/*restart (deleted)', '$.message', 'Connect: "Unknown connector: X"'),
-  toFix('client restart_connector (deleted)', '$.message', 'as above'),
-  toFix('restclient * offsets', '$', 'the offsets messages, as above', {
-    connect: '"The offsets for this connector have been *',
-  }),
-  toFix('POST /connectors/{P}-src/tasks/7/restart', '$.message', 'Connect: "Unknown task: X-7"'),
 ];
