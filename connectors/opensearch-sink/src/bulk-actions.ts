@@ -10,6 +10,8 @@ export interface Action {
   /** The action's bulk body lines (NDJSON, newline-terminated), serialized once. */
   readonly lines: string;
   readonly bytes: number;
+  /** The document it writes (`<index> NUL <id>`), when it has an id: what ordering is kept by. */
+  readonly document: string | undefined;
 }
 
 /** Turns a record into a bulk action; null when it writes nothing (ignored tombstone). Throws for a bad record. */
@@ -32,23 +34,37 @@ export function actionBuilder(config: SinkConfig): ActionBuilder {
         throw new Error(
           `cannot delete for a tombstone at ${where(record)}: no document id (null key or id strategy none)`,
         );
-      return action(record, index, 'delete', [{ delete: versioned(meta, record, config) }]);
+      return action(record, index, id, 'delete', [{ delete: versioned(meta, record, config) }]);
     }
     const document = documentOf(record);
     if (dataStream) {
       const time = document[config['data.stream.timestamp.field']] ?? new Date(record.timestamp).toISOString();
       const stamped = { ...document, '@timestamp': time };
-      return action(record, index, 'create', [{ create: meta }, stamped]);
+      return action(record, index, id, 'create', [{ create: meta }, stamped]);
     }
     if (config['write.method'] === 'upsert')
-      return action(record, index, 'update', [{ update: meta }, { doc: document, doc_as_upsert: true }]);
-    return action(record, index, 'index', [{ index: versioned(meta, record, config) }, document]);
+      return action(record, index, id, 'update', [{ update: meta }, { doc: document, doc_as_upsert: true }]);
+    return action(record, index, id, 'index', [{ index: versioned(meta, record, config) }, document]);
   };
 }
 
-function action(record: SinkRecord, index: string, op: Action['op'], body: unknown[]): Action {
-  const lines = body.map((line) => `${JSON.stringify(line)}\n`).join('');
-  return { record, index, op, lines, bytes: Buffer.byteLength(lines) };
+function action(
+  record: SinkRecord,
+  index: string,
+  id: string | undefined,
+  op: Action['op'],
+  [meta, document]: [meta: object, document?: object],
+): Action {
+  const lines =
+    document === undefined ? `${JSON.stringify(meta)}\n` : `${JSON.stringify(meta)}\n${JSON.stringify(document)}\n`;
+  return {
+    record,
+    index,
+    op,
+    lines,
+    bytes: Buffer.byteLength(lines),
+    document: id === undefined ? undefined : `${index}\u0000${id}`,
+  };
 }
 
 /** Adds the external version, when the id comes from the key and a version source is set. */

@@ -111,7 +111,7 @@ export class SourceTaskRunner extends TaskRunner {
       const records = await this.poll(task);
       this.metrics.observeBatch(records.length, startedAt);
       // an empty poll yields a turn: a poll() that resolves [] at once must not starve the process
-      if (records.length > 0) await this.deliver(task, records);
+      if (records.length > 0) await this.deliver(task, records, performance.now());
       else await nextTurn();
     }
   }
@@ -147,12 +147,13 @@ export class SourceTaskRunner extends TaskRunner {
     this.wake.abort();
   }
 
-  /** One batch: converted, produced and acknowledged; then its offsets stored; then commit(). */
-  private async deliver(task: SourceTask, records: SourceRecord[]): Promise<void> {
+  /** One batch (polled at `polledAt`): converted, produced and acknowledged; then its offsets stored; then commit(). */
+  private async deliver(task: SourceTask, records: SourceRecord[], polledAt: number): Promise<void> {
     this.metrics.recordsIn += records.length;
     const messages = await this.convert(records);
     await this.createTopics(messages);
     await this.producer.send(messages);
+    this.metrics.deliveryLatency.observe(performance.now() - polledAt, messages.length);
     this.options.onTopics?.(messages.map((message) => message.topic));
     this.produced += messages.length;
     this.metrics.recordsOut += messages.length;

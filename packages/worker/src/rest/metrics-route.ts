@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ConnectorState, Herder, TaskMetricsSnapshot } from '@sluice/runtime';
+import { latencyMetrics } from './latency-metrics.js';
 
 type Figure = (metrics: TaskMetricsSnapshot) => number | undefined;
 
@@ -71,6 +72,7 @@ function createRegistry(herder: Herder): Registry {
   const registry = new Registry();
   processMetrics(registry);
   stateMetrics(registry, herder);
+  latencyMetrics(registry, herder);
   const labelNames = ['connector', 'task', 'type'];
   const each = (set: (labels: Record<string, string>, metrics: TaskMetricsSnapshot) => void) => {
     for (const task of herder.taskMetrics())
