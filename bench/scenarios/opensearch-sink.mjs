@@ -192,7 +192,12 @@ export async function run(context = {}) {
   const results = [];
   try {
     for (let round = 1; round <= rounds; round++) {
-      for (const step of [() => direct(IN_FLIGHT), () => direct(IN_FLIGHT, true), throughSink, throughDiscard]) {
+      for (const step of context.steps?.({ direct, throughSink, throughDiscard }) ?? [
+        () => direct(IN_FLIGHT),
+        () => direct(IN_FLIGHT, true),
+        throughSink,
+        throughDiscard,
+      ]) {
         const result = await step();
         results.push({ round, ...result });
         process.stderr.write(`round ${round}: ${result.label}: ${Math.round(result.perSecond)} docs/s\n`);
@@ -223,31 +228,31 @@ export async function run(context = {}) {
   const bytes = Buffer.byteLength(JSON.stringify(product(docs - 1)));
   const markdown = `## OpenSearch sink vs a direct _bulk loader
 
-  Run ${new Date().toISOString()} on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB,
-  Node ${process.versions.node}; Kafka and OpenSearch are the local single-node servers on the same machine
-  (they share its CPUs with this process). ${docs} product documents of about ${bytes} bytes, unique keys,
-  batch.size ${BATCH}, external version = offset, into a fresh 1-shard, 0-replica index per run.
-  Both paths send identical bulk bodies (the loader uses the sink's own action builder), ${IN_FLIGHT} bulks in flight, and stop the
-  clock when every document is searchable (refresh + count). The sink path also consumes from Kafka
-  (1 partition), converts JSON and commits offsets on the worker's default interval (10 s); its clock starts at partition
-  assignment. CPU is this Node process's user + system time.
+Run ${new Date().toISOString()} on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB,
+Node ${process.versions.node}; Kafka and OpenSearch are the local single-node servers on the same machine
+(they share its CPUs with this process). ${docs} product documents of about ${bytes} bytes, unique keys,
+batch.size ${BATCH}, external version = offset, into a fresh 1-shard, 0-replica index per run.
+Both paths send identical bulk bodies (the loader uses the sink's own action builder), ${IN_FLIGHT} bulks in flight, and stop the
+clock when every document is searchable (refresh + count). The sink path also consumes from Kafka
+(1 partition), converts JSON and commits offsets on the worker's default interval (10 s); its clock starts at partition
+assignment. CPU is this Node process's user + system time.
 
-  | round | path | seconds | docs/s | CPU s per 100k docs |
-  |---|---|---|---|---|
-  ${rows.join('\n')}
+| round | path | seconds | docs/s | CPU s per 100k docs |
+|---|---|---|---|---|
+${rows.join('\n')}
 
-  **Sink docs/s ÷ loader's (bodies built beforehand), same round: median ${(100 * median).toFixed(0)} %** (rounds: ${perRound
+**Sink docs/s ÷ loader's (bodies built beforehand), same round: median ${(100 * median).toFixed(0)} %** (rounds: ${perRound
     .map((ratio) => `${(100 * ratio).toFixed(0)} %`)
     .join(
       ', ',
     )}); its CPU ÷ that loader's: median ${medianOf(cpuBuilt).toFixed(2)}× (${cpuBuilt.map((r) => `${r.toFixed(2)}×`).join(', ')}).
-  Against the loader that serializes as it goes: docs/s ${(100 * medianOf(rateServing)).toFixed(0)} %, CPU ${medianOf(cpuServing).toFixed(2)}×.
-  The machine is shared, so absolute figures swing between rounds; the
-  ratio within a round is the figure to compare.
+Against the loader that serializes as it goes: docs/s ${(100 * medianOf(rateServing)).toFixed(0)} %, CPU ${medianOf(cpuServing).toFixed(2)}×.
+The machine is shared, so absolute figures swing between rounds; the
+ratio within a round is the figure to compare.
 
-  Reproduce: \`npm run services:up\`, \`npx tsc -b\`, then
-  \`KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:9092 OPENSEARCH_URL=http://127.0.0.1:9200 node bench/opensearch-sink.mjs ${docs} ${rounds}\`.
-  `;
+Reproduce: \`npm run services:up\`, \`npx tsc -b\`, then
+\`KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:9092 OPENSEARCH_URL=http://127.0.0.1:9200 node bench/scenarios/opensearch-sink.mjs ${docs} ${rounds}\`.
+`;
   return { markdown, plots: { ratios: perRound, cpuRatios: cpuBuilt }, results };
 }
 
