@@ -56,6 +56,18 @@ const hrToEpochMs = (() => {
   return (ns) => Number(ns) / 1e6 + offsetMs;
 })();
 
+let written = 1; // the first document
+
+/** Waits (up to 5 minutes) until the sink acknowledged `total` records since the worker started. */
+async function caughtUp(pipeline, total) {
+  for (let i = 0; i < 3000; i++) {
+    const families = parsePrometheus(await pipeline.metrics());
+    const acknowledged = (families.sluice_sink_delivery_latency_seconds_count ?? []).reduce((n, x) => n + x.value, 0);
+    if (acknowledged >= total) return;
+    await sleep(100);
+  }
+}
+
 /** One rate: writes for `seconds`, waits for every document, returns its histograms. */
 async function measureRate(pipeline, stamps, rate, seconds, firstId, searchable = false) {
   const total = latencyHistogram();
@@ -93,8 +105,10 @@ async function measureRate(pipeline, stamps, rate, seconds, firstId, searchable 
     },
   });
   const writtenAt = performance.now();
+  const count = Math.round(rate * seconds);
   const missing = (await watcher.stop(20_000)) + ((await searchWatcher?.stop(20_000)) ?? 0);
   const drainMs = performance.now() - writtenAt;
+  await caughtUp(pipeline, (written += count)); // a backlog must not spill into the next rate
   for (let i = 0; i < 100 && !seen.every(([id]) => stamps.times.has(id)); i++) await sleep(100);
   for (const [id, start, at] of seen) {
     const kafkaMs = stamps.times.get(id);
@@ -103,7 +117,6 @@ async function measureRate(pipeline, stamps, rate, seconds, firstId, searchable 
     fromKafka.recordValue(Math.max(1, (hrToEpochMs(at) - kafkaMs) * 1000));
   }
   const cpu = pipeline.cpuSeconds() - cpuAt;
-  const count = Math.round(rate * seconds);
   return {
     rate,
     count,
