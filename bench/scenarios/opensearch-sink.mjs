@@ -15,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { harnessScenario } from '../lib/pipeline.mjs';
 
 const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -255,6 +256,23 @@ Reproduce: \`npm run services:up\`, \`npx tsc -b\`, then
 `;
   return { markdown, plots: { ratios: perRound, cpuRatios: cpuBuilt }, results };
 }
+
+export default harnessScenario({
+  name: 'opensearch-sink',
+  title: 'OpenSearch sink vs a direct _bulk loader',
+  services: ['kafka', 'opensearch'],
+  run: ({ quick }) => run(quick ? { docs: 20_000, rounds: 1 } : { docs: 100_000, rounds: 3 }),
+  plots: (result, { groupedBars }) => [
+    [
+      'opensearch-sink',
+      groupedBars({
+        title: 'docs/s per round',
+        rows: result.results.map((r) => ({ group: `round ${r.round}`, series: r.label, value: r.perSecond })),
+        unit: 'docs/s',
+      }),
+    ],
+  ],
+});
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { markdown } = await run({ docs: Number(process.argv[2] ?? 100_000), rounds: Number(process.argv[3] ?? 3) });

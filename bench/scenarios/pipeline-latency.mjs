@@ -19,7 +19,8 @@ import {
   startPipeline,
   visibilityWatcher,
   openLoopWriter,
-} from './pipeline-support.mjs';
+  harnessScenario,
+} from '../lib/pipeline.mjs';
 
 const require = createRequire(import.meta.url);
 const { KafkaJS } = require('@confluentinc/kafka-javascript');
@@ -256,6 +257,26 @@ ${stageRows}
 `;
   return { markdown, plots: { latencyByRate: results.map((r) => ({ rate: r.rate, ...r.total })) }, results };
 }
+
+export default harnessScenario({
+  name: 'pipeline-latency',
+  title: 'Pipeline latency: MongoDB write → acknowledged in OpenSearch',
+  services: ['kafka', 'opensearch', 'mongodb'],
+  run: ({ quick }) => run(quick ? { secondsPerRate: 5, probeRates: [] } : { secondsPerRate: 20 }),
+  plots: (result, { lines }) => [
+    [
+      'pipeline-latency',
+      lines({
+        title: 'Latency to realtime-GET visible, by rate (ms)',
+        points: result.results.flatMap((r) =>
+          ['p50', 'p99', 'p999'].map((p) => ({ x: r.rate, y: r.total[p], series: p === 'p999' ? 'p99.9' : p })),
+        ),
+        x: 'events/s',
+        y: 'ms',
+      }),
+    ],
+  ],
+});
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { markdown } = await run({ secondsPerRate: Number(process.argv[2] ?? 20) });

@@ -19,7 +19,8 @@ import {
   sleep,
   startPipeline,
   visibilityWatcher,
-} from './pipeline-support.mjs';
+  harnessScenario,
+} from '../lib/pipeline.mjs';
 
 const SAMPLE_EVERY = 100;
 
@@ -142,6 +143,24 @@ ${every30.map((s) => `| ${s.t.toFixed(0)} | ${s.written} | ${s.acknowledged} | $
 `;
   return { markdown, plots: { lagOverTime: r.samples }, result: { ...r, held, maxLag } };
 }
+
+export default harnessScenario({
+  name: 'sustained',
+  title: 'Sustained load through the pipeline',
+  services: ['kafka', 'opensearch', 'mongodb'],
+  run: ({ quick }) => run(quick ? { rate: 2000, seconds: 20 } : { rate: 10_000, seconds: 300 }),
+  plots: (result, { lines }) => [
+    [
+      'sustained-lag',
+      lines({
+        title: 'Events written and not yet acknowledged by OpenSearch',
+        points: result.plots.lagOverTime.map((s) => ({ x: s.t, y: s.lag, series: 'lag' })),
+        x: 's',
+        y: 'events',
+      }),
+    ],
+  ],
+});
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { markdown } = await run({ rate: Number(process.argv[2] ?? 10_000), seconds: Number(process.argv[3] ?? 300) });

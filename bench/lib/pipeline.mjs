@@ -273,3 +273,23 @@ export function machine() {
     .map((l) => l.toFixed(1))
     .join(' / ')}`;
 }
+
+/**
+ * A scenario for the shared harness (bench/run.mjs, bench/lib/report.mjs): its `run` is called with
+ * `{ quick, log }` and returns `{ markdown, ... }`; `plots(result, helpers)` lists
+ * `[name, vegaLiteSpec]` pairs drawn with plot.mjs beside this file (loaded only under the harness, so
+ * a scenario still runs standalone without it).
+ */
+export function harnessScenario({ name, title, services: needs, run, plots }) {
+  return {
+    name,
+    title,
+    services: needs,
+    async run({ section, quick, log }) {
+      const result = await run({ quick, log });
+      section.text(result.markdown);
+      const helpers = await import('./plot.mjs');
+      for (const [plotName, spec] of plots(result, helpers)) await section.plot(plotName, spec);
+    },
+  };
+}
