@@ -1,6 +1,7 @@
 import { constants } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { RetriableError, Type, defineSink } from '@sluice/sdk';
+import type { FileHandle } from 'node:fs/promises';
 import type { ConfigOf, SinkRecord, SinkTask, SinkTaskContext } from '@sluice/sdk';
 import type { WrittenState } from './written-state.js';
 import { readState, writeState } from './written-state.js';
@@ -15,12 +16,19 @@ type Config = ConfigOf<typeof config>;
 const TRANSIENT = new Set(['ENOENT', 'EACCES', 'EPERM', 'ENOSPC', 'EIO', 'EAGAIN', 'EBUSY', 'EROFS']);
 
 /**
- * Appends each record's value as a line. Idempotent across redelivery: records at or below the
- * last offset written for their partition are skipped, and a flush first cuts the file back to
+ * Appends each record's value as a line, written as it is put and made durable (fsync, then the
+ * written state) on flush. Idempotent across redelivery: records at or below the last offset
+ * written for their partition are skipped, and the first write after opening cuts the file back to
  * its last committed length, so a retried or crashed flush never leaves a partial or repeated line.
+ *
+ * Invariants: bytes past `state.length` are `written` bytes of records put since the last flush
+ * (their offsets in `pendingOffsets`), at their place in the file `handle` has open; a put that
+ * failed part-way moved neither, so its retry writes the same bytes at the same place; nothing
+ * of a batch is held in memory once written.
  */
 class FileSinkTask implements SinkTask {
-  private lines: string[] = [];
+  private handle: FileHandle | undefined;
+  private written = 0;
   private readonly pendingOffsets = new Map<string, string>();
 
   constructor(
@@ -30,52 +38,108 @@ class FileSinkTask implements SinkTask {
   ) {}
 
   async put(records: readonly SinkRecord[]): Promise<void> {
+    const offsets = new Map<string, string>(); // this put's, kept only once its bytes are written
+    let text = '';
+    let topic: string | undefined;
+    let partition = -1;
+    let key = '';
+    let last: string | undefined;
     for (const record of records) {
-      const partition = `${record.topic}/${record.partition}`;
-      const last = this.pendingOffsets.get(partition) ?? this.state.offsets[partition];
-      if (last !== undefined && BigInt(record.offset) <= BigInt(last)) continue; // redelivered
-      this.pendingOffsets.set(partition, record.offset);
+      if (record.partition !== partition || record.topic !== topic) {
+        ({ topic, partition } = record);
+        key = `${topic}/${partition}`;
+        last = offsets.get(key) ?? this.pendingOffsets.get(key) ?? this.state.offsets[key];
+      }
+      if (last !== undefined && !offsetAfter(record.offset, last)) continue; // redelivered
+      last = record.offset;
+      offsets.set(key, last);
       if (record.value === null) continue; // a tombstone deletes nothing in a file
       const line = lineOf(record.value);
       if (line.includes('\n')) {
         await this.ctx.report(record, new Error('value contains a line break: a file sink writes one record per line'));
         continue;
       }
-      this.lines.push(line);
+      text += `${line}\n`;
     }
+    await this.append(Buffer.from(text));
+    for (const [key, offset] of offsets) this.pendingOffsets.set(key, offset);
   }
 
   async flush(): Promise<void> {
-    if (this.lines.length === 0 && this.pendingOffsets.size === 0) return;
-    const bytes = Buffer.from(this.lines.map((line) => `${line}\n`).join(''));
+    if (this.written === 0 && this.pendingOffsets.size === 0) return;
     try {
-      // created if gone (its directory came back empty): the sink then rewrites what it has
-      const handle = await open(this.config.file, constants.O_RDWR | constants.O_CREAT);
-      try {
-        const { size } = await handle.stat();
-        if (size < this.state.length) throw new FileChangedError(this.config.file, size, this.state.length);
-        await handle.truncate(this.state.length);
-        await handle.write(bytes, 0, bytes.length, this.state.length);
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
+      const handle = await this.openFile();
+      await handle.truncate(this.state.length + this.written); // a failed put's bytes past the end
+      await handle.sync();
       const state = {
-        length: this.state.length + bytes.length,
+        length: this.state.length + this.written,
         offsets: { ...this.state.offsets, ...Object.fromEntries(this.pendingOffsets) },
       };
       await writeState(this.config.file, state);
       this.state = state;
     } catch (error) {
-      throw transient(error) ? new RetriableError(`writing ${this.config.file} failed`, { cause: error }) : error;
+      throw retriable(error, `writing ${this.config.file} failed`);
     }
-    this.lines = [];
+    this.written = 0;
     this.pendingOffsets.clear();
   }
 
   async close(): Promise<void> {
-    // nothing held open between flushes
+    await this.handle?.close();
+    this.handle = undefined;
   }
+
+  /** Writes `bytes` after what was written since the last flush. */
+  private async append(bytes: Buffer): Promise<void> {
+    if (bytes.length === 0) return;
+    try {
+      const handle = await this.openFile();
+      await handle.write(bytes, 0, bytes.length, this.state.length + this.written);
+    } catch (error) {
+      throw retriable(error, `writing ${this.config.file} failed`);
+    }
+    this.written += bytes.length;
+  }
+
+  /**
+   * The open file, still the one at the configured path. Opened (created if gone: its directory
+   * came back empty) and cut back to the committed length; when it replaces a file that vanished,
+   * the bytes written to that one since the last flush are copied over, so nothing put is lost.
+   */
+  private async openFile(): Promise<FileHandle> {
+    const held = this.handle;
+    if (held && (await sameFile(held, this.config.file))) return held;
+    const handle = await open(this.config.file, constants.O_RDWR | constants.O_CREAT);
+    try {
+      const { size } = await handle.stat();
+      if (size < this.state.length) throw new FileChangedError(this.config.file, size, this.state.length);
+      await handle.truncate(this.state.length);
+      if (held && this.written > 0) await copyUncommitted(held, handle, this.state.length, this.written);
+    } catch (error) {
+      await handle.close();
+      throw error;
+    }
+    this.handle = handle;
+    await held?.close().catch(() => undefined);
+    return handle;
+  }
+}
+
+/** Kafka offsets as decimal strings (no leading zeros): true when `offset` comes after `last`. */
+function offsetAfter(offset: string, last: string): boolean {
+  return offset.length === last.length ? offset > last : offset.length > last.length;
+}
+
+/** True while `file` names the file `handle` has open (not removed, not replaced). */
+async function sameFile(handle: FileHandle, file: string): Promise<boolean> {
+  const [open, named] = await Promise.all([handle.stat(), stat(file).catch(() => undefined)]);
+  return named !== undefined && named.ino === open.ino && named.dev === open.dev;
+}
+
+async function copyUncommitted(from: FileHandle, to: FileHandle, at: number, length: number): Promise<void> {
+  const bytes = Buffer.allocUnsafe(length);
+  const { bytesRead } = await from.read(bytes, 0, length, at);
+  await to.write(bytes, 0, bytesRead, at);
 }
 
 /** Not retriable: bytes a flush had committed are gone, so records are lost beyond repair. */
@@ -95,13 +159,17 @@ function transient(error: unknown): boolean {
   return TRANSIENT.has((error as NodeJS.ErrnoException).code ?? '');
 }
 
+function retriable(error: unknown, what: string): unknown {
+  return transient(error) ? new RetriableError(what, { cause: error }) : error;
+}
+
 /** Creates the file if missing and returns its length (0 for a new file). */
 async function ensureFile(file: string): Promise<number> {
   try {
     await (await open(file, 'a')).close();
     return (await stat(file)).size;
   } catch (error) {
-    throw transient(error) ? new RetriableError(`opening ${file} failed`, { cause: error }) : error;
+    throw retriable(error, `opening ${file} failed`);
   }
 }
 

@@ -19,20 +19,28 @@ type Config = ConfigOf<typeof config>;
 /** Bytes read per poll at most; a longer line is read over several polls. */
 const CHUNK_BYTES = 1 << 20;
 const NEWLINE = 0x0a;
+const CARRIAGE_RETURN = 0x0d;
 
 /**
  * Follows a file like `tail -f`: each complete line is a record whose source offset is the
  * byte position after it, so a restart continues at the first line not yet in Kafka.
+ *
+ * Invariants: `pending` holds the bytes read past `position`; the file is read again only when
+ * `pending` has fewer complete lines than a batch, so each byte is copied a bounded number of
+ * times (no backlog re-copied per poll); every record shares one source partition object.
  */
 class FileSourceTask implements SourceTask {
   private handle: FileHandle | undefined;
   private pending = Buffer.alloc(0); // bytes read past the last complete line
+  private readonly partition: { readonly filename: string };
 
   constructor(
     private readonly config: Config,
     private readonly ctx: SourceTaskContext,
     private position: number,
-  ) {}
+  ) {
+    this.partition = Object.freeze({ filename: config.file });
+  }
 
   async poll(): Promise<SourceRecord[]> {
     const records = await this.readLines();
@@ -46,33 +54,50 @@ class FileSourceTask implements SourceTask {
   }
 
   private async readLines(): Promise<SourceRecord[]> {
+    const records: SourceRecord[] = [];
+    this.takeCompleteLines(records); // what an earlier read left, without reading again
+    if (records.length === this.config['batch.size']) return records;
     const handle = await this.openFile();
-    if (!handle) return [];
+    if (!handle) return records;
     const { size } = await handle.stat();
-    if (size < this.position + this.pending.length) this.restartTruncated(size);
-    const chunk = Buffer.alloc(Math.min(CHUNK_BYTES, size - this.position - this.pending.length));
-    const { bytesRead } = await handle.read(chunk, 0, chunk.length, this.position + this.pending.length);
-    this.pending = Buffer.concat([this.pending, chunk.subarray(0, bytesRead)]);
-    return this.takeCompleteLines();
+    if (size < this.position + this.pending.length) {
+      this.restartTruncated(size);
+      records.length = 0;
+    }
+    const wanted = Math.min(CHUNK_BYTES, size - this.position - this.pending.length);
+    if (wanted <= 0) return records;
+    // the unread tail (less than a batch of lines) and the new bytes in one buffer: one copy each
+    const buffer = Buffer.allocUnsafe(this.pending.length + wanted);
+    this.pending.copy(buffer);
+    const at = this.position + this.pending.length;
+    const { bytesRead } = await handle.read(buffer, this.pending.length, wanted, at);
+    this.pending = buffer.subarray(0, this.pending.length + bytesRead);
+    this.takeCompleteLines(records);
+    return records;
   }
 
-  private takeCompleteLines(): SourceRecord[] {
-    const records: SourceRecord[] = [];
+  /** Moves complete lines from `pending` into `records`, up to a batch. */
+  private takeCompleteLines(records: SourceRecord[]): void {
+    const { pending } = this;
+    const limit = this.config['batch.size'];
     let start = 0;
-    for (let end = this.pending.indexOf(NEWLINE); end >= 0; end = this.pending.indexOf(NEWLINE, start)) {
-      const line = this.pending.toString('utf8', start, end).replace(/\r$/, '');
+    for (
+      let end = pending.indexOf(NEWLINE);
+      end >= 0 && records.length < limit;
+      end = pending.indexOf(NEWLINE, start)
+    ) {
+      const last = end > start && pending[end - 1] === CARRIAGE_RETURN ? end - 1 : end;
+      const value = pending.toString('utf8', start, last);
       start = end + 1;
       records.push({
-        sourcePartition: { filename: this.config.file },
+        sourcePartition: this.partition,
         sourceOffset: { position: this.position + start },
         topic: this.config.topic,
-        value: line,
+        value,
       });
-      if (records.length === this.config['batch.size']) break;
     }
     this.position += start;
-    this.pending = this.pending.subarray(start);
-    return records;
+    this.pending = pending.subarray(start);
   }
 
   private async openFile(): Promise<FileHandle | undefined> {

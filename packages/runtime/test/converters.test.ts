@@ -35,6 +35,22 @@ describe('JsonConverter', () => {
     expect(() => json.fromConnectData('t', cyclic)).toThrow(/circular/);
   });
 
+  it('writes a string envelope as JSON.stringify would, and reads only exact ones without the full parse', () => {
+    const json = new JsonConverter(true);
+    const envelope = (payload: unknown) => JSON.stringify({ schema: { type: 'string', optional: false }, payload });
+    for (const text of ['', 'plain', '{"id":1,"name":"a\\nb"}', 'quote " and \u2028 and \u00e9']) {
+      expect(json.fromConnectData('t', text)?.toString()).toBe(envelope(text));
+      expect(json.toConnectData('t', Buffer.from(envelope(text)))).toBe(text);
+    }
+    const prefix = '{"schema":{"type":"string","optional":false},"payload":';
+    // near misses go through the full parse and its checks
+    expect(json.toConnectData('t', Buffer.from(`${prefix}{"q":1}}`))).toEqual({ q: 1 });
+    expect(() => json.toConnectData('t', Buffer.from(`${prefix}"a","x":1}`))).toThrow(
+      /may not contain additional fields/,
+    );
+    expect(() => json.toConnectData('t', Buffer.from(`${prefix}"a"} }`))).toThrow(ConversionError);
+  });
+
   it('keeps null as a tombstone both ways', () => {
     const json = new JsonConverter(true);
     expect(json.fromConnectData('t', null)).toBeNull();

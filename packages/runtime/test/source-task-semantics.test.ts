@@ -82,20 +82,33 @@ describe('ctx.signal (real broker)', () => {
     const topic = await newTopic();
     const events: string[] = [];
     let polls = 0;
+    let calls = 0; // task calls under way: never more than one (poll and commit do not overlap)
+    let overlapped = false;
+    const call = async <T>(body: () => Promise<T>): Promise<T> => {
+      calls += 1;
+      overlapped ||= calls > 1;
+      try {
+        return await body();
+      } finally {
+        calls -= 1;
+      }
+    };
     const { runner, storedOffset } = runnerFor(
       scripted((ctx) => ({
-        async poll() {
-          const n = (polls += 1);
-          await sleep(200); // a slow read that ignores the signal: a stop must wait for its batch
-          events.push(`poll ${n}: ${state(ctx.signal)}`);
-          return [record(topic, n)];
-        },
-        async commit(records) {
-          // I/O that honours the signal, as the docs invite: it must run to its end
-          const completed = await pause(50, ctx.signal);
-          const n = records[0]?.sourceOffset.n as number;
-          events.push(`commit ${n}: ${state(ctx.signal)}${completed ? '' : ', its I/O cut short'}`);
-        },
+        poll: () =>
+          call(async () => {
+            const n = (polls += 1);
+            await sleep(200); // a slow read that ignores the signal: a stop must wait for its batch
+            events.push(`poll ${n}: ${state(ctx.signal)}`);
+            return [record(topic, n)];
+          }),
+        commit: (records) =>
+          call(async () => {
+            // I/O that honours the signal, as the docs invite: it must run to its end
+            const completed = await pause(50, ctx.signal);
+            const n = records[0]?.sourceOffset.n as number;
+            events.push(`commit ${n}: ${state(ctx.signal)}${completed ? '' : ', its I/O cut short'}`);
+          }),
         async close() {
           events.push(`close: ${state(ctx.signal)}`);
         },
@@ -105,15 +118,22 @@ describe('ctx.signal (real broker)', () => {
     await until(() => polls === 3); // poll 3 is in flight
     await runner.stop();
 
-    expect(events).toEqual([
+    // batches are pipelined: poll n+1 may come before commit n, but each commit follows its poll,
+    // commits come in poll order, all run to their end with the signal live, and close() is last
+    expect(events.filter((event) => event.startsWith('poll'))).toEqual([
       'poll 1: live',
-      'commit 1: live',
       'poll 2: live',
-      'commit 2: live',
       'poll 3: live',
-      'commit 3: live',
-      'close: aborted',
     ]);
+    expect(events.filter((event) => event.startsWith('commit'))).toEqual([
+      'commit 1: live',
+      'commit 2: live',
+      'commit 3: live',
+    ]);
+    for (const n of [1, 2, 3])
+      expect(events.indexOf(`commit ${n}: live`)).toBeGreaterThan(events.indexOf(`poll ${n}: live`));
+    expect(events.at(-1)).toBe('close: aborted');
+    expect(overlapped).toBe(false);
     expect(runner.status.state).toBe('UNASSIGNED');
     expect(await storedOffset()).toEqual({ n: 3 });
     const inKafka = await readTopic(topic, 3);

@@ -70,6 +70,8 @@ export interface SinkTaskContext extends TaskContext {
  * 5. `commit(records)` (optional), with every record that poll returned: they are in Kafka (or were
  *    skipped) and their offsets stored, the moment a source may acknowledge or delete data on its
  *    side. An error here is logged and the task goes on, as in Connect: nothing can be lost.
+ *    Batches are pipelined (a few in flight): the next `poll()` may come before the `commit` of
+ *    the batch before it; commits come in poll order, between polls, never during one.
  * 6. Stop: no `poll()` after the one in flight; that poll's batch goes through 3–5; then
  *    `ctx.signal` aborts; then `close()`, once: release every resource (handles, timers,
  *    sockets); an error there is logged. A FAILED task polls no more; when it is stopped or

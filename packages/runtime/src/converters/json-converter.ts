@@ -9,6 +9,9 @@ interface ConnectSchema {
   items?: ConnectSchema;
 }
 
+/** The same text as JSON.stringify({ schema: { type: 'string', optional: false }, payload }) up to the payload. */
+const STRING_ENVELOPE = '{"schema":{"type":"string","optional":false},"payload":';
+
 /**
  * `org.apache.kafka.connect.json.JsonConverter`. With `schemas.enable` (Connect's default) each
  * message is `{ "schema": ..., "payload": ... }`; Sluice infers the schema from the value when
@@ -19,12 +22,19 @@ export class JsonConverter implements Converter {
 
   fromConnectData(_topic: string, data: unknown): Buffer | null {
     if (data === null || data === undefined) return null;
+    // a string (a file line, a text payload): the envelope's fixed text around it, no objects built
+    if (typeof data === 'string' && this.schemasEnable)
+      return Buffer.from(STRING_ENVELOPE + JSON.stringify(data) + '}');
     const body = this.schemasEnable ? { schema: schemaOf(data), payload: data } : data;
     return Buffer.from(jsonOf(body));
   }
 
   toConnectData(topic: string, bytes: Buffer | null): unknown {
     if (bytes === null) return null;
+    if (this.schemasEnable) {
+      const payload = stringPayload(bytes);
+      if (payload !== undefined) return payload;
+    }
     let parsed: unknown;
     try {
       parsed = JSON.parse(bytes.toString('utf8'));
@@ -42,6 +52,27 @@ export class JsonConverter implements Converter {
     }
     return parsed.payload;
   }
+}
+
+const STRING_ENVELOPE_BYTES = Buffer.from(STRING_ENVELOPE);
+const CLOSING_BRACE = 0x7d;
+
+/**
+ * The payload of an envelope written exactly as fromConnectData writes a string (and Connect's
+ * JsonConverter does): the fixed prefix, one JSON string, `}`. Anything else (other spacing, field
+ * order, more fields, not a string): undefined, and the full parse decides.
+ */
+function stringPayload(bytes: Buffer): string | undefined {
+  const start = STRING_ENVELOPE_BYTES.length;
+  if (bytes.length <= start + 2 || bytes[bytes.length - 1] !== CLOSING_BRACE) return undefined;
+  if (bytes.compare(STRING_ENVELOPE_BYTES, 0, start, 0, start) !== 0) return undefined;
+  let payload: unknown;
+  try {
+    payload = JSON.parse(bytes.toString('utf8', start, bytes.length - 1));
+  } catch {
+    return undefined;
+  }
+  return typeof payload === 'string' ? payload : undefined;
 }
 
 function isEnvelope(value: unknown): value is { schema: unknown; payload: unknown } {

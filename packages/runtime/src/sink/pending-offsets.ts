@@ -18,11 +18,21 @@ export class PendingOffsets {
 
   /** Notes `messages` as handled (their partitions in Kafka order). */
   record(messages: readonly Message[]): void {
-    for (const { topic, partition, offset } of messages) {
-      const key = keyOf({ topic, partition });
-      const known = this.next.get(key);
-      if (!known || known.offset <= offset) this.next.set(key, { topic, partition, offset: offset + 1 });
+    // per run of one partition (a batch mostly is one): its key built once, its entry set once
+    let run: Message | undefined;
+    for (const message of messages) {
+      if (run !== undefined && (message.partition !== run.partition || message.topic !== run.topic)) {
+        this.note(run);
+      }
+      run = message;
     }
+    if (run !== undefined) this.note(run);
+  }
+
+  private note({ topic, partition, offset }: Message): void {
+    const key = keyOf({ topic, partition });
+    const known = this.next.get(key);
+    if (!known || known.offset <= offset) this.next.set(key, { topic, partition, offset: offset + 1 });
   }
 
   /** What a commit now would cover. */

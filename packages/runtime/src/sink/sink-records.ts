@@ -7,6 +7,7 @@ import type { RetryOptions } from '../errors/retry.js';
 import { withRetries } from '../errors/retry.js';
 import { keyOf } from '../kafka/topic-partitions.js';
 import type { Transform, TransformRecord } from '../transforms/transform.js';
+import { noTransforms } from '../transforms/transform-chain.js';
 
 /** A consumed batch, converted for put. */
 export interface ConvertedBatch {
@@ -60,7 +61,16 @@ export async function convertBatch(
 
 /** The part of `batch` whose messages belong to partitions in `held` (keys from keyOf). */
 export function keepHeld(batch: ConvertedBatch, held: ReadonlySet<string>): ConvertedBatch {
-  const isHeld = (message: Message) => held.has(keyOf(message));
+  // the last partition's answer is reused for the run of messages that follows it
+  let last: Message | undefined;
+  let lastHeld = false;
+  const isHeld = (message: Message) => {
+    if (last === undefined || message.partition !== last.partition || message.topic !== last.topic) {
+      lastHeld = held.has(keyOf(message));
+      last = message;
+    }
+    return lastHeld;
+  };
   if (batch.messages.every(isHeld)) return batch;
   const kept = batch.records.map((_, i) => isHeld(batch.sources[i] as Message));
   return {
@@ -87,6 +97,18 @@ function convert(message: Message, conversion: RecordConversion, stage: { curren
   stage.current = 'VALUE_CONVERTER';
   const value = conversion.valueConverter.toConnectData(message.topic, message.value);
   stage.current = 'TRANSFORMATION';
+  if (conversion.transform === noTransforms) {
+    // no transform to see a TransformRecord: the sink record at once, one object per record
+    return {
+      topic: message.topic,
+      partition: message.partition,
+      offset: String(message.offset),
+      key,
+      value,
+      headers: headersOf(message),
+      timestamp: message.timestamp ?? 0,
+    };
+  }
   const record = conversion.transform({
     topic: message.topic,
     partition: message.partition,

@@ -1,6 +1,6 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { isRetriableError, pause } from '@sluice/sdk';
-import type { RetriableError, SourceConnector, SourcePartition, SourceRecord, SourceTask } from '@sluice/sdk';
+import type { RetriableError, SourceConnector, SourceRecord, SourceTask } from '@sluice/sdk';
 import type { MessageHeader } from '@confluentinc/kafka-javascript';
 import type { Stage } from '../errors/errant-records.js';
 import type { RetryOptions } from '../errors/retry.js';
@@ -9,11 +9,12 @@ import type { TopicSpec } from '../kafka/admin.js';
 import { KafkaAdmin } from '../kafka/admin.js';
 import type { OutgoingMessage } from '../kafka/producer.js';
 import { KafkaProducer } from '../kafka/producer.js';
-import type { OffsetStore, PartitionOffset } from '../stores/offset-store.js';
+import type { OffsetStore } from '../stores/offset-store.js';
 import type { TaskRunnerOptions } from '../task-runner.js';
 import { TaskRunner } from '../task-runner.js';
 import type { TransformRecord } from '../transforms/transform.js';
 import { noTransforms } from '../transforms/transform-chain.js';
+import { BatchesInFlight } from './batches-in-flight.js';
 import { checkSourceRecords } from './source-record-check.js';
 import { topicCreationOf } from './topic-creation.js';
 
@@ -22,11 +23,17 @@ export interface SourceRunnerOptions extends TaskRunnerOptions {
   readonly offsets: OffsetStore;
 }
 
+/** Batches sent and not yet committed at most: the next poll overlaps the ones before. */
+const MAX_BATCHES_IN_FLIGHT = 3;
+
 /**
  * Runs one source task: poll → check → convert → produce (acks=all, idempotent) → once Kafka has
- * acknowledged every record of the batch, store their source offsets → commit(). A crash at any
- * point leaves stored offsets at or behind what Kafka holds: records may repeat, never vanish.
- * The task's signal aborts only after the last commit (or on abandon), never under a call.
+ * acknowledged every record of the batch and of the batches before it, store their source
+ * offsets → commit(). Up to MAX_BATCHES_IN_FLIGHT batches are in flight: the next poll runs while
+ * Kafka acknowledges and the offsets are stored (BatchesInFlight keeps them in poll order);
+ * commit() is called from the loop between two polls, so calls into the task never overlap. A
+ * crash at any point leaves stored offsets at or behind what Kafka holds: records may repeat,
+ * never vanish. The task's signal aborts only after the last commit (or on abandon), never under a call.
  */
 export class SourceTaskRunner extends TaskRunner {
   private readonly producer: KafkaProducer;
@@ -101,19 +108,46 @@ export class SourceTaskRunner extends TaskRunner {
 
   private async run(task: SourceTask): Promise<void> {
     const signal = this.stopController.signal;
-    while (!signal.aborted) {
-      if (this.paused) {
-        this.acknowledgePause();
-        await pause(100, signal);
-        continue;
+    const inFlight = new BatchesInFlight(async (offsets) => {
+      await this.options.offsets.set(this.options.connectorName, offsets);
+      this.metrics.offsetCommits += 1;
+    });
+    try {
+      while (!signal.aborted) {
+        await this.commitStored(task, inFlight);
+        if (this.paused) {
+          await this.settle(task, inFlight); // a pause resolves once nothing moves
+          this.acknowledgePause();
+          await pause(100, signal);
+          continue;
+        }
+        await inFlight.room(MAX_BATCHES_IN_FLIGHT);
+        await this.commitStored(task, inFlight);
+        const startedAt = performance.now();
+        const records = await this.poll(task);
+        this.metrics.observeBatch(records.length, startedAt);
+        // an empty poll yields a turn: a poll() that resolves [] at once must not starve the process
+        if (records.length > 0) await this.deliver(inFlight, records, performance.now());
+        else if (inFlight.size > 0) await this.settle(task, inFlight);
+        else await nextTurn();
       }
-      const startedAt = performance.now();
-      const records = await this.poll(task);
-      this.metrics.observeBatch(records.length, startedAt);
-      // an empty poll yields a turn: a poll() that resolves [] at once must not starve the process
-      if (records.length > 0) await this.deliver(task, records, performance.now());
-      else await nextTurn();
+    } finally {
+      await this.settle(task, inFlight); // what was sent is acknowledged, stored and committed (or failed)
     }
+  }
+
+  /** Waits until every batch sent has its offsets stored, then calls commit() for them. */
+  private async settle(task: SourceTask, inFlight: BatchesInFlight): Promise<void> {
+    try {
+      await inFlight.drain();
+    } finally {
+      await this.commitStored(task, inFlight);
+    }
+  }
+
+  /** commit() for each batch whose offsets are stored, in poll order, between two polls. */
+  private async commitStored(task: SourceTask, inFlight: BatchesInFlight): Promise<void> {
+    for (const records of inFlight.takeStored()) await this.commit(task, records);
   }
 
   /**
@@ -147,19 +181,22 @@ export class SourceTaskRunner extends TaskRunner {
     this.wake.abort();
   }
 
-  /** One batch (polled at `polledAt`): converted, produced and acknowledged; then its offsets stored; then commit(). */
-  private async deliver(task: SourceTask, records: SourceRecord[], polledAt: number): Promise<void> {
+  /**
+   * One batch converted and sent; it joins the batches in flight, which store its offsets once
+   * Kafka has acknowledged it and every batch before it (commit() follows, from the loop).
+   * `polledAt`: when poll() returned it, for the delivery-latency histogram.
+   */
+  private async deliver(inFlight: BatchesInFlight, records: SourceRecord[], polledAt: number): Promise<void> {
     this.metrics.recordsIn += records.length;
     const messages = await this.convert(records);
     await this.createTopics(messages);
-    await this.producer.send(messages);
-    this.metrics.deliveryLatency.observe(performance.now() - polledAt, messages.length);
-    this.options.onTopics?.(messages.map((message) => message.topic));
-    this.produced += messages.length;
-    this.metrics.recordsOut += messages.length;
-    await this.options.offsets.set(this.options.connectorName, lastOffsets(records));
-    this.metrics.offsetCommits += 1;
-    await this.commit(task, records);
+    const acked = this.producer.send(messages).then(() => {
+      this.metrics.deliveryLatency.observe(performance.now() - polledAt, messages.length);
+      this.options.onTopics?.(messages.map((message) => message.topic));
+      this.produced += messages.length;
+      this.metrics.recordsOut += messages.length;
+    });
+    inFlight.add(records, acked);
   }
 
   /** As Connect: the batch is in Kafka and its offsets stored, so a failing commit() is logged, not fatal. */
@@ -223,22 +260,6 @@ export class SourceTaskRunner extends TaskRunner {
     if (this.transform === noTransforms) return polled;
     return this.transform({ ...polled, key: polled.key ?? null, headers: polled.headers ?? {} });
   }
-}
-
-/** Per source partition, the offset of the last record: what may be stored once all are in Kafka. */
-function lastOffsets(records: readonly SourceRecord[]): PartitionOffset[] {
-  const last = new Map<string, SourceRecord>();
-  // tasks mostly reuse one partition object: its key is computed once per run of equal objects
-  let partition: SourcePartition | undefined;
-  let partitionKey = '';
-  for (const record of records) {
-    if (record.sourcePartition !== partition) {
-      partition = record.sourcePartition;
-      partitionKey = JSON.stringify(partition);
-    }
-    last.set(partitionKey, record);
-  }
-  return [...last.values()].map((record) => ({ partition: record.sourcePartition, offset: record.sourceOffset }));
 }
 
 /** Connect's headers as librdkafka takes them: one single-key object per header; none: undefined. */
