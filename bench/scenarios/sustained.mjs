@@ -27,9 +27,13 @@ const SAMPLE_EVERY = 100;
 /** Records the sink acknowledged so far, and the source's lag gauge, from /metrics. */
 async function progress(pipeline) {
   const families = parsePrometheus(await pipeline.metrics());
+  const source = (families.sluice_connector_tasks ?? []).find(
+    (s) => s.labels.connector.endsWith('-source') && s.labels.state === 'FAILED',
+  );
+  const sourceState = source?.value ? 'FAILED' : 'RUNNING';
   const acknowledged = (families.sluice_sink_delivery_latency_seconds_count ?? []).reduce((n, s) => n + s.value, 0);
   const lag = (families.sluice_task_connector_gauge ?? []).find((s) => s.labels.name === 'mongodb.lag.ms')?.value;
-  return { acknowledged, sourceLagMs: lag ?? 0 };
+  return { acknowledged, sourceLagMs: lag ?? 0, sourceState };
 }
 
 export async function run(context = {}) {
@@ -57,10 +61,17 @@ export async function run(context = {}) {
     const started = performance.now();
     const cpuAt = pipeline.cpuSeconds();
     let sampling = true;
+    let failure;
     const sampler = (async () => {
       while (sampling) {
         await sleep(1000);
-        const { acknowledged, sourceLagMs } = await progress(pipeline);
+        const { acknowledged, sourceLagMs, sourceState } = await progress(pipeline).catch(() => ({
+          acknowledged: base,
+          sourceLagMs: -1,
+          sourceState: 'unreachable',
+        }));
+        if (sourceState === 'FAILED')
+          failure ??= `the source task FAILED at ${((performance.now() - started) / 1000).toFixed(0)} s`;
         const t = (performance.now() - started) / 1000;
         samples.push({
           t,
@@ -85,7 +96,7 @@ export async function run(context = {}) {
     const writtenAt = performance.now();
     const total = Math.round(rate * seconds);
     let caughtUpMs;
-    for (let i = 0; i < 1200; i++) {
+    for (let i = 0; i < 1200 && failure === undefined; i++) {
       if ((await progress(pipeline)).acknowledged - base >= total) {
         caughtUpMs = performance.now() - writtenAt;
         break;
@@ -121,7 +132,7 @@ function report(r) {
   const mean = (xs) => xs.reduce((a, s) => a + s.lag, 0) / Math.max(1, xs.length);
   const growing = mean(lastThird) > 2 * mean(firstThird) + r.rate;
   const achieved = r.total / r.writeSeconds;
-  const held = achieved >= r.rate * 0.95 && r.caughtUpMs !== undefined && !growing;
+  const held = r.failure === undefined && achieved >= r.rate * 0.95 && r.caughtUpMs !== undefined && !growing;
   const every30 = r.samples.filter((_, i) => i % 30 === 29);
   const markdown = `## Sustained load: ${r.rate.toLocaleString('en-US')} events/s for ${r.seconds} s
 
@@ -131,7 +142,7 @@ configs), the local services on the same machine. Open-loop writer; lag = events
 the sink's OpenSearch bulks acknowledged (sluice_sink_delivery_latency_seconds_count), sampled
 each second; latency sampled on 1 document in ${SAMPLE_EVERY} (realtime _mget − intended time).
 
-**${held ? 'Held' : 'Not held'}**: the writer reached ${Math.round(achieved).toLocaleString('en-US')} events/s
+**${held ? 'Held' : 'Not held'}**${r.failure ? ` (${r.failure}: see the worker log; with the emulator, a source more than its change-log window behind loses its history)` : ''}: the writer reached ${Math.round(achieved).toLocaleString('en-US')} events/s
 (${r.late} writes issued while over 5,000 were outstanding); lag ${growing ? 'grew' : 'stayed bounded'} (max ${maxLag.toLocaleString('en-US')} events after the first 10 s);
 the pipeline ${r.caughtUpMs === undefined ? 'had not caught up 120 s after the writer stopped' : `caught up ${(r.caughtUpMs / 1000).toFixed(1)} s after the writer stopped`}.
 Sampled latency p50 ${r.latency.p50.toFixed(1)} ms, p99 ${r.latency.p99.toFixed(1)} ms, p99.9 ${r.latency.p999.toFixed(1)} ms, max ${r.latency.max.toFixed(1)} ms (${r.latency.count} samples, ${r.missing} never seen).
