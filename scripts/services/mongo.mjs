@@ -43,8 +43,10 @@ export const mongo = {
       java,
       // The change log holds whole documents in the heap: a bounded window (200k events, enough for
       // every test's resume) in 1 GiB keeps a long-lived dev server from running out of memory.
+      // A sustained-load benchmark needs a longer window (a source that lags more than the window
+      // behind the writer loses its history): SLUICE_MONGODB_HEAP and SLUICE_MONGODB_MAX_CHANGE_EVENTS.
       [
-        '-Xmx1g',
+        `-Xmx${process.env.SLUICE_MONGODB_HEAP ?? '1g'}`,
         '-cp',
         classpath,
         this.marker,
@@ -55,7 +57,7 @@ export const mongo = {
         '--set-name',
         'rs0',
         '--max-change-events',
-        '200000',
+        process.env.SLUICE_MONGODB_MAX_CHANGE_EVENTS ?? '200000',
       ],
       { logFile: this.logFile, cwd: home },
     );

@@ -10,6 +10,8 @@ export interface Action {
   /** The action's bulk body lines (NDJSON, newline-terminated), serialized once. */
   readonly lines: string;
   readonly bytes: number;
+  /** The document it writes (`<index> NUL <id>`), when it has an id: what ordering is kept by. */
+  readonly document: string | undefined;
 }
 
 /** Turns a record into a bulk action; null when it writes nothing (ignored tombstone). Throws for a bad record. */
@@ -21,9 +23,7 @@ export function actionBuilder(config: SinkConfig): ActionBuilder {
   return (record) => {
     const index = indexOf(record);
     const id = documentId(record, config);
-    const meta: Record<string, unknown> = { _index: index, ...(id === undefined ? {} : { _id: id }) };
     const routing = routingOf(record, config);
-    if (routing !== undefined) meta.routing = routing;
     if (record.value === null) {
       if (config['behavior.on.null.values'] === 'fail')
         throw new Error(`tombstone at ${where(record)} and behavior.on.null.values=fail`);
@@ -32,35 +32,70 @@ export function actionBuilder(config: SinkConfig): ActionBuilder {
         throw new Error(
           `cannot delete for a tombstone at ${where(record)}: no document id (null key or id strategy none)`,
         );
-      return action(record, index, 'delete', [{ delete: versioned(meta, record, config) }]);
+      return action(record, index, id, 'delete', metaLine('delete', index, id, routing, versionOf(id, record, config)));
     }
     const document = documentOf(record);
     if (dataStream) {
       const time = document[config['data.stream.timestamp.field']] ?? new Date(record.timestamp).toISOString();
       const stamped = { ...document, '@timestamp': time };
-      return action(record, index, 'create', [{ create: meta }, stamped]);
+      return action(record, index, id, 'create', metaLine('create', index, id, routing, undefined), stamped);
     }
-    if (config['write.method'] === 'upsert')
-      return action(record, index, 'update', [{ update: meta }, { doc: document, doc_as_upsert: true }]);
-    return action(record, index, 'index', [{ index: versioned(meta, record, config) }, document]);
+    if (config['write.method'] === 'upsert') {
+      const meta = metaLine('update', index, id, routing, undefined);
+      return action(record, index, id, 'update', meta, { doc: document, doc_as_upsert: true });
+    }
+    const meta = metaLine('index', index, id, routing, versionOf(id, record, config));
+    return action(record, index, id, 'index', meta, document);
   };
 }
 
-function action(record: SinkRecord, index: string, op: Action['op'], body: unknown[]): Action {
-  const lines = body.map((line) => `${JSON.stringify(line)}\n`).join('');
-  return { record, index, op, lines, bytes: Buffer.byteLength(lines) };
+function action(
+  record: SinkRecord,
+  index: string,
+  id: string | undefined,
+  op: Action['op'],
+  meta: string,
+  document?: object,
+): Action {
+  const lines = document === undefined ? `${meta}\n` : `${meta}\n${JSON.stringify(document)}\n`;
+  return {
+    record,
+    index,
+    op,
+    lines,
+    bytes: Buffer.byteLength(lines),
+    document: id === undefined ? undefined : `${index}\u0000${id}`,
+  };
 }
 
-/** Adds the external version, when the id comes from the key and a version source is set. */
-function versioned(meta: Record<string, unknown>, record: SinkRecord, config: SinkConfig): Record<string, unknown> {
-  if (meta._id === undefined || config['document.id.strategy'] !== 'key') return meta;
+/**
+ * An action's metadata line, written out by hand (it runs once per record): the JSON of
+ * `{ [op]: { _index, _id?, routing?, version?, version_type? } }`, in that key order.
+ */
+function metaLine(
+  op: Action['op'],
+  index: string,
+  id: string | undefined,
+  routing: string | undefined,
+  version: number | string | undefined,
+): string {
+  let line = `{"${op}":{"_index":${JSON.stringify(index)}`;
+  if (id !== undefined) line += `,"_id":${JSON.stringify(id)}`;
+  if (routing !== undefined) line += `,"routing":${JSON.stringify(routing)}`;
+  if (version !== undefined) line += `,"version":${JSON.stringify(version)},"version_type":"external"`;
+  return `${line}}}`;
+}
+
+/** The external version, when the id comes from the key and a version source is set. */
+function versionOf(id: string | undefined, record: SinkRecord, config: SinkConfig): number | string | undefined {
+  if (id === undefined || config['document.id.strategy'] !== 'key') return undefined;
   switch (config['document.version']) {
     case 'offset':
-      return { ...meta, version: Number(record.offset), version_type: 'external' };
+      return Number(record.offset);
     case 'header':
-      return { ...meta, version: headerVersion(record, config['document.version.header']), version_type: 'external' };
+      return headerVersion(record, config['document.version.header']);
     default:
-      return meta;
+      return undefined;
   }
 }
 

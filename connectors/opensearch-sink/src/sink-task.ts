@@ -8,13 +8,15 @@ import { BulkSender } from './bulk-sender.js';
 import type { SinkCounters } from './bulk-sender.js';
 import type { SinkConfig } from './config.js';
 import { configProblems } from './config-rules.js';
+import { DocumentsInFlight } from './documents-in-flight.js';
 import { IndexSetup } from './index-setup.js';
 
 const MAX_BACKOFF_MS = 10_000;
 
 /**
  * put turns records into bulk actions and sends full bulks (any bulk with linger.ms=0, else after
- * linger.ms) with up to max.in.flight.requests in flight, without waiting for them; it blocks
+ * linger.ms) with up to max.in.flight.requests in flight (without external versions, bulks in
+ * flight never share a document), without waiting for them; it blocks
  * only while max.buffered.records are held (back-pressure). Items OpenSearch refuses for now
  * (429, 5xx, write block) are kept, alone, to retry; flush sends everything and retries those
  * with capped, jittered exponential backoff, resolving only when OpenSearch accepted every
@@ -36,10 +38,13 @@ export class OpenSearchSinkTask implements SinkTask {
   private closed = false;
   /**
    * Without external versions OpenSearch cannot refuse an older change of a document, so order
-   * is kept by the task instead: one bulk at a time, and a refused change is retried before
-   * anything newer is sent.
+   * is kept by the task instead: a bulk never holds a document that a bulk in flight holds (a
+   * bulk applies its items in order, so changes of one document land in put order), and a
+   * refused change is retried before anything newer is sent.
    */
   private readonly strictOrder: boolean;
+  /** strictOrder: the documents the bulks in flight hold. */
+  private readonly documents = new DocumentsInFlight();
 
   constructor(
     private readonly config: SinkConfig,
@@ -202,33 +207,48 @@ export class OpenSearchSinkTask implements SinkTask {
   }
 
   private pump(partial: boolean): void {
-    const slots = this.strictOrder ? 1 : this.config['max.in.flight.requests'];
+    const slots = this.config['max.in.flight.requests'];
     while (!this.closed && this.inFlight.size < slots && this.pending.length > 0) {
       if (this.strictOrder && this.refused.length > 0) return; // newer changes wait for the refused ones
-      const size = this.chunkSize();
+      const size = this.strictOrder ? this.documents.disjointPrefix(this.pending, this.chunkSize()) : this.chunkSize();
+      if (size === 0) return; // the next change's document is in flight: it waits for that bulk
       if (!partial && size === this.pending.length && size < this.config['batch.size']) return; // not full yet
-      const chunk = this.pending.splice(0, size);
-      const bulk: Promise<void> = this.sender
-        .send(chunk)
-        .then(
-          (outcome) => {
-            if (outcome.retry.length > 0) {
-              this.refused.push(...outcome.retry);
-              this.lastReason = outcome.reason;
-            }
-          },
-          (error: unknown) => {
-            this.refused.push(...chunk); // kept: a failed task is restarted from the committed offsets anyway
-            this.failure ??= error as Error;
-          },
-        )
-        .finally(() => {
-          this.inFlight.delete(bulk);
-          // keep the slots busy between puts (refused items wait for the next drain's backoff)
-          if (!this.failure) this.pump(this.config['linger.ms'] === 0);
-        });
-      this.inFlight.set(bulk, chunk.length);
+      this.sendChunk(this.pending.splice(0, size));
     }
+  }
+
+  private sendChunk(chunk: Action[]): void {
+    if (this.strictOrder) this.documents.hold(chunk, 1);
+    const bulk: Promise<void> = this.sender
+      .send(chunk)
+      .then(
+        (outcome) => {
+          if (outcome.retry.length > 0) {
+            this.refused.push(...outcome.retry);
+            this.lastReason = outcome.reason;
+          }
+          this.acknowledge(chunk, outcome.retry);
+        },
+        (error: unknown) => {
+          this.refused.push(...chunk); // kept: a failed task is restarted from the committed offsets anyway
+          this.failure ??= error as Error;
+        },
+      )
+      .finally(() => {
+        this.inFlight.delete(bulk);
+        if (this.strictOrder) this.documents.hold(chunk, -1);
+        // keep the slots busy between puts (refused items wait for the next drain's backoff)
+        if (!this.failure) this.pump(this.config['linger.ms'] === 0);
+      });
+    this.inFlight.set(bulk, chunk.length);
+  }
+
+  /** Tells the runtime which records of a bulk OpenSearch accepted (for its latency histogram). */
+  private acknowledge(chunk: readonly Action[], retry: readonly Action[]): void {
+    const acknowledged = this.ctx.acknowledged?.bind(this.ctx);
+    if (!acknowledged) return;
+    const kept = retry.length === 0 ? undefined : new Set(retry);
+    acknowledged(chunk.filter((action) => !kept?.has(action)).map((action) => action.record));
   }
 
   /** How many pending actions the next bulk takes: up to batch.size and bulk.size.bytes (at least one). */

@@ -98,7 +98,30 @@ describe('failures and flow control (real OpenSearch behind a fault proxy)', () 
     expect(refusedOnce).toBe(true);
     expect(await get('p1')).toEqual({ price: 2 }); // not overwritten by the retried older change
     expect(await get('p2')).toEqual({ price: 3 });
-    expect(proxy.maxConcurrentBulks).toBe(1);
+    await cleanup();
+  });
+
+  it('without external versions, sends bulks of different documents side by side, never two of one document', async () => {
+    const { sink, get, cleanup } = await openTask(
+      { 'write.method': 'upsert', 'document.version': 'none', 'batch.size': '1', 'max.in.flight.requests': '5' },
+      proxy.url,
+    );
+    const release = holdBulks();
+    await sink.put([
+      record(1, 'p1', { price: 1 }),
+      record(2, 'p2', { price: 2 }),
+      record(3, 'p3', { price: 3 }),
+      record(4, 'p1', { price: 4 }), // waits: p1's first change is in flight
+      record(5, 'p4', { price: 5 }), // waits behind it: bulks keep put order
+    ]);
+    await eventually(() => proxy.bulkRequests === 3, 5000);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(proxy.bulkRequests).toBe(3); // p1, p2, p3 in flight; not the second change of p1
+    release();
+    await sink.flush();
+    expect(proxy.maxConcurrentBulks).toBe(3);
+    expect(await get('p1')).toEqual({ price: 4 });
+    expect(await get('p4')).toEqual({ price: 5 });
     await cleanup();
   });
 

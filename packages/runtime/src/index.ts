@@ -75,6 +75,8 @@ export type { StandaloneHerderOptions } from './standalone/standalone-herder.js'
 export { StandaloneHerder } from './standalone/standalone-herder.js';
 export type { DurationSummary, TaskMetricsSnapshot } from './metrics/task-metrics.js';
 export { TaskMetrics } from './metrics/task-metrics.js';
+export type { HistogramSnapshot } from './metrics/latency-histogram.js';
+export { LATENCY_BUCKETS_SECONDS, LatencyHistogram } from './metrics/latency-histogram.js';
 export type { GroupOffset } from './kafka/group-offsets.js';
 export { GroupOffsets } from './kafka/group-offsets.js';
 export type { ConfigStore, StoredConnector, TargetState } from './stores/config-store.js';

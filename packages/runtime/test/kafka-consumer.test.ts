@@ -23,6 +23,28 @@ async function topicWith(count: number, partitions: number): Promise<string> {
 }
 
 describe('KafkaGroupConsumer (real broker)', () => {
+  it('sees a subscribed topic created after the subscription within a second, not the 10 s metadata refresh', async () => {
+    const topic = `consumer-later-${randomUUID()}`;
+    const consumer = new KafkaGroupConsumer(settings('later'), { groupId: `later-${randomUUID()}` });
+    await consumer.connect();
+    consumer.subscribe([topic]);
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // subscribed, the topic still missing
+    const admin = new KafkaAdmin(settings('later-admin'));
+    await admin.ensureTopic({ topic, partitions: 1, replicationFactor: 1 });
+    admin.close();
+    const producer = new KafkaProducer(settings('later-producer'));
+    await producer.connect();
+    const producedAt = performance.now();
+    await producer.send([{ topic, key: Buffer.from('k'), value: Buffer.from('first') }]);
+    let messages: Message[] = [];
+    while (messages.length === 0 && performance.now() - producedAt < 15_000) messages = await consumer.consume(10, 500);
+    const tookMs = performance.now() - producedAt;
+    await producer.disconnect();
+    await consumer.disconnect();
+    expect(messages.map((m) => m.value?.toString())).toEqual(['first']);
+    expect(tookMs).toBeLessThan(5000); // ~0.3 s measured; librdkafka's own refresh alone took 8-10 s
+  }, 60_000);
+
   it('holds no libuv pool thread while consumers wait for data', async () => {
     const topic = await topicWith(0, 1);
     const consumers = Array.from(

@@ -37,6 +37,13 @@ export interface SinkTaskContext extends TaskContext {
    * record silently: report it.
    */
   report(record: SinkRecord, error: Error): Promise<void>;
+  /**
+   * Optional to call: tells the runtime these records are durable in the target now (e.g. their
+   * bulk request was answered), for its delivery-latency histogram (Kafka timestamp → target
+   * acknowledgement). It commits nothing and changes no guarantee: offsets still follow flush().
+   * Cheap (no allocation); call it once per acknowledged batch. A runtime without it may omit it.
+   */
+  acknowledged?(records: readonly SinkRecord[]): void;
 }
 
 /**

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Type, defineSink } from '@sluice/sdk';
-import { ConnectorCatalog } from '@sluice/runtime';
+import { ConnectorCatalog, KafkaProducer, kafkaClientSettings } from '@sluice/runtime';
 import { requireService } from '@sluice/testkit';
 import { startWorkerProcess } from '@sluice/worker';
 import { until } from './rest-client';
@@ -23,11 +23,26 @@ const sink = (name: string, fail: boolean) =>
       return { put: async () => undefined, flush: async () => undefined, close: async () => undefined };
     },
   });
+/** A sink that reports every record acknowledged as soon as it is put. */
+const ackingSink = defineSink({
+  name: 'AckingSink',
+  version: '0.0.1',
+  description: 'Acknowledges everything at once.',
+  config: Type.Object({}),
+  async createTask(_config, ctx) {
+    return {
+      put: async (records) => ctx.acknowledged?.(records),
+      flush: async () => undefined,
+      close: async () => undefined,
+    };
+  },
+});
 const { call } = testWorker({
   name: 'metrics',
   catalog: new ConnectorCatalog([
     { packageName: 'failing-sink', connector: sink('FailingSink', true) },
     { packageName: 'quiet-sink', connector: sink('QuietSink', false) },
+    { packageName: 'acking-sink', connector: ackingSink },
   ]),
 });
 const id = randomUUID().slice(0, 8);
@@ -84,6 +99,48 @@ describe('/metrics', () => {
       RESTARTING: 0,
     });
   });
+
+  it("publishes a sink's delivery latency (Kafka timestamp → acknowledged) as a Prometheus histogram", async () => {
+    const name = `acking-${id}`;
+    const topic = `m-ack-${id}`;
+    const config = {
+      'connector.class': 'AckingSink',
+      topics: topic,
+      'value.converter': 'org.apache.kafka.connect.storage.StringConverter',
+    };
+    expect((await call('POST', '/connectors', { name, config })).statusCode).toBe(201);
+    const producer = new KafkaProducer(kafkaClientSettings(requireService('kafka'), `metrics-${id}`));
+    await producer.connect();
+    // one record 3 s old (its timestamp set so), two new ones
+    const old = Date.now() - 3000;
+    await producer.send([
+      { topic, key: null, value: Buffer.from('{}'), timestamp: old },
+      { topic, key: null, value: Buffer.from('{}') },
+      { topic, key: null, value: Buffer.from('{}') },
+    ]);
+    await producer.disconnect();
+    const series = (suffix: string, le?: string) =>
+      `sluice_sink_delivery_latency_seconds_${suffix}{connector="${name}",task="0"${le === undefined ? '' : `,le="${le}"`}}`;
+    let text = '';
+    await until(async () => {
+      text = (await call('GET', '/metrics')).text;
+      if (sample(text, series('count')) === 3) return true;
+      const status = (await call('GET', `/connectors/${name}/status`)).json();
+      if (status.tasks?.[0]?.state === 'FAILED') throw new Error(status.tasks[0].trace);
+      return false;
+    }, 60_000);
+    expect(typeOf(text, 'sluice_sink_delivery_latency_seconds')).toBe('histogram');
+    expect(typeOf(text, 'sluice_source_delivery_latency_seconds')).toBe('histogram');
+    expect(sample(text, series('bucket', '+Inf'))).toBe(3);
+    expect(sample(text, series('bucket', '2.5'))).toBe(2); // the old record is over 2.5 s
+    expect(sample(text, series('bucket', '5'))).toBe(3);
+    expect(sample(text, series('sum'))).toBeGreaterThan(3);
+    const buckets = text
+      .split('\n')
+      .filter((line) => line.startsWith(`sluice_sink_delivery_latency_seconds_bucket{connector="${name}"`))
+      .map((line) => Number(line.split(' ').at(-1)));
+    expect(buckets).toEqual([...buckets].sort((a, b) => a - b)); // cumulative
+  }, 90_000);
 
   it('types cumulative figures as counters and the others as gauges', async () => {
     const text = (await call('GET', '/metrics')).text;

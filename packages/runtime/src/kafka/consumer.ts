@@ -7,6 +7,7 @@ import type { ConsumerOptions } from './consumer-options.js';
 import { kafkaLibrary } from './library.js';
 import type { LibraryConsumer } from './library-consumer.js';
 import { libraryConsumer } from './library-consumer.js';
+import { MissingTopicWatch } from './missing-topics.js';
 import { MessageBuffer } from './message-buffer.js';
 import { keyOf } from './topic-partitions.js';
 import { Waker } from './waker.js';
@@ -52,6 +53,7 @@ export class KafkaGroupConsumer {
   private callerPaused = false;
   private bufferFull = false;
   private failure: Error | undefined;
+  private missingTopics: MissingTopicWatch | undefined;
 
   constructor(
     private readonly settings: KafkaClientSettings,
@@ -75,8 +77,16 @@ export class KafkaGroupConsumer {
     this.keepAlive.unref();
   }
 
+  /** Subscribes; a topic that does not exist yet is seen within about 250 ms of its creation. */
   subscribe(topics: string[]): void {
     this.consumer.subscribe(topics);
+    this.missingTopics?.stop();
+    // a regular expression (^...) is matched by librdkafka's own metadata refresh
+    this.missingTopics = new MissingTopicWatch(
+      this.consumer,
+      topics.filter((topic) => !topic.startsWith('^')),
+    );
+    this.missingTopics.start();
     this.fetch();
   }
 
@@ -168,6 +178,7 @@ export class KafkaGroupConsumer {
    * member leave: its partitions would wait out the session timeout.
    */
   async disconnect(): Promise<void> {
+    this.missingTopics?.stop();
     if (this.connected) {
       try {
         this.consumer.unsubscribe();

@@ -62,7 +62,10 @@ export class KafkaProducer {
     this.producer = new (kafkaLibrary().Producer)({
       acks: -1,
       'enable.idempotence': true,
-      'linger.ms': 5,
+      // send at once: a source waits for its batch's acknowledgement before it polls again, so
+      // lingering only delays that (5 ms of it measured: bench/reports/pipeline-latency.md);
+      // under load librdkafka still packs what queued while a request was in flight
+      'linger.ms': 0,
       ...settings,
       dr_cb: true,
       'delivery.report.only.error': this.onlyErrors,

@@ -1,3 +1,6 @@
+import { LatencyHistogram } from './latency-histogram.js';
+import type { HistogramSnapshot } from './latency-histogram.js';
+
 /** Count, total and maximum of a duration, in milliseconds. */
 export interface DurationSummary {
   readonly count: number;
@@ -27,6 +30,12 @@ export interface TaskMetricsSnapshot {
   readonly assignedPartitions?: number;
   /** The task's own gauges (SourceTask/SinkTask.metrics), e.g. `mongodb.lag.ms`. */
   readonly gauges?: Readonly<Record<string, number>>;
+  /**
+   * Per record, how long it took to be delivered. Source: from the poll() that returned it to
+   * Kafka's acknowledgement. Sink: from its Kafka timestamp to the target's acknowledgement
+   * (reported by the task through ctx.acknowledged; empty for a sink that does not report).
+   */
+  readonly deliveryLatency: HistogramSnapshot;
 }
 
 /**
@@ -41,6 +50,8 @@ export class TaskMetrics {
   offsetCommits = 0;
   offsetCommitFailures = 0;
   retries = 0;
+  /** See TaskMetricsSnapshot.deliveryLatency. */
+  readonly deliveryLatency = new LatencyHistogram();
   private calls = 0;
   private callTotalMs = 0;
   private callMaxMs = 0;
@@ -69,6 +80,7 @@ export class TaskMetrics {
       offsetCommits: this.offsetCommits,
       offsetCommitFailures: this.offsetCommitFailures,
       retries: this.retries,
+      deliveryLatency: this.deliveryLatency.snapshot(),
       ...extra,
     };
   }

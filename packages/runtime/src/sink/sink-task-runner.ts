@@ -73,6 +73,7 @@ export class SinkTaskRunner extends TaskRunner implements RebalanceListener {
       log: options.log,
       signal: this.taskController.signal,
       report: (record, error) => this.reportFromTask(record, error),
+      acknowledged: (records) => this.metrics.deliveryLatency.observeSince(records),
     });
     this.consumer.subscribe(options.topics);
     const task = this.task;

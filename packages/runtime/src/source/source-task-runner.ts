@@ -127,7 +127,7 @@ export class SourceTaskRunner extends TaskRunner {
         const records = await this.poll(task);
         this.metrics.observeBatch(records.length, startedAt);
         // an empty poll yields a turn: a poll() that resolves [] at once must not starve the process
-        if (records.length > 0) await this.deliver(inFlight, records);
+        if (records.length > 0) await this.deliver(inFlight, records, performance.now());
         else if (inFlight.size > 0) await this.settle(task, inFlight);
         else await nextTurn();
       }
@@ -184,12 +184,14 @@ export class SourceTaskRunner extends TaskRunner {
   /**
    * One batch converted and sent; it joins the batches in flight, which store its offsets once
    * Kafka has acknowledged it and every batch before it (commit() follows, from the loop).
+   * `polledAt`: when poll() returned it, for the delivery-latency histogram.
    */
-  private async deliver(inFlight: BatchesInFlight, records: SourceRecord[]): Promise<void> {
+  private async deliver(inFlight: BatchesInFlight, records: SourceRecord[], polledAt: number): Promise<void> {
     this.metrics.recordsIn += records.length;
     const messages = await this.convert(records);
     await this.createTopics(messages);
     const acked = this.producer.send(messages).then(() => {
+      this.metrics.deliveryLatency.observe(performance.now() - polledAt, messages.length);
       this.options.onTopics?.(messages.map((message) => message.topic));
       this.produced += messages.length;
       this.metrics.recordsOut += messages.length;

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ConnectorState, Herder, TaskMetricsSnapshot } from '@sluice/runtime';
 import { clusterMetrics } from './cluster-metrics.js';
+import { latencyMetrics } from './latency-metrics.js';
 
 type Figure = (metrics: TaskMetricsSnapshot) => number | undefined;
 
@@ -73,6 +74,7 @@ function createRegistry(herder: Herder): Registry {
   processMetrics(registry);
   stateMetrics(registry, herder);
   clusterMetrics(registry, herder);
+  latencyMetrics(registry, herder);
   const labelNames = ['connector', 'task', 'type'];
   const each = (set: (labels: Record<string, string>, metrics: TaskMetricsSnapshot) => void) => {
     for (const task of herder.taskMetrics())
