@@ -173,6 +173,9 @@ describe('bounce (three real sluice-worker processes, distributed)', () => {
     await Promise.all(workers.map((worker) => worker?.stop()));
     for (const index of [0, 1, 2]) await start(index);
     await until(async () => (await call('GET', '/sluice/cluster')).json().leader !== null, 60_000, tails);
+    // a worker answers reads from what it has read of the config topic: wait until all have
+    const ready = async (w: WorkerProcess | undefined) => (await fetch(`${w?.url}/ready`)).status === 200;
+    await until(async () => (await Promise.all(workers.map(ready))).every(Boolean), 60_000, tails);
     const names = (await call('GET', '/connectors')).json() as string[];
     expect(names.sort()).toEqual(pipes.flatMap((p) => [p.source, p.sink]).sort());
     expect((await call('GET', `/connectors/${paused}/status`)).json().connector.state).toBe('PAUSED');

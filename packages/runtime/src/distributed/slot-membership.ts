@@ -62,7 +62,10 @@ export class SlotMembership {
   private timer: NodeJS.Timeout | undefined;
   private polling = false;
   private releases: Promise<void> = Promise.resolve();
-  /** Set by stop(): rebalance callbacks that arrive while leaving change nothing. */
+  /**
+   * Set by stop(): rebalance callbacks that arrive while leaving are answered at once (the
+   * client's close waits for a revocation to be acknowledged) and start or stop nothing.
+   */
   private leaving = false;
 
   constructor(
@@ -121,7 +124,7 @@ export class SlotMembership {
   private onRebalance(error: LibrdKafkaError | undefined, partitions: readonly TopicPartitionOffset[]): void {
     const list = partitions.map(({ topic, partition }) => ({ topic, partition }));
     const slots = list.map((p) => p.partition);
-    if (this.leaving) return; // the consumer is closing (or closed): it takes no assignment
+    if (this.leaving) return this.answerWhileLeaving(error, list);
     if (error?.code === ASSIGN_PARTITIONS) {
       this.consumer.incrementalAssign(list);
       if (list.length > 0) this.consumer.pause(list);
@@ -134,8 +137,29 @@ export class SlotMembership {
         .catch(() => undefined) // the owner reports its own failures
         .finally(() => {
           for (const slot of slots) this.owned.delete(slot);
-          if (!this.leaving) this.consumer.incrementalUnassign(list);
+          this.unassign(list);
         });
+    }
+  }
+
+  /** Acknowledges a rebalance during close. */
+  private answerWhileLeaving(error: LibrdKafkaError | undefined, list: { topic: string; partition: number }[]): void {
+    if (error?.code === REVOKE_PARTITIONS) this.unassign(list);
+    else if (error?.code === ASSIGN_PARTITIONS) {
+      try {
+        this.consumer.incrementalAssign(list);
+      } catch {
+        // closed meanwhile: nothing left to acknowledge
+      }
+    }
+  }
+
+  /** Gives slots back to the group; a consumer closed meanwhile refuses, which is fine then. */
+  private unassign(list: { topic: string; partition: number }[]): void {
+    try {
+      this.consumer.incrementalUnassign(list);
+    } catch (error) {
+      if (!this.leaving) throw error;
     }
   }
 }
