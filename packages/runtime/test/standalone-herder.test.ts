@@ -213,7 +213,8 @@ describe('StandaloneHerder (real broker)', () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).problems.map((p) => p.field).sort()).toEqual(
-      ['errors.tolerance', 'file', 'tasks.max', 'value.converter'].sort(),
+      // a sink without topics: Connect names both topics and topics.regex
+      ['errors.tolerance', 'file', 'tasks.max', 'topics', 'topics.regex', 'value.converter'].sort(),
     );
     expect(rt.connectors()).toEqual([]);
     await rt.stop();

@@ -123,13 +123,14 @@ describe('the worker image, assembled without Docker', () => {
       const files = fs.readdirSync(path.join(root, 'docker', 'connectors'));
       expect(files.length).toBeGreaterThan(0);
       for (const file of files) {
-        const { config } = JSON.parse(fs.readFileSync(path.join(root, 'docker', 'connectors', file), 'utf8'));
-        const result = await validate(config);
+        const { name, config } = JSON.parse(fs.readFileSync(path.join(root, 'docker', 'connectors', file), 'utf8'));
+        const result = await validate({ name, ...config }); // as Connect, validate wants the name too
         expect([file, result.configs.filter((c) => c.value.errors.length > 0)]).toEqual([file, []]);
         expect(result.error_count).toBe(0);
       }
       // and the same endpoint does find a bad value
       const bad = await validate({
+        name: 'bad',
         'connector.class': 'MongoDbSource',
         'connection.uri': 'mongodb://x',
         'topic.namespace.map': '[]',

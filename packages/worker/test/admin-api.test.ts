@@ -116,6 +116,7 @@ const ISSUE_ENDPOINTS: [Method, string][] = [
   ['GET', '/connectors/{name}'],
   ['GET', '/connectors/{name}/config'],
   ['PUT', '/connectors/{name}/config'],
+  ['PATCH', '/connectors/{name}/config'],
   ['GET', '/connectors/{name}/status'],
   ['GET', '/connectors/{name}/tasks'],
   ['GET', '/connectors/{name}/tasks/{id}/status'],

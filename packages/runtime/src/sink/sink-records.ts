@@ -97,19 +97,7 @@ function convert(message: Message, conversion: RecordConversion, stage: { curren
   stage.current = 'VALUE_CONVERTER';
   const value = conversion.valueConverter.toConnectData(message.topic, message.value);
   stage.current = 'TRANSFORMATION';
-  if (conversion.transform === noTransforms) {
-    // no transform to see a TransformRecord: the sink record at once, one object per record
-    return {
-      topic: message.topic,
-      partition: message.partition,
-      offset: String(message.offset),
-      key,
-      value,
-      headers: headersOf(message),
-      timestamp: message.timestamp ?? 0,
-    };
-  }
-  const record = conversion.transform({
+  const converted = {
     topic: message.topic,
     partition: message.partition,
     offset: String(message.offset),
@@ -117,7 +105,10 @@ function convert(message: Message, conversion: RecordConversion, stage: { curren
     value,
     headers: headersOf(message),
     timestamp: message.timestamp ?? 0,
-  });
+  };
+  // no transform to see a TransformRecord: the converted record is the sink record, one object per record
+  if (conversion.transform === noTransforms) return converted;
+  const record = conversion.transform(converted);
   return record === null ? null : toSinkRecord(record, message);
 }
 

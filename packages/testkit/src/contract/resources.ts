@@ -93,6 +93,18 @@ export function releaseNewHandles(before: ResourceSnapshot): string[] {
 }
 
 /**
+ * Waits, up to `ms`, until nothing opened since `before` is open any more: a close may hand its
+ * last release to a timer or callback that runs a moment later (and a loaded machine delays it).
+ * What is still open then is a leak for expectNothingLeaked to name.
+ */
+export async function settleSince(before: ResourceSnapshot, ms = 1000): Promise<void> {
+  const deadline = Date.now() + ms;
+  await settle();
+  while (Object.keys(leakedResources(before.counts, activeResources())).length > 0 && Date.now() < deadline)
+    await settle();
+}
+
+/**
  * Throws when something opened since `before` is still open, naming each kind and each handle
  * (the handles are unref'd first, so a leak fails this test instead of hanging the run).
  */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { isRetriableError } from '@sluice/sdk';
 import type { SinkConnector, SinkRecord, SinkTask } from '@sluice/sdk';
-import { expectNothingLeaked, releaseNewHandles, settle, snapshotResources } from './resources.js';
+import { expectNothingLeaked, releaseNewHandles, settle, settleSince, snapshotResources } from './resources.js';
 import type { Report } from './task-contexts.js';
 import { sinkTaskContext } from './task-contexts.js';
 
@@ -207,7 +207,7 @@ export function describeSinkContract(options: SinkContractOptions): void {
         } finally {
           await run.task.close();
         }
-        await settle();
+        await settleSince(before);
         expectNothingLeaked(before, 'createTask, put, flush and close');
       } finally {
         await fixture.cleanup();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { isRetriableError } from '@sluice/sdk';
 import type { SourceConnector, SourceRecord, SourceTask } from '@sluice/sdk';
-import { expectNothingLeaked, releaseNewHandles, settle, snapshotResources } from './resources.js';
+import { expectNothingLeaked, releaseNewHandles, settle, settleSince, snapshotResources } from './resources.js';
 import { MemoryOffsetStore, sourceTaskContext } from './task-contexts.js';
 
 /** A fresh, empty source system for one test, and how to add data to it. */
@@ -177,7 +177,7 @@ export function describeSourceContract(options: SourceContractOptions): void {
         } finally {
           await run.close();
         }
-        await settle();
+        await settleSince(before);
         expectNothingLeaked(before, 'createTask, poll and close');
       }),
     );
