@@ -41,6 +41,8 @@ interface Entry {
  */
 export class TaskExecutor {
   private readonly runners = new Map<string, Map<number, Entry>>();
+  /** Stops that outlasted the timeout, still finishing in the background, by connector. */
+  private readonly abandoned = new Map<string, Set<Promise<unknown>>>();
 
   constructor(private readonly options: TaskExecutorOptions) {}
 
@@ -145,7 +147,31 @@ export class TaskExecutor {
     if (!clean) {
       this.options.log(connector, task).warn('task did not stop in time; abandoned', { timeoutMs: limit });
       runner.abandon();
+      this.trackAbandoned(connector, stopped);
     }
+  }
+
+  /**
+   * Resolves once every abandoned task of the connector has finished its stop (its clients
+   * closed, its last commit made), or after `timeoutMs`: an offsets change must not race one.
+   */
+  async abandonedClosed(connector: string, timeoutMs = 15_000): Promise<void> {
+    const pending = [...(this.abandoned.get(connector) ?? [])];
+    if (pending.length === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
+    await Promise.race([Promise.all(pending), bound]);
+    clearTimeout(timer);
+  }
+
+  private trackAbandoned(connector: string, stopped: Promise<unknown>): void {
+    const set = this.abandoned.get(connector) ?? new Set<Promise<unknown>>();
+    this.abandoned.set(connector, set);
+    set.add(stopped);
+    void stopped.finally(() => {
+      set.delete(stopped);
+      if (set.size === 0 && this.abandoned.get(connector) === set) this.abandoned.delete(connector);
+    });
   }
 
   private createRunner(resolved: ResolvedConnectorConfig, taskId: number): Runner {

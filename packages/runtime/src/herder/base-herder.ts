@@ -242,6 +242,7 @@ export abstract class BaseHerder implements Herder {
     return this.change(async () => {
       this.get(name);
       await this.reconciler.settled(name);
+      await this.executor.abandonedClosed(name); // a task abandoned at its stop timeout may still commit
       await run();
     });
   }
