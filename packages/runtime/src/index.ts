@@ -11,7 +11,7 @@ export type { Converter } from './converters/converter.js';
 export { ConversionError } from './converters/converter.js';
 export { JsonConverter } from './converters/json-converter.js';
 export { byteArrayConverter, stringConverter } from './converters/simple-converters.js';
-export { CONVERTER_CLASSES, converterFor } from './converters/converter-config.js';
+export { CONVERTER_CLASSES, HEADER_CONVERTER_CLASSES, converterFor } from './converters/converter-config.js';
 export type { ErrorPolicy } from './errors/error-policy.js';
 export { errorPolicyOf, errorPolicySchema } from './errors/error-policy.js';
 export type { ErrantRecord, Stage } from './errors/errant-records.js';
@@ -39,10 +39,20 @@ export { PREDICATE_PLUGINS, TRANSFORM_PLUGINS, transformChain } from './transfor
 export type { BrokenPlugin, CatalogEntry, PluginChanges } from './config/connector-catalog.js';
 export { ConnectorCatalog } from './config/connector-catalog.js';
 export type { ConnectorConfigCheck, ResolvedConnectorConfig } from './config/connector-config.js';
-export { checkConnectorConfig, resolveConnectorConfig } from './config/connector-config.js';
+export { UNKNOWN_CLASS_PREFIX, checkConnectorConfig, resolveConnectorConfig } from './config/connector-config.js';
 export { MAX_NAME_LENGTH, connectorNameProblem } from './config/connector-name.js';
 export type { FrameworkConfig } from './config/framework-config.js';
 export { frameworkConfigOf } from './config/framework-config.js';
+export type { ClientOverrides, OverrideDefinition, OverridePolicy } from './config/client-overrides.js';
+export {
+  OVERRIDE_POLICY_NAMES,
+  clientOverridesOf,
+  clientUseOf,
+  clientUsed,
+  overrideDefinition,
+  overrideKeyOf,
+  overridePolicyOf,
+} from './config/client-overrides.js';
 export { resolveConfigProviders } from './config/config-providers.js';
 export type {
   ClusterView,

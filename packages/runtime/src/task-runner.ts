@@ -2,6 +2,7 @@ import type { Logger } from '@sluice/sdk';
 import { ConfigError } from '@sluice/sdk';
 import type { FrameworkConfig } from './config/framework-config.js';
 import { frameworkConfigOf } from './config/framework-config.js';
+import type { ClientOverrides } from './config/client-overrides.js';
 import type { Converter } from './converters/converter.js';
 import { ErrantRecordHandler } from './errors/errant-records.js';
 import type { ErrorPolicy } from './errors/error-policy.js';
@@ -50,7 +51,11 @@ export abstract class TaskRunner {
   protected readonly policy: ErrorPolicy;
   protected readonly keyConverter: Converter;
   protected readonly valueConverter: Converter;
+  /** A source's header.converter; undefined: SimpleHeaderConverter (text as UTF-8). */
+  protected readonly headerConverter: Converter | undefined;
   protected readonly transform: Transform;
+  /** producer/consumer/admin.override.*: laid over `common.kafka` for each client the runner builds. */
+  protected readonly clients: ClientOverrides;
   protected readonly errors: ErrantRecordHandler;
   protected paused = false;
   private readonly pauseAcknowledgements: (() => void)[] = [];
@@ -58,18 +63,25 @@ export abstract class TaskRunner {
   status: TaskStatus = { state: 'UNASSIGNED' };
   readonly metrics = new TaskMetrics();
 
-  /** @param deadLetters the producer errant records go to, when the policy names a DLQ topic */
+  /**
+   * @param producer builds the runner's producer, or none: a source's own, a sink's for its dead
+   *   letter queue when the policy names a topic; `overrides` (the connector's
+   *   producer.override.*) go over the runner's settings. Errant records go to it.
+   */
   protected constructor(
     protected readonly common: TaskRunnerOptions,
-    deadLetters: (policy: ErrorPolicy) => KafkaProducer | undefined,
+    producer: (policy: ErrorPolicy, overrides: KafkaClientSettings) => KafkaProducer | undefined,
   ) {
     const framework = common.framework ?? frameworkOf(common.config);
     this.policy = framework.policy;
     this.keyConverter = framework.keyConverter;
     this.valueConverter = framework.valueConverter;
+    this.headerConverter = framework.headerConverter;
     this.transform = framework.transform;
+    this.clients = framework.clients;
     const origin = { connector: common.connectorName, taskId: common.taskId, log: common.log };
-    this.errors = new ErrantRecordHandler(this.policy, origin, deadLetters(this.policy));
+    const deadLetters = producer(this.policy, framework.clients.producer);
+    this.errors = new ErrantRecordHandler(this.policy, origin, deadLetters);
   }
 
   /**
@@ -106,7 +118,8 @@ export abstract class TaskRunner {
 
   /** Runs the main loop in the background; an error escaping it fails the task with its trace. */
   protected launch(loop: () => Promise<void>): void {
-    this.status = { state: 'RUNNING' };
+    // a task started paused (or paused while it started) shows PAUSED, not RUNNING
+    this.status = { state: this.paused ? 'PAUSED' : 'RUNNING' };
     this.loop = loop()
       .catch((error: unknown) => this.fail(error))
       .finally(() => this.acknowledgePause());

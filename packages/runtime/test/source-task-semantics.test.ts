@@ -300,3 +300,46 @@ describe('malformed source records (real broker)', () => {
     expect(inKafka[0]?.value).toBeNull();
   });
 });
+
+describe('header.converter (real broker)', () => {
+  /** The headers of the first record a source writes with `config`, as Kafka holds them. */
+  async function headersWritten(config: Record<string, string>) {
+    const topic = await newTopic();
+    let polled = false;
+    const { runner } = runnerFor(
+      scripted(() => ({
+        async poll() {
+          if (polled) return [];
+          polled = true;
+          return [{ ...record(topic, 1), headers: { text: 'ok', bytes: Buffer.from([0, 1]) } }];
+        },
+      })),
+      config,
+    );
+    await runner.start();
+    const [message] = await readTopic(topic, 1);
+    await runner.stop();
+    return Object.assign({}, ...(message?.headers ?? [])) as Record<string, Buffer>;
+  }
+
+  it('writes text as UTF-8 by default (SimpleHeaderConverter) and through a converter when set; bytes as they are', async () => {
+    const simple = await headersWritten({});
+    expect(simple.text?.toString()).toBe('ok');
+    expect([...(simple.bytes ?? [])]).toEqual([0, 1]);
+    const json = await headersWritten({ 'header.converter': 'org.apache.kafka.connect.json.JsonConverter' });
+    expect(JSON.parse(json.text?.toString() ?? 'null')).toEqual({
+      schema: { type: 'string', optional: false },
+      payload: 'ok',
+    });
+    expect([...(json.bytes ?? [])]).toEqual([0, 1]);
+  });
+
+  it('refuses a header converter it does not know, naming the key', () => {
+    expect(() =>
+      runnerFor(
+        scripted(() => ({ poll: async () => [] })),
+        { 'header.converter': 'Nope' },
+      ),
+    ).toThrow(/unknown converter Nope; known: .*SimpleHeaderConverter/);
+  });
+});

@@ -2,9 +2,7 @@ import os from 'node:os';
 import { DistributedHerder, clusterTopics } from '@sluice/runtime';
 import type winston from 'winston';
 import type { LogLevels } from './log-levels.js';
-import { workerLogger } from './logger.js';
-import { createRestServer } from './rest/server.js';
-import { VERSION, workerBasics } from './worker-basics.js';
+import { workerBasics } from './worker-basics.js';
 import type { WorkerConfig } from './worker-config.js';
 
 export interface DistributedWorker {
@@ -25,16 +23,12 @@ export async function startDistributedWorker(
   log: winston.Logger,
   logLevels?: LogLevels,
 ): Promise<DistributedWorker> {
-  const { catalog, reloadCatalog, kafka, security, workerId, herderLog } = workerBasics(config, log);
+  const { herderOptions, security, restServer } = workerBasics(config, log, logLevels);
   const { cluster } = config;
   const scheme = security.tls ? 'https' : 'http';
+  const { workerId } = herderOptions;
   const herder = new DistributedHerder({
-    catalog,
-    reloadCatalog,
-    kafka,
-    workerId,
-    log: herderLog,
-    commitIntervalMs: config.offsetFlushIntervalMs,
+    ...herderOptions,
     // the same worker after a restart: its sink tasks take their partitions back at once
     memberIdentity: `${os.hostname()}:${workerId}`,
     groupId: config.groupId,
@@ -51,14 +45,7 @@ export async function startDistributedWorker(
     },
     sessionTimeoutMs: cluster.sessionTimeoutMs,
   });
-  const rest = createRestServer({
-    herder,
-    log: workerLogger(log),
-    version: VERSION,
-    bodyLimit: config.rest.bodyLimitBytes,
-    ...(logLevels ? { logLevels } : {}),
-    ...security,
-  });
+  const rest = restServer(herder);
   const restUrl = await rest.listen({ host: config.rest.host, port: config.rest.port });
   log.info('REST API listening', { url: restUrl, mode: 'distributed', groupId: config.groupId });
   await herder.start();

@@ -5,9 +5,7 @@ import { FileConfigStore, FileOffsetStore, StandaloneHerder } from '@sluice/runt
 import type { StandaloneHerderOptions } from '@sluice/runtime';
 import type winston from 'winston';
 import type { LogLevels } from './log-levels.js';
-import { workerLogger } from './logger.js';
-import { createRestServer } from './rest/server.js';
-import { VERSION, workerBasics } from './worker-basics.js';
+import { workerBasics } from './worker-basics.js';
 import type { WorkerConfig } from './worker-config.js';
 
 export interface StandaloneWorker {
@@ -28,16 +26,8 @@ export async function startStandaloneWorker(
   log: winston.Logger,
   logLevels?: LogLevels,
 ): Promise<StandaloneWorker> {
-  const { catalog, reloadCatalog, kafka, security, workerId, herderLog } = workerBasics(config, log);
-  const herder = fileBackedHerder({
-    stateDir: config.stateDir,
-    catalog,
-    reloadCatalog,
-    kafka,
-    workerId,
-    log: herderLog,
-    commitIntervalMs: config.offsetFlushIntervalMs,
-  });
+  const { herderOptions, restServer } = workerBasics(config, log, logLevels);
+  const herder = fileBackedHerder({ ...herderOptions, stateDir: config.stateDir });
   const connectors = connectorFiles.map((file) => ({ file, config: readConnectorFile(file) }));
   // stored connectors start behind the REST API: it listens whatever they hold
   await herder.start();
@@ -46,14 +36,7 @@ export async function startStandaloneWorker(
     const { created } = await herder.putConnectorConfig(name, connector);
     log.info(created ? 'connector created' : 'connector updated', { connector: name, file });
   }
-  const rest = createRestServer({
-    herder,
-    version: VERSION,
-    bodyLimit: config.rest.bodyLimitBytes,
-    log: workerLogger(log),
-    ...(logLevels ? { logLevels } : {}),
-    ...security,
-  });
+  const rest = restServer(herder);
   const restUrl = await rest.listen({ host: config.rest.host, port: config.rest.port });
   log.info('REST API listening', { url: restUrl });
   return {

@@ -1,4 +1,5 @@
 import convict from 'convict';
+import { OVERRIDE_POLICY_NAMES, overridePolicyOf } from '@sluice/runtime';
 import { nearest } from './did-you-mean.js';
 import { readJsonFile } from './json-file.js';
 import { CONNECT_LEVELS, parseConnectLevel } from './log-levels.js';
@@ -20,6 +21,14 @@ convict.addFormat({
       throw new Error(`must be one of ${CONNECT_LEVELS.join(', ')} (in any case)`);
   },
   coerce: (value: string) => (parseConnectLevel(value) === undefined ? value : value.trim().toLowerCase()),
+});
+
+convict.addFormat({
+  name: 'override-policy',
+  validate: (value: unknown) => {
+    if (typeof value !== 'string' || overridePolicyOf(value) === undefined)
+      throw new Error(`must be one of ${OVERRIDE_POLICY_NAMES.join(', ')}`);
+  },
 });
 
 /**
@@ -190,6 +199,13 @@ export const workerConfigSchema = {
     env: 'SLUICE_SHUTDOWN_TIMEOUT_MS',
     arg: 'shutdown-timeout-ms',
   },
+  connectorClientConfigOverridePolicy: {
+    doc: "Which producer/consumer/admin.override.* keys a connector may set (Connect's connector.client.config.override.policy): All, None, or Principal (sasl.jaas.config, sasl.mechanism, security.protocol only).",
+    format: 'override-policy',
+    default: 'All',
+    env: 'SLUICE_CONNECTOR_CLIENT_CONFIG_OVERRIDE_POLICY',
+    arg: 'connector-client-config-override-policy',
+  },
   kafka: {
     doc: 'librdkafka settings passed to every Kafka client (security.protocol, sasl.*, ssl.*, ...).',
     format: Object,
@@ -229,6 +245,8 @@ export interface WorkerConfig {
   readonly pluginPath: readonly string[];
   readonly offsetFlushIntervalMs: number;
   readonly shutdownTimeoutMs: number;
+  /** All, None, Principal or a Connect policy class name (checked by the schema). */
+  readonly connectorClientConfigOverridePolicy: string;
   readonly kafka: Readonly<Record<string, string | number | boolean>>;
   /** Lower case, whatever case it was given in. */
   readonly logLevel: Lowercase<ConnectLevel>;

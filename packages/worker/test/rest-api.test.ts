@@ -99,7 +99,11 @@ describe('REST API (real broker)', () => {
     const taskState = async () => (await call('GET', `/connectors/${name}/status`)).json().tasks[0]?.state;
     expect((await call('PUT', `/connectors/${name}/pause`)).statusCode).toBe(202);
     expect((await call('GET', `/connectors/${name}/status`)).json().connector.state).toBe('PAUSED');
-    await until(async () => (await taskState()) === 'PAUSED');
+    await until(
+      async () => (await taskState()) === 'PAUSED',
+      30_000,
+      async () => (await call('GET', `/connectors/${name}/status`)).text,
+    );
     expect((await call('PUT', `/connectors/${name}/resume`)).statusCode).toBe(202);
     expect((await call('GET', `/connectors/${name}/status`)).json().connector.state).toBe('RUNNING');
     await until(async () => (await taskState()) === 'RUNNING');
@@ -203,7 +207,7 @@ describe('REST API (real broker)', () => {
     await expectError(
       await call('POST', '/connectors', { name: 'bad', config: { 'connector.class': 'Nope' } }),
       400,
-      /connector.class: no connector named Nope/,
+      /^Failed to find any class that implements Connector and which name matches Nope, available connectors are: /,
     );
     await expectError(
       await call('POST', '/connectors', { name: 'bad', config: { 'connector.class': 'FileStreamSink', topics: 't' } }),

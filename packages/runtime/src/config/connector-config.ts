@@ -4,6 +4,8 @@ import type { RestartPolicy } from '../herder/restart-policy.js';
 import { resolveConfigProviders } from './config-providers.js';
 import type { CatalogEntry, ConnectorCatalog } from './connector-catalog.js';
 import { connectorNameProblem } from './connector-name.js';
+import type { OverridePolicy } from './client-overrides.js';
+import { clientUseOf } from './client-overrides.js';
 import type { FrameworkConfig } from './framework-config.js';
 import { frameworkConfigOf } from './framework-config.js';
 
@@ -34,6 +36,8 @@ export interface ResolvedConnectorConfig {
   readonly framework: FrameworkConfig;
   /** sluice.restart.* (validated once here, read on every task failure). */
   readonly restartPolicy: RestartPolicy;
+  /** What the check warned of (keys nobody declares, weakening client overrides): logged on a change. */
+  readonly warnings: readonly ConfigProblem[];
 }
 
 /** What checking a config found: the connector's own fields, every problem, and the result when none. */
@@ -45,7 +49,8 @@ export interface ConnectorConfigCheck {
   readonly problems: ConfigProblem[];
   /**
    * Keys neither the framework nor the connector declares: kept and stored, as Connect keeps them
-   * (tools add their own annotations), each with Sluice's did-you-mean for a near miss.
+   * (tools add their own annotations), each with Sluice's did-you-mean for a near miss; and client
+   * overrides kept that weaken the delivery guarantee or that no client of the connector reads.
    */
   readonly warnings: ConfigProblem[];
   readonly resolved: ResolvedConnectorConfig | undefined;
@@ -58,6 +63,7 @@ export interface ConnectorConfigCheck {
 export function checkConnectorConfig(
   config: Readonly<Record<string, string>>,
   catalog: ConnectorCatalog,
+  overridePolicy: OverridePolicy = 'All',
 ): ConnectorConfigCheck {
   const problems: ConfigProblem[] = [];
   const effectiveConfig = collect(problems, () => resolveConfigProviders(config));
@@ -68,9 +74,11 @@ export function checkConnectorConfig(
   const className = String(framework['connector.class'] ?? '');
   const entry = className === '' ? undefined : catalog.find(className);
   if (className !== '' && !entry) problems.push({ field: 'connector.class', reason: unknownClass(className, catalog) });
-  const built = frameworkConfigOf(framework);
+  const clientUse = entry && clientUseOf(entry.connector.kind, framework);
+  const built = frameworkConfigOf(framework, { overridePolicy, ...(clientUse ? { clientUse } : {}) });
   problems.push(...built.problems);
-  const { fields, warnings, declared } = ownFields(entry, own);
+  const { fields, warnings: undeclared, declared } = ownFields(entry, own);
+  const warnings = [...undeclared, ...built.warnings];
   const parsed = entry && collect(problems, () => entry.connector.validator.parse(declared) as Record<string, unknown>);
   if (entry && parsed) problems.push(...(entry.connector.validate?.(parsed as never) ?? []));
   // checked even when another common key is bad, so every problem shows at once
@@ -93,6 +101,7 @@ export function checkConnectorConfig(
     taskConfigs,
     framework: built.config,
     restartPolicy: built.config.restartPolicy,
+    warnings,
   };
   return { entry, fields, problems, warnings, resolved };
 }
@@ -119,8 +128,9 @@ function ownFields(entry: CatalogEntry | undefined, own: Record<string, unknown>
 export function resolveConnectorConfig(
   config: Readonly<Record<string, string>>,
   catalog: ConnectorCatalog,
+  overridePolicy: OverridePolicy = 'All',
 ): ResolvedConnectorConfig {
-  const { problems, resolved } = checkConnectorConfig(config, catalog);
+  const { problems, resolved } = checkConnectorConfig(config, catalog, overridePolicy);
   if (resolved) return resolved;
   const first = problems[0] ?? { field: 'config', reason: 'is invalid' };
   throw new ConfigError(first.field, first.reason, problems);
@@ -147,14 +157,17 @@ function pick(values: Readonly<Record<string, unknown>>, keys: readonly string[]
   return Object.fromEntries(Object.entries(values).filter(([key]) => keys.includes(key)));
 }
 
+/** Connect's wording (its answer to a create or update names nothing else), with Sluice's plugin list. */
+export const UNKNOWN_CLASS_PREFIX = 'Failed to find any class that implements Connector and which name matches';
+
 function unknownClass(className: string, catalog: ConnectorCatalog): string {
   const problem = catalog.problem(className);
   if (problem !== undefined) return `the plugin ${className} is installed but cannot be used: ${problem}`;
   const known = catalog
     .entries()
-    .map((e) => e.connector.name)
+    .map((e) => `${e.connector.name} (${e.packageName}${e.version === undefined ? '' : ` ${e.version}`})`)
     .join(', ');
-  return `no connector named ${className} (known: ${known || 'none'})`;
+  return `${UNKNOWN_CLASS_PREFIX} ${className}, available connectors are: ${known || 'none'}`;
 }
 
 /** A sink names its input with exactly one of topics and topics.regex (as in Connect). */

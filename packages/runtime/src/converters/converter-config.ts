@@ -41,6 +41,11 @@ export const CONVERTER_CLASSES: readonly string[] = Object.keys(CONVERTERS)
   .filter((name) => name.includes('.'))
   .sort();
 
+export const SIMPLE_HEADER_CONVERTER = 'org.apache.kafka.connect.storage.SimpleHeaderConverter';
+
+/** What header.converter accepts, as Connect lists its header converters: every converter and SimpleHeaderConverter. */
+export const HEADER_CONVERTER_CLASSES: readonly string[] = [...CONVERTER_CLASSES, SIMPLE_HEADER_CONVERTER].sort();
+
 function jsonFrom(settings: Readonly<Record<string, unknown>>): Converter {
   return new JsonConverter(String(settings['schemas.enable'] ?? 'true') !== 'false');
 }
@@ -54,12 +59,26 @@ export function converterFor(
   config: Readonly<Record<string, unknown>>,
   fallback = 'org.apache.kafka.connect.json.JsonConverter',
 ): Converter {
-  const name = String(config[`${role}.converter`] ?? fallback);
+  return converterNamed(role, String(config[`${role}.converter`] ?? fallback), config);
+}
+
+/**
+ * The converter `header.converter` names for a source's header values, or undefined for
+ * SimpleHeaderConverter (the default): text as UTF-8, bytes as they are, which is also how
+ * librdkafka writes a header. A header whose value is bytes is written as it is whatever the
+ * converter; a sink is handed every header as bytes (its connector reads them).
+ */
+export function headerConverterFor(config: Readonly<Record<string, unknown>>): Converter | undefined {
+  const name = String(config['header.converter'] ?? SIMPLE_HEADER_CONVERTER);
+  return name === SIMPLE_HEADER_CONVERTER ? undefined : converterNamed('header', name, config);
+}
+
+function converterNamed(role: 'key' | 'value' | 'header', name: string, config: Readonly<Record<string, unknown>>) {
   const create = CONVERTERS[name];
   if (!create) {
     throw new ConfigError(
       `${role}.converter`,
-      `unknown converter ${name}; known: ${Object.keys(CONVERTERS).join(', ')}`,
+      `unknown converter ${name}; known: ${[...Object.keys(CONVERTERS), ...(role === 'header' ? [SIMPLE_HEADER_CONVERTER] : [])].join(', ')}`,
     );
   }
   const prefix = `${role}.converter.`;

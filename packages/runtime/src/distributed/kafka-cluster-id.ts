@@ -41,3 +41,43 @@ export async function kafkaClusterId(settings: KafkaClientSettings, timeoutMs = 
     await disconnectClient(producer);
   }
 }
+
+/** How long after a failed read the next one may start. */
+const RETRY_AFTER_MS = 30_000;
+
+/**
+ * The Kafka cluster id for a worker that does not need it to run (standalone): read in the
+ * background, read again (at most every 30 s) while unknown, so a broker that was down at start
+ * is named once it is up. Invariant: at most one read in flight.
+ */
+export class ClusterIdReader {
+  private id: string | undefined;
+  private reading: Promise<void> | undefined;
+  private lastTry = 0;
+
+  constructor(private readonly settings: KafkaClientSettings) {}
+
+  /** The id if known; starts a read when it is not and none is in flight or recent. */
+  current(): string | undefined {
+    if (this.id === undefined && this.reading === undefined && Date.now() - this.lastTry >= RETRY_AFTER_MS)
+      void this.read();
+    return this.id;
+  }
+
+  /** Starts a read and waits for it, `timeoutMs` at most (the read goes on past it). */
+  async ready(timeoutMs: number): Promise<void> {
+    const read = this.reading ?? this.read();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([read, new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+    clearTimeout(timer);
+  }
+
+  private read(): Promise<void> {
+    this.lastTry = Date.now();
+    this.reading = kafkaClusterId(this.settings).then((id) => {
+      this.id ??= id;
+      this.reading = undefined;
+    });
+    return this.reading;
+  }
+}

@@ -1,6 +1,7 @@
 import type { Logger } from '@sluice/sdk';
 import type { ConnectorCatalog, PluginChanges } from '../config/connector-catalog.js';
 import type { ResolvedConnectorConfig } from '../config/connector-config.js';
+import type { OverridePolicy } from '../config/client-overrides.js';
 import { TaskExecutor } from '../executor/task-executor.js';
 import { ChangeQueue } from './change-queue.js';
 import type { ConnectorOffset } from './connector-offsets.js';
@@ -43,6 +44,8 @@ export interface HerderOptions {
   readonly memberIdentity?: string;
   /** Longest one task's graceful stop is awaited on a change (default 5 s, as Connect). */
   readonly taskStopTimeoutMs?: number;
+  /** Which client overrides a connector may set (Connect's connector.client.config.override.policy; default All). */
+  readonly clientOverridePolicy?: OverridePolicy;
 }
 
 /**
@@ -71,7 +74,7 @@ export abstract class BaseHerder implements Herder {
 
   constructor(protected readonly options: HerderOptions) {
     this.workerId = options.workerId;
-    this.catalog = new HerderCatalog(options.catalog, options.reloadCatalog);
+    this.catalog = new HerderCatalog(options.catalog, options.reloadCatalog, options.clientOverridePolicy);
     this.executor = new TaskExecutor({
       kafka: options.kafka,
       offsets: options.offsets,
@@ -337,6 +340,8 @@ export abstract class BaseHerder implements Herder {
   /** Stores a validated config with its target, then has the tasks follow. */
   private async install(resolved: ResolvedConnectorConfig, target: TargetState): Promise<void> {
     await this.options.configs.put(resolved.name, { config: resolved.config, target });
+    for (const { field, reason } of resolved.warnings)
+      this.options.log(resolved.name).warn('connector config stored with a warning', { key: field, reason });
     this.records.set(resolved.name, {
       name: resolved.name,
       config: resolved.config,

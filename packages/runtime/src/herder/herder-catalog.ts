@@ -1,6 +1,7 @@
 import type { ConnectorCatalog, PluginChanges } from '../config/connector-catalog.js';
 import type { ConnectorConfigCheck, ResolvedConnectorConfig } from '../config/connector-config.js';
 import { checkConnectorConfig, resolveConnectorConfig } from '../config/connector-config.js';
+import type { OverridePolicy } from '../config/client-overrides.js';
 
 /**
  * The plugins a herder resolves and checks connector configs against. Invariant: every
@@ -14,6 +15,8 @@ export class HerderCatalog {
     initial: ConnectorCatalog,
     /** Finds the plugins again (the worker's plugin loader); without it the catalog is fixed. */
     private readonly reloadCatalog?: () => ConnectorCatalog,
+    /** The worker's connector.client.config.override.policy. */
+    private readonly overridePolicy: OverridePolicy = 'All',
   ) {
     this.catalog = initial;
   }
@@ -24,11 +27,11 @@ export class HerderCatalog {
 
   /** The config resolved, or a ConfigError naming every problem. */
   resolve(config: Readonly<Record<string, string>>): ResolvedConnectorConfig {
-    return resolveConnectorConfig(config, this.catalog);
+    return resolveConnectorConfig(config, this.catalog, this.overridePolicy);
   }
 
   check(config: Readonly<Record<string, string>>): ConnectorConfigCheck {
-    return checkConnectorConfig(config, this.catalog);
+    return checkConnectorConfig(config, this.catalog, this.overridePolicy);
   }
 
   /** Looks for the plugins again; what changed since the catalog before. */

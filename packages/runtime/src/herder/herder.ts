@@ -60,7 +60,7 @@ export interface TaskMetricsEntry {
 export interface ClusterView {
   readonly mode: 'standalone' | 'distributed';
   readonly leader: string | undefined;
-  /** Distributed: the Kafka cluster's id (GET / shows it as kafka_cluster_id), once read. */
+  /** The Kafka cluster's id (GET / shows it as kafka_cluster_id), once read. */
   readonly kafkaClusterId?: string;
   /** Distributed, counted by this worker since it started: slot assignment changes it saw, and those in which it took over slots another worker had held. */
   readonly counters?: { readonly rebalances: number; readonly failovers: number };

@@ -48,7 +48,8 @@ export function libraryConsumer(
       // undeclared in the library's types; its own KafkaJS-style consumer is built on it
       queue_non_empty_cb: callbacks.queued,
     } as never,
-    { 'auto.offset.reset': options.autoOffsetReset ?? 'earliest' },
+    // a topic setting: given here it would win over one in `settings` (a connector's override)
+    { 'auto.offset.reset': settings['auto.offset.reset'] ?? options.autoOffsetReset ?? 'earliest' } as never,
   ) as LibraryConsumer;
   // a fetch takes what is ready and never waits on the pool thread
   consumer.setDefaultConsumeTimeout(0);

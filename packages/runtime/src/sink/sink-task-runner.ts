@@ -51,15 +51,16 @@ export class SinkTaskRunner extends TaskRunner implements RebalanceListener {
 
   constructor(private readonly options: SinkRunnerOptions) {
     let deadLetters: KafkaProducer | undefined;
-    super(options, (policy) => {
+    super(options, (policy, overrides) => {
       if (policy['errors.deadletterqueue.topic.name'] === '') return undefined;
-      deadLetters = new KafkaProducer({ ...options.kafka, 'client.id': `${options.connectorName}-dlq` });
+      const settings = { ...options.kafka, 'client.id': `${options.connectorName}-dlq`, ...overrides };
+      deadLetters = new KafkaProducer(settings);
       return deadLetters;
     });
     this.deadLetters = deadLetters;
     if (deadLetters && this.policy['errors.tolerance'] === 'all') this.originals = new OriginalMessages();
     this.consumer = new KafkaGroupConsumer(
-      { 'session.timeout.ms': 10_000, ...options.kafka },
+      { 'session.timeout.ms': 10_000, ...options.kafka, ...this.clients.consumer },
       { ...groupMembership(options), rebalance: this },
     );
   }
@@ -166,7 +167,8 @@ export class SinkTaskRunner extends TaskRunner implements RebalanceListener {
       } else {
         // waits without a timer storm: arrivals, rebalances, pause and stop all cut the wait short
         const wait = Math.max(1, Math.min(1000, lastCommit + interval - Date.now()));
-        const messages = await this.consumer.consume(this.options.maxBatch ?? 2000, wait);
+        const most = this.clients.maxPollRecords ?? this.options.maxBatch ?? 2000;
+        const messages = await this.consumer.consume(most, wait);
         if (messages.length > 0) await this.deliver(task, messages).catch(unlessStopping);
       }
       if (Date.now() - lastCommit >= interval && !signal.aborted) {

@@ -7,6 +7,7 @@ import type { RetryOptions } from '../errors/retry.js';
 import { backoffDelay } from '../errors/retry.js';
 import type { TopicSpec } from '../kafka/admin.js';
 import { KafkaAdmin } from '../kafka/admin.js';
+import type { Converter } from '../converters/converter.js';
 import type { OutgoingMessage } from '../kafka/producer.js';
 import { KafkaProducer } from '../kafka/producer.js';
 import type { OffsetStore } from '../stores/offset-store.js';
@@ -51,9 +52,13 @@ export class SourceTaskRunner extends TaskRunner {
   produced = 0;
 
   constructor(private readonly options: SourceRunnerOptions) {
-    // failure reports only: acknowledgement is the drained queue, not a report object per record
-    const producer = new KafkaProducer(options.kafka, { deliveryReports: 'errors' });
-    super(options, () => producer);
+    let producer: KafkaProducer | undefined;
+    super(options, (_policy, overrides) => {
+      // failure reports only: acknowledgement is the drained queue, not a report object per record
+      producer = new KafkaProducer({ ...options.kafka, ...overrides }, { deliveryReports: 'errors' });
+      return producer;
+    });
+    if (!producer) throw new Error('the source producer was not built');
     this.producer = producer;
     this.topicSpec = options.framework ? options.framework.topicCreation : topicCreationOf(options.config);
     this.pollRetry = this.unlimitedRetryOptions('poll');
@@ -217,7 +222,7 @@ export class SourceTaskRunner extends TaskRunner {
       (topic) => !this.readyTopics.has(topic),
     );
     if (fresh.length === 0) return;
-    const admin = new KafkaAdmin(this.options.kafka);
+    const admin = new KafkaAdmin({ ...this.options.kafka, ...this.clients.admin });
     try {
       for (const topic of fresh) {
         if (await admin.ensureTopic(this.topicSpec(topic))) this.options.log.info('created topic', { topic });
@@ -240,12 +245,14 @@ export class SourceTaskRunner extends TaskRunner {
         const key = this.keyConverter.fromConnectData(record.topic, record.key ?? null);
         stage = 'VALUE_CONVERTER';
         const value = this.valueConverter.fromConnectData(record.topic, record.value);
+        stage = 'HEADER_CONVERTER';
+        const headers = headersOf(record.headers, record.topic, this.headerConverter);
         // one literal of fixed shape per record (no spreads): this runs for every record
         messages.push({
           topic: record.topic,
           key,
           value,
-          headers: headersOf(record.headers),
+          headers,
           timestamp: record.timestamp || undefined,
         });
       } catch (error) {
@@ -262,11 +269,21 @@ export class SourceTaskRunner extends TaskRunner {
   }
 }
 
-/** Connect's headers as librdkafka takes them: one single-key object per header; none: undefined. */
-function headersOf(headers: Readonly<Record<string, string | Buffer>> | undefined): MessageHeader[] | undefined {
+/**
+ * Connect's headers as librdkafka takes them: one single-key object per header; none: undefined.
+ * Text values go through the header converter when one is set (bytes stay as they are).
+ */
+function headersOf(
+  headers: Readonly<Record<string, string | Buffer>> | undefined,
+  topic: string,
+  converter: Converter | undefined,
+): MessageHeader[] | undefined {
   let list: MessageHeader[] | undefined;
   for (const name in headers) {
-    if (Object.hasOwn(headers, name)) (list ??= []).push({ [name]: headers[name] as string | Buffer });
+    if (!Object.hasOwn(headers, name)) continue;
+    const value = headers[name] as string | Buffer;
+    const bytes = converter && typeof value === 'string' ? (converter.fromConnectData(topic, value) ?? '') : value;
+    (list ??= []).push({ [name]: bytes });
   }
   return list;
 }

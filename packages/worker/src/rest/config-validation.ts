@@ -1,6 +1,14 @@
 import type { ConfigProblem, FieldResult } from '@sluice/sdk';
 import type { CatalogEntry, FrameworkKeyDefinition, Herder } from '@sluice/runtime';
-import { CONVERTER_CLASSES, frameworkDefinitions } from '@sluice/runtime';
+import {
+  CONVERTER_CLASSES,
+  HEADER_CONVERTER_CLASSES,
+  clientUseOf,
+  clientUsed,
+  frameworkDefinitions,
+  overrideDefinition,
+  overrideKeyOf,
+} from '@sluice/runtime';
 
 type OwnDefinition = NonNullable<FieldResult['definition']>;
 
@@ -32,6 +40,7 @@ export function validateConfig(herder: Herder, entry: CatalogEntry, body: Record
   const frameworkErrors = new Map<string, string[]>();
   const extra = new Map<string, FieldResult>();
   for (const problem of check.problems) addProblem(problem, { body, own, framework, frameworkErrors, extra });
+  const overrides = overrideEntries(entry, body, extra);
   const configs = [
     ...framework.map((key) => ({
       definition: frameworkView(key, entry, true),
@@ -41,6 +50,7 @@ export function validateConfig(herder: Herder, entry: CatalogEntry, body: Record
       definition: field.definition ? definitionView(field.definition) : null,
       value: valueView(field),
     })),
+    ...overrides,
   ];
   const groups = [...framework.map((key) => key.group), ...check.fields.map((f) => f.definition?.group ?? null)];
   return {
@@ -50,6 +60,42 @@ export function validateConfig(herder: Herder, entry: CatalogEntry, body: Record
     configs,
     ...(check.warnings.length === 0 ? {} : { warnings: check.warnings.map((w) => `${w.field}: ${w.reason}`) }),
   };
+}
+
+/**
+ * One entry per client override of a client the connector uses, after its own keys, as Connect
+ * lists them; their problems leave `extra`. The definitions are librdkafka's (Connect: the Java
+ * client's), so types, defaults and texts differ from Connect's.
+ */
+function overrideEntries(entry: CatalogEntry, body: Record<string, string>, extra: Map<string, FieldResult>) {
+  const use = clientUseOf(entry.connector.kind, body);
+  const keys = Object.keys(body).filter((key) => {
+    const override = overrideKeyOf(key);
+    return override !== undefined && clientUsed(use, override.client);
+  });
+  return keys.map((key) => {
+    const errors = extra.get(key)?.errors ?? [];
+    extra.delete(key);
+    const definition = overrideDefinition(key);
+    return {
+      definition: definition
+        ? {
+            name: key,
+            type: definition.type,
+            required: false,
+            default_value: definition.defaultValue,
+            importance: definition.importance,
+            documentation: definition.documentation,
+            group: null,
+            width: 'NONE',
+            display_name: definition.displayName,
+            dependents: [],
+            order: -1,
+          }
+        : null,
+      value: { name: key, value: body[key] ?? null, recommended_values: [], errors, visible: true },
+    };
+  });
 }
 
 interface Sorting {
@@ -131,7 +177,8 @@ function frameworkValue(
 ) {
   const version = entry.version ?? entry.connector.version;
   const value = body[key.name] ?? (isVersionKey(key.name) ? version : (WORKER_DEFAULTS[key.name] ?? key.defaultValue));
-  const recommended = isVersionKey(key.name) ? [version] : key.type === 'CLASS' ? [...CONVERTER_CLASSES] : [];
+  const converters = key.name === 'header.converter' ? HEADER_CONVERTER_CLASSES : CONVERTER_CLASSES;
+  const recommended = isVersionKey(key.name) ? [version] : key.type === 'CLASS' ? [...converters] : [];
   return { name: key.name, value, recommended_values: recommended, errors, visible: true };
 }
 

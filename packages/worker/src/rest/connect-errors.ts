@@ -1,3 +1,4 @@
+import { UNKNOWN_CLASS_PREFIX } from '@sluice/runtime';
 import { isConfigError } from '@sluice/sdk';
 
 /**
@@ -39,6 +40,11 @@ export function toConnectError(error: unknown): ConnectErrorBody {
   const status = herderStatus(error);
   if (status !== undefined) return { error_code: status, message };
   if (isConfigError(error)) {
+    // Connect fails on an unknown class before it checks anything else: that alone is the answer
+    const unknown = error.problems.find(
+      (p) => p.field === 'connector.class' && p.reason.startsWith(UNKNOWN_CLASS_PREFIX),
+    );
+    if (unknown) return { error_code: 400, message: unknown.reason };
     // a reason naming its key already (Connect's wording does) is shown as it is
     const lines = [
       ...new Set(

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { redact } from '@sluice/sdk';
 import type { Herder } from '@sluice/runtime';
-import { CONVERTER_CLASSES, PREDICATE_PLUGINS, TRANSFORM_PLUGINS } from '@sluice/runtime';
+import { CONVERTER_CLASSES, HEADER_CONVERTER_CLASSES, PREDICATE_PLUGINS, TRANSFORM_PLUGINS } from '@sluice/runtime';
 import { RestError } from './connect-errors.js';
 import { pluginDefinitions, validateConfig } from './config-validation.js';
 import { configInfos, configKeyInfo, configMap, pluginInfos } from './schemas.js';
@@ -32,6 +32,7 @@ export function pluginsRoutes(app: FastifyInstance, herder: Herder): void {
         ...TRANSFORM_PLUGINS.map((plugin) => ({ class: plugin.names[0], type: 'transformation' })),
         ...PREDICATE_PLUGINS.map((plugin) => ({ class: plugin.names[0], type: 'predicate' })),
         ...CONVERTER_CLASSES.map((name) => ({ class: name, type: 'converter' })),
+        ...HEADER_CONVERTER_CLASSES.map((name) => ({ class: name, type: 'header_converter' })),
       ];
       return [...connectors, ...builtins];
     },

@@ -22,6 +22,8 @@ export interface RestServerOptions {
   /** Everything the routes do goes through it (standalone or distributed). */
   readonly herder: Herder;
   readonly version: string;
+  /** The build's commit, as GET / shows it (default `unknown`). */
+  readonly commit?: string;
   /** Levels /admin/loggers reads and changes (default: a set of its own, root at INFO). */
   readonly logLevels?: LogLevels;
   /** Largest request body accepted, bytes (default 1 MiB); larger ones get 413. */
@@ -97,10 +99,10 @@ function serverRoutes(app: FastifyInstance, options: RestServerOptions): void {
         response: { 200: object({ version: text, commit: text, kafka_cluster_id: { type: ['string', 'null'] } }) },
       },
     },
-    // distributed: the broker's cluster id as the herder read it at start
+    // the broker's cluster id as the herder read it
     async () => ({
       version: options.version,
-      commit: 'sluice',
+      commit: options.commit ?? 'unknown',
       kafka_cluster_id: options.herder.cluster().kafkaClusterId ?? null,
     }),
   );
