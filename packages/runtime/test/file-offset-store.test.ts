@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { FileOffsetStore } from '@sluice/runtime';
+import { AtomicJsonFile } from '../src/stores/atomic-file';
 
 describe('FileOffsetStore', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'offsets-'));
@@ -53,5 +54,32 @@ describe('FileOffsetStore', () => {
     const file = path.join(dir, 'broken.json');
     fs.writeFileSync(file, '{torn');
     await expect(new FileOffsetStore(file).get('c', {})).rejects.toThrow(`reading source offsets from ${file} failed`);
+  });
+});
+
+describe('AtomicJsonFile', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('folds writes asked for while one runs into the newest; each resolves once its value or a newer one is on disk', async () => {
+    const file = path.join(dir, 'missing', 'deeper', 'state.json'); // the directories are created
+    const out = new AtomicJsonFile(file);
+    const onDisk = () => (JSON.parse(fs.readFileSync(file, 'utf8')) as { n: number }).n;
+    const seen: number[] = [];
+    const writes = Array.from({ length: 50 }, (_, n) => out.write({ n }).then(() => seen.push(onDisk() - n)));
+    await Promise.all(writes);
+    expect(onDisk()).toBe(49);
+    expect(seen.every((ahead) => ahead >= 0)).toBe(true);
+    expect(fs.readdirSync(path.dirname(file))).toEqual(['state.json']);
+    await out.write({ n: 50 }); // a write after the fold starts again
+    expect(onDisk()).toBe(50);
+  });
+
+  it("rejects every write folded into a failed one with that write's error", async () => {
+    const blocker = path.join(dir, 'a-file');
+    fs.writeFileSync(blocker, '');
+    const out = new AtomicJsonFile(path.join(blocker, 'state.json')); // its directory is a file
+    const results = await Promise.allSettled([out.write(1), out.write(2), out.write(3)]);
+    expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected', 'rejected']);
   });
 });

@@ -7,9 +7,12 @@ import path from 'node:path';
  */
 export async function writeFileAtomic(file: string, contents: string): Promise<void> {
   const directory = path.dirname(file);
-  await mkdir(directory, { recursive: true });
   const temporary = `${file}.${process.pid}.tmp`;
-  const handle = await open(temporary, 'w');
+  const handle = await open(temporary, 'w').catch(async (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ENOENT') throw error;
+    await mkdir(directory, { recursive: true }); // only when missing: not a call per write
+    return open(temporary, 'w');
+  });
   try {
     await handle.writeFile(contents);
     await handle.sync();
@@ -35,15 +38,32 @@ export async function readJsonFile<T>(file: string, what: string, fallback: T): 
   }
 }
 
-/** Serialises writes so a slower earlier write never replaces a newer file. */
+/**
+ * A JSON file that holds the latest of the values written to it. Writes run one at a time, so a
+ * slower earlier write never replaces a newer file; writes asked for while one runs are folded
+ * into one of the newest value. Each write's promise resolves once a file holding its value, or
+ * a newer one, is durable (and rejects with that write's error).
+ */
 export class AtomicJsonFile {
   private writing: Promise<void> = Promise.resolve();
+  /** The write waiting for the one in flight: later values replace its contents. */
+  private queued: { contents: string; done: Promise<void> } | undefined;
 
   constructor(readonly file: string) {}
 
   write(value: unknown): Promise<void> {
     const contents = JSON.stringify(value);
-    this.writing = this.writing.then(() => writeFileAtomic(this.file, contents));
-    return this.writing;
+    if (this.queued) {
+      this.queued.contents = contents;
+      return this.queued.done;
+    }
+    const queued = { contents, done: Promise.resolve() };
+    queued.done = this.writing.then(() => {
+      this.queued = undefined; // from here on, a new value waits for this write
+      return writeFileAtomic(this.file, queued.contents);
+    });
+    this.queued = queued;
+    this.writing = queued.done.catch(() => undefined);
+    return queued.done;
   }
 }
