@@ -115,12 +115,21 @@ final class ChangeEventLog implements Oplog {
         return new ArrayList<>(events.subList(from, Math.min(events.size(), from + limit)));
     }
 
-    /** Waits up to {@code millis} for an event after {@code after}; returns at once if there is one. */
+    /**
+     * Waits up to {@code millis} for an event after {@code after}; returns at once if there is one.
+     * It asks for an event, not for a later {@link #now()}: with an empty log now() is the clock,
+     * which is always past a cursor's start, and a getMore returning at once makes an idle change
+     * stream spin (a driver sends the next getMore straight away).
+     */
     synchronized void awaitEventAfter(BsonTimestamp after, long millis) throws InterruptedException {
         long deadline = System.currentTimeMillis() + millis;
-        for (long left = millis; left > 0 && now().compareTo(after) <= 0; left = deadline - System.currentTimeMillis()) {
+        for (long left = millis; left > 0 && !hasEventAfter(after); left = deadline - System.currentTimeMillis()) {
             wait(left);
         }
+    }
+
+    private boolean hasEventAfter(BsonTimestamp after) {
+        return !events.isEmpty() && events.get(events.size() - 1).clusterTime().compareTo(after) > 0;
     }
 
     Document lookUp(String namespace, Object id) {
