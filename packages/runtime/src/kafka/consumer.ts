@@ -215,7 +215,16 @@ export class KafkaGroupConsumer {
 
   private accept(messages: readonly Message[]): void {
     if (messages.length === 0) return;
-    for (const message of messages) if (this.assigned.has(keyOf(message))) this.buffer.push(message);
+    // the last partition's answer is reused for the run of messages that follows it
+    let last: Message | undefined;
+    let held = false;
+    for (const message of messages) {
+      if (last === undefined || message.partition !== last.partition || message.topic !== last.topic) {
+        held = this.assigned.has(keyOf(message));
+        last = message;
+      }
+      if (held) this.buffer.push(message);
+    }
     if (!this.bufferFull && (this.buffer.length >= this.maxMessages || this.buffer.bytes >= this.maxBytes)) {
       this.bufferFull = true;
       this.applyPause();

@@ -12,6 +12,17 @@ export function nextOffsets(messages: readonly Message[]): TopicPartitionOffset[
   return [...next.values()];
 }
 
+/** The distinct topics of `messages`, in order of first appearance (a batch mostly has one). */
+export function topicsOf(messages: readonly { readonly topic: string }[]): string[] {
+  const topics: string[] = [];
+  let last: string | undefined;
+  for (const { topic } of messages) {
+    if (topic !== last && !topics.includes(topic)) topics.push(topic);
+    last = topic;
+  }
+  return topics;
+}
+
 export function keyOf({ topic, partition }: TopicPartition): string {
   return `${topic}\u0000${partition}`;
 }

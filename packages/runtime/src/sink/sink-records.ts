@@ -155,9 +155,13 @@ function toBuffer(key: Message['key']): Buffer | null {
   return Buffer.isBuffer(key) ? key : Buffer.from(String(key));
 }
 
-function headersOf(message: Message): Record<string, Buffer> {
+/** The headers of a record consumed without any: one shared frozen object (SinkRecord's are read-only). */
+const NO_HEADERS: Readonly<Record<string, Buffer>> = Object.freeze({});
+
+function headersOf(message: Message): Readonly<Record<string, Buffer>> {
+  if (message.headers === undefined || message.headers.length === 0) return NO_HEADERS;
   const headers: Record<string, Buffer> = {};
-  for (const header of message.headers ?? []) {
+  for (const header of message.headers) {
     for (const [name, value] of Object.entries(header))
       headers[name] = Buffer.isBuffer(value) ? value : Buffer.from(String(value));
   }
