@@ -115,6 +115,7 @@ function shebangFlags() {
 /** Apache Kafka Connect standalone, from the project's scripts (jars from Maven, cached). */
 export async function connectSystem() {
   const { CONNECT_VERSION, startConnect } = await import(path.join(repoRoot, 'scripts', 'services', 'connect.mjs'));
+  const { portIsFree } = await import(path.join(repoRoot, 'scripts', 'services', 'common.mjs'));
   // connect-standalone.sh's default heap is -Xmx2G (KAFKA_HEAP_OPTS); the script's -Xms128m stays
   const heap = process.env.BENCH_CONNECT_HEAP ?? '2g';
   return {
@@ -137,7 +138,11 @@ export async function connectSystem() {
     async start(dir) {
       fs.mkdirSync(dir, { recursive: true });
       const started = performance.now();
-      const run = await startConnect({ mode: 'standalone', heap, dir, logFile: path.join(dir, 'connect.log') });
+      // SLUICE_CONNECT_PORT when set and free (a shared machine gives each user their own ports), else any free port
+      const wanted = Number(process.env.SLUICE_CONNECT_PORT ?? 0);
+      const port = wanted > 0 && (await portIsFree(wanted)) ? wanted : 0;
+      const logFile = path.join(dir, 'connect.log');
+      const run = await startConnect({ mode: 'standalone', heap, dir, logFile, port });
       const readyMs = Math.round(performance.now() - started);
       return driven(run.url, { pid: run.pid, readyMs, stop: () => run.stop() });
     },
