@@ -9,7 +9,7 @@ import type { LibraryConsumer } from './library-consumer.js';
 import { libraryConsumer } from './library-consumer.js';
 import { MissingTopicWatch } from './missing-topics.js';
 import { MessageBuffer } from './message-buffer.js';
-import { keyOf } from './topic-partitions.js';
+import { inPartitions, keyOf } from './topic-partitions.js';
 import { Waker } from './waker.js';
 
 const ASSIGN_PARTITIONS = -175;
@@ -233,16 +233,8 @@ export class KafkaGroupConsumer {
 
   private accept(messages: readonly Message[]): void {
     if (messages.length === 0) return;
-    // the last partition's answer is reused for the run of messages that follows it
-    let last: Message | undefined;
-    let held = false;
-    for (const message of messages) {
-      if (last === undefined || message.partition !== last.partition || message.topic !== last.topic) {
-        held = this.assigned.has(keyOf(message));
-        last = message;
-      }
-      if (held) this.buffer.push(message);
-    }
+    const held = inPartitions(this.assigned);
+    for (const message of messages) if (held(message)) this.buffer.push(message);
     if (!this.bufferFull && (this.buffer.length >= this.maxMessages || this.buffer.bytes >= this.maxBytes)) {
       this.bufferFull = true;
       this.stallTimer = setTimeout(() => this.stall(), FULL_STALL_MS);

@@ -23,6 +23,22 @@ export function topicsOf(messages: readonly { readonly topic: string }[]): strin
   return topics;
 }
 
+/**
+ * A test of "is this message's partition in `held` (keys from keyOf)", asked once per run of
+ * messages of one partition: the answer for the last partition is reused while it repeats.
+ */
+export function inPartitions(held: { has(key: string): boolean }): (message: TopicPartition) => boolean {
+  let last: TopicPartition | undefined;
+  let lastHeld = false;
+  return (message) => {
+    if (last === undefined || message.partition !== last.partition || message.topic !== last.topic) {
+      lastHeld = held.has(keyOf(message));
+      last = message;
+    }
+    return lastHeld;
+  };
+}
+
 export function keyOf({ topic, partition }: TopicPartition): string {
   return `${topic}\u0000${partition}`;
 }
