@@ -83,7 +83,7 @@ export async function startPipeline({ name, restPort, source = {}, sink = {}, wo
   const args = ['--rest-port', String(restPort), '--state-dir', state, '--bootstrap-servers', kafka, ...workerArgs];
   // env.NODE_PROFILE_DIR: the worker runs under node --cpu-prof (its shebang's flags repeated)
   const profile = env.NODE_PROFILE_DIR
-    ? ['--max-semi-space-size=2', '--cpu-prof', `--cpu-prof-dir=${env.NODE_PROFILE_DIR}`]
+    ? ['--max-semi-space-size=16', '--cpu-prof', `--cpu-prof-dir=${env.NODE_PROFILE_DIR}`]
     : undefined;
   const child = spawn(profile ? process.execPath : bin, [...(profile ? [...profile, bin] : []), ...args, ...files], {
     cwd: root,

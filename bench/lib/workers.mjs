@@ -43,7 +43,8 @@ const bootstrap = () => process.env.KAFKA_BOOTSTRAP_SERVERS ?? '127.0.0.1:9092';
 
 /**
  * sluice-worker, standalone, started as an operator starts it (the bin, its shebang's V8 flags).
- * SLUICE_BENCH_CPU_PROF=<dir> runs it under `node --cpu-prof` instead, writing a profile per run.
+ * SLUICE_BENCH_CPU_PROF=<dir> runs it under `node --cpu-prof` instead, writing a profile per run;
+ * SLUICE_BENCH_NODE_FLAGS adds Node/V8 flags after the bin's own (to try e.g. another young generation).
  */
 export function sluiceSystem() {
   const version = JSON.parse(
@@ -69,15 +70,19 @@ export function sluiceSystem() {
       ];
       const log = fs.openSync(path.join(dir, 'worker.log'), 'a');
       const profile = process.env.SLUICE_BENCH_CPU_PROF;
+      // SLUICE_BENCH_NODE_FLAGS: V8/Node flags after the bin's own (a later flag wins), for trying settings
+      const extra = (process.env.SLUICE_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+      const profiling = profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [];
       const started = performance.now();
-      const child = profile
-        ? spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profile}`, ...shebangFlags(), sluiceBin, ...args], {
-            stdio: ['ignore', log, log],
-          })
-        : spawn(sluiceBin, args, {
-            stdio: ['ignore', log, log],
-            env: { ...process.env, PATH: `${path.dirname(process.execPath)}:${process.env.PATH}` },
-          });
+      const child =
+        profile || extra.length > 0
+          ? spawn(process.execPath, [...profiling, ...shebangFlags(), ...extra, sluiceBin, ...args], {
+              stdio: ['ignore', log, log],
+            })
+          : spawn(sluiceBin, args, {
+              stdio: ['ignore', log, log],
+              env: { ...process.env, PATH: `${path.dirname(process.execPath)}:${process.env.PATH}` },
+            });
       const exited = new Promise((resolve) => child.once('exit', resolve));
       const url = `http://127.0.0.1:${port}`;
       for (let ready = false; !ready;) {
@@ -110,6 +115,7 @@ function shebangFlags() {
 /** Apache Kafka Connect standalone, from the project's scripts (jars from Maven, cached). */
 export async function connectSystem() {
   const { CONNECT_VERSION, startConnect } = await import(path.join(repoRoot, 'scripts', 'services', 'connect.mjs'));
+  const { portIsFree } = await import(path.join(repoRoot, 'scripts', 'services', 'common.mjs'));
   // connect-standalone.sh's default heap is -Xmx2G (KAFKA_HEAP_OPTS); the script's -Xms128m stays
   const heap = process.env.BENCH_CONNECT_HEAP ?? '2g';
   return {
@@ -132,7 +138,11 @@ export async function connectSystem() {
     async start(dir) {
       fs.mkdirSync(dir, { recursive: true });
       const started = performance.now();
-      const run = await startConnect({ mode: 'standalone', heap, dir, logFile: path.join(dir, 'connect.log') });
+      // SLUICE_CONNECT_PORT when set and free (a shared machine gives each user their own ports), else any free port
+      const wanted = Number(process.env.SLUICE_CONNECT_PORT ?? 0);
+      const port = wanted > 0 && (await portIsFree(wanted)) ? wanted : 0;
+      const logFile = path.join(dir, 'connect.log');
+      const run = await startConnect({ mode: 'standalone', heap, dir, logFile, port });
       const readyMs = Math.round(performance.now() - started);
       return driven(run.url, { pid: run.pid, readyMs, stop: () => run.stop() });
     },

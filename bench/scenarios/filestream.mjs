@@ -147,6 +147,7 @@ const KNOBS = [
   'BENCH_FILESTREAM_SYSTEMS',
   'BENCH_CONNECT_HEAP',
   'SLUICE_BENCH_CPU_PROF',
+  'SLUICE_BENCH_NODE_FLAGS',
 ];
 
 async function write(section, { systems, results, records, rounds, inputBytes }) {

@@ -131,7 +131,7 @@ async function timedRunner(runner, done) {
   const cpuAt = process.cpuUsage();
   const startedAt = performance.now();
   while (runner.delivered < docs && runner.status.state !== 'FAILED') await sleep(20);
-  while (runner.status.state !== 'FAILED' && !(await done())) await sleep(50);
+  while (runner.status.state !== 'FAILED' && !(await done())) await sleep(10);
   if (runner.status.state === 'FAILED') throw new Error('the sink task failed');
   return { startedAt, cpuAt };
 }
@@ -140,7 +140,10 @@ async function throughSink() {
   const label = `Kafka -> sink task runner -> OpenSearch (max.in.flight.requests=${IN_FLIGHT})`;
   const index = await freshIndex(`sink-${Math.random().toString(36).slice(2, 6)}`);
   const runner = sinkRunner(OpenSearchSink, sinkConfig(index), `${index}-sink`);
-  const { startedAt, cpuAt } = await timedRunner(runner, async () => (await searchable(index)) >= docs);
+  // done once OpenSearch acknowledged every document (the task's own count), then one refresh and
+  // count, as the loader ends: a refresh every few ms while the last bulks index slows them down
+  const acknowledged = () => runner.metricsSnapshot().gauges?.['opensearch.documents.indexed'] ?? 0;
+  const { startedAt, cpuAt } = await timedRunner(runner, async () => acknowledged() >= docs);
   const result = await finish(label, index, startedAt, cpuAt);
   await runner.stop();
   return result;

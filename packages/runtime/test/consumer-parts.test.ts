@@ -1,6 +1,7 @@
 import type { LibrdKafkaError, Message } from '@confluentinc/kafka-javascript';
 import { CommitConfirmations } from '../src/kafka/commit-confirmations';
 import { MessageBuffer } from '../src/kafka/message-buffer';
+import { inPartitions, keyOf, topicsOf } from '../src/kafka/topic-partitions';
 import { Waker } from '../src/kafka/waker';
 
 // The event-driven consumer's parts, without a broker.
@@ -67,5 +68,23 @@ describe('Waker', () => {
     expect(Date.now() - startedAt).toBeLessThan(1000);
     await waker.wait(30);
     expect(Date.now() - startedAt).toBeGreaterThanOrEqual(30);
+  });
+});
+
+describe('partition runs', () => {
+  it('answers "held?" per message, asking the set once per run of one partition', () => {
+    const asked: string[] = [];
+    const held = new Set([keyOf({ topic: 't', partition: 0 }), keyOf({ topic: 'u', partition: 1 })]);
+    const isHeld = inPartitions({ has: (key: string) => (asked.push(key), held.has(key)) });
+    const batch = [message(0, 1), message(0, 2), message(1, 1), message(1, 2), message(0, 3)];
+    const other = { ...message(1, 3), topic: 'u' } as Message;
+    expect([...batch, other].map(isHeld)).toEqual([true, true, false, false, true, true]);
+    expect(asked).toHaveLength(4); // t/0, t/1, t/0 again, u/1
+  });
+
+  it('lists the distinct topics of a batch in order of first appearance', () => {
+    const named = (topic: string) => ({ topic });
+    expect(topicsOf(['a', 'a', 'b', 'a', 'c', 'c'].map(named))).toEqual(['a', 'b', 'c']);
+    expect(topicsOf([])).toEqual([]);
   });
 });

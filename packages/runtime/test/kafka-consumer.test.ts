@@ -72,7 +72,7 @@ describe('KafkaGroupConsumer (real broker)', () => {
     expect(latencies[20]).toBeLessThan(20);
   }, 60_000);
 
-  it('pauses fetching while its buffer is full and loses or repeats nothing across pauses', async () => {
+  it('stops fetching while its buffer is full, pauses once it stays full, and loses or repeats nothing', async () => {
     const total = 5000;
     const topic = await topicWith(total, 3);
     const consumer = new KafkaGroupConsumer(settings('bounded'), {
@@ -82,8 +82,10 @@ describe('KafkaGroupConsumer (real broker)', () => {
     await consumer.connect();
     consumer.subscribe([topic]);
     await consumer.waitForAssignment();
-    await new Promise((resolve) => setTimeout(resolve, 1500)); // nobody consumes
+    await new Promise((resolve) => setTimeout(resolve, 500)); // nobody consumes: fetching stopped
     const bufferedWhileFull = consumer.buffered;
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // full past FULL_STALL_MS: paused, polling
+    const bufferedWhileStalled = consumer.buffered;
     const received: Message[] = [];
     const deadline = Date.now() + 30_000;
     while (received.length < total && Date.now() < deadline) received.push(...(await consumer.consume(37)));
@@ -94,6 +96,7 @@ describe('KafkaGroupConsumer (real broker)', () => {
     // at most the buffer's bound plus one fetch (1000) was read ahead of the caller
     expect(bufferedWhileFull).toBeGreaterThan(0);
     expect(bufferedWhileFull).toBeLessThanOrEqual(1100);
+    expect(bufferedWhileStalled).toBeLessThanOrEqual(1100);
     expect(received).toHaveLength(total);
     expect(extra).toHaveLength(0);
     expect(new Set(received.map((m) => String(m.value))).size).toBe(total);

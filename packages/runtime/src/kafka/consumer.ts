@@ -9,7 +9,7 @@ import type { LibraryConsumer } from './library-consumer.js';
 import { libraryConsumer } from './library-consumer.js';
 import { MissingTopicWatch } from './missing-topics.js';
 import { MessageBuffer } from './message-buffer.js';
-import { keyOf } from './topic-partitions.js';
+import { inPartitions, keyOf } from './topic-partitions.js';
 import { Waker } from './waker.js';
 
 const ASSIGN_PARTITIONS = -175;
@@ -21,6 +21,13 @@ const FETCH_SIZE = 1000;
  * membership while nothing arrives; librdkafka's wake-ups do the rest.
  */
 const KEEP_ALIVE_MS = 10_000;
+/**
+ * A buffer full this long pauses its partitions, so that polls (which serve rebalances and keep
+ * the membership) take nothing more; a shorter fill only stops fetching. librdkafka drops what it
+ * prefetched for a paused partition and fetches it again on resume: pausing at every fill made a
+ * sink slower than its fetches read records several times (bench/reports/filestream-profile.md).
+ */
+const FULL_STALL_MS = 1000;
 
 /**
  * A group consumer with auto-commit off: offsets are committed only by commit(), with exactly
@@ -30,11 +37,13 @@ const KEEP_ALIVE_MS = 10_000;
  * Event-driven: librdkafka tells (queue_non_empty_cb) when its queue holds something, and a
  * fetch then takes what is ready without waiting, so no caller ever holds one of libuv's four
  * pool threads while it waits for data. Fetched messages wait in a bounded buffer; past its
- * bounds every partition pauses until consume() drained it to half.
+ * bounds fetching stops until consume() drained it to half, and a buffer full for FULL_STALL_MS
+ * pauses every partition until then.
  *
  * Invariant: the buffer holds only messages of partitions currently assigned and not being
- * revoked, in Kafka order per partition; a partition is paused exactly while the caller paused
- * the consumer or the buffer is over its bounds (or it is being revoked).
+ * revoked, in Kafka order per partition; no fetch runs while the buffer is full and its
+ * partitions are not paused; a partition is paused exactly while the caller paused the consumer
+ * or the buffer stayed full for FULL_STALL_MS (or it is being revoked).
  */
 export class KafkaGroupConsumer {
   private readonly consumer: LibraryConsumer;
@@ -52,6 +61,9 @@ export class KafkaGroupConsumer {
   private fetchAgain = false;
   private callerPaused = false;
   private bufferFull = false;
+  /** The buffer stayed full for FULL_STALL_MS: partitions paused until it drained to half. */
+  private stalled = false;
+  private stallTimer: NodeJS.Timeout | undefined;
   private failure: Error | undefined;
   private missingTopics: MissingTopicWatch | undefined;
 
@@ -123,7 +135,12 @@ export class KafkaGroupConsumer {
     const batch = this.buffer.take(max);
     if (this.bufferFull && this.buffer.length <= this.maxMessages / 2 && this.buffer.bytes <= this.maxBytes / 2) {
       this.bufferFull = false;
-      this.applyPause();
+      clearTimeout(this.stallTimer);
+      if (this.stalled) {
+        this.stalled = false;
+        this.applyPause();
+      }
+      this.fetch();
     }
     return batch;
   }
@@ -189,6 +206,7 @@ export class KafkaGroupConsumer {
       await this.untilReleased(10_000);
       this.connected = false;
       clearInterval(this.keepAlive);
+      clearTimeout(this.stallTimer);
       this.commits.failAll(new Error('offset commit not confirmed: the consumer closed'));
     }
     await disconnectClient(this.consumer);
@@ -196,7 +214,7 @@ export class KafkaGroupConsumer {
 
   /** One fetch at a time; a request during a fetch (or a full fetch) fetches again after it. */
   private fetch(): void {
-    if (!this.connected) return;
+    if (!this.connected || (this.bufferFull && !this.stalled)) return;
     if (this.fetching) {
       this.fetchAgain = true;
       return;
@@ -215,10 +233,12 @@ export class KafkaGroupConsumer {
 
   private accept(messages: readonly Message[]): void {
     if (messages.length === 0) return;
-    for (const message of messages) if (this.assigned.has(keyOf(message))) this.buffer.push(message);
+    const held = inPartitions(this.assigned);
+    for (const message of messages) if (held(message)) this.buffer.push(message);
     if (!this.bufferFull && (this.buffer.length >= this.maxMessages || this.buffer.bytes >= this.maxBytes)) {
       this.bufferFull = true;
-      this.applyPause();
+      this.stallTimer = setTimeout(() => this.stall(), FULL_STALL_MS);
+      this.stallTimer.unref();
     }
     this.arrivals.wake();
   }
@@ -254,7 +274,7 @@ export class KafkaGroupConsumer {
     }
     for (const partition of partitions) this.assigned.set(keyOf(partition), partition);
     // explicit either way: a partition paused while it was revoked may come back still paused
-    if (this.callerPaused || this.bufferFull) this.safely(() => this.consumer.pause(partitions));
+    if (this.callerPaused || this.stalled) this.safely(() => this.consumer.pause(partitions));
     else this.safely(() => this.consumer.resume(partitions));
     this.options.rebalance?.assigned(partitions);
   }
@@ -278,10 +298,18 @@ export class KafkaGroupConsumer {
     await this.revocations;
   }
 
+  /** Still full after FULL_STALL_MS: pause, then poll on (rebalances, membership) taking nothing more. */
+  private stall(): void {
+    if (!this.bufferFull || !this.connected) return;
+    this.stalled = true;
+    this.applyPause();
+    this.fetch();
+  }
+
   private applyPause(): void {
     const partitions = this.assignment();
     if (partitions.length === 0 || !this.connected) return;
-    if (this.callerPaused || this.bufferFull) this.safely(() => this.consumer.pause(partitions));
+    if (this.callerPaused || this.stalled) this.safely(() => this.consumer.pause(partitions));
     else this.safely(() => this.consumer.resume(partitions));
   }
 

@@ -38,6 +38,11 @@ export function libraryConsumer(
       // a subscribed topic created later (or matching a pattern) is seen within 10 s, not
       // librdkafka's default 5 minutes
       'topic.metadata.refresh.interval.ms': 10_000,
+      // librdkafka stops prefetching once queued.min.messages (100,000) wait in its queue and then
+      // looks again only after this backoff (default 1 s): a sink draining 100,000 records in less
+      // than a second idled out the rest of it, which capped every sink at about 100,000 records/s.
+      // The check is local (no request while the queue is over its bounds), so 10 ms costs nothing.
+      'fetch.queue.backoff.ms': 10,
       ...settings,
       'group.id': options.groupId,
       ...(options.instanceId === undefined ? {} : { 'group.instance.id': options.instanceId }),

@@ -12,6 +12,33 @@ export function nextOffsets(messages: readonly Message[]): TopicPartitionOffset[
   return [...next.values()];
 }
 
+/** The distinct topics of `messages`, in order of first appearance (a batch mostly has one). */
+export function topicsOf(messages: readonly { readonly topic: string }[]): string[] {
+  const topics: string[] = [];
+  let last: string | undefined;
+  for (const { topic } of messages) {
+    if (topic !== last && !topics.includes(topic)) topics.push(topic);
+    last = topic;
+  }
+  return topics;
+}
+
+/**
+ * A test of "is this message's partition in `held` (keys from keyOf)", asked once per run of
+ * messages of one partition: the answer for the last partition is reused while it repeats.
+ */
+export function inPartitions(held: { has(key: string): boolean }): (message: TopicPartition) => boolean {
+  let last: TopicPartition | undefined;
+  let lastHeld = false;
+  return (message) => {
+    if (last === undefined || message.partition !== last.partition || message.topic !== last.topic) {
+      lastHeld = held.has(keyOf(message));
+      last = message;
+    }
+    return lastHeld;
+  };
+}
+
 export function keyOf({ topic, partition }: TopicPartition): string {
   return `${topic}\u0000${partition}`;
 }

@@ -5,7 +5,7 @@ import type { Converter } from '../converters/converter.js';
 import type { ErrantRecord, ErrantRecordHandler, Stage } from '../errors/errant-records.js';
 import type { RetryOptions } from '../errors/retry.js';
 import { withRetries } from '../errors/retry.js';
-import { keyOf } from '../kafka/topic-partitions.js';
+import { inPartitions } from '../kafka/topic-partitions.js';
 import type { Transform, TransformRecord } from '../transforms/transform.js';
 import { noTransforms } from '../transforms/transform-chain.js';
 
@@ -61,16 +61,7 @@ export async function convertBatch(
 
 /** The part of `batch` whose messages belong to partitions in `held` (keys from keyOf). */
 export function keepHeld(batch: ConvertedBatch, held: ReadonlySet<string>): ConvertedBatch {
-  // the last partition's answer is reused for the run of messages that follows it
-  let last: Message | undefined;
-  let lastHeld = false;
-  const isHeld = (message: Message) => {
-    if (last === undefined || message.partition !== last.partition || message.topic !== last.topic) {
-      lastHeld = held.has(keyOf(message));
-      last = message;
-    }
-    return lastHeld;
-  };
+  const isHeld = inPartitions(held);
   if (batch.messages.every(isHeld)) return batch;
   const kept = batch.records.map((_, i) => isHeld(batch.sources[i] as Message));
   return {
@@ -155,9 +146,13 @@ function toBuffer(key: Message['key']): Buffer | null {
   return Buffer.isBuffer(key) ? key : Buffer.from(String(key));
 }
 
-function headersOf(message: Message): Record<string, Buffer> {
+/** The headers of a record consumed without any: one shared frozen object (SinkRecord's are read-only). */
+const NO_HEADERS: Readonly<Record<string, Buffer>> = Object.freeze({});
+
+function headersOf(message: Message): Readonly<Record<string, Buffer>> {
+  if (message.headers === undefined || message.headers.length === 0) return NO_HEADERS;
   const headers: Record<string, Buffer> = {};
-  for (const header of message.headers ?? []) {
+  for (const header of message.headers) {
     for (const [name, value] of Object.entries(header))
       headers[name] = Buffer.isBuffer(value) ? value : Buffer.from(String(value));
   }

@@ -5,7 +5,7 @@ import type { RetryOptions } from '../errors/retry.js';
 import { withRetries } from '../errors/retry.js';
 import type { RebalanceListener } from '../kafka/consumer-options.js';
 import { KafkaGroupConsumer } from '../kafka/consumer.js';
-import { keyOf, partitionName } from '../kafka/topic-partitions.js';
+import { keyOf, partitionName, topicsOf } from '../kafka/topic-partitions.js';
 import { KafkaProducer } from '../kafka/producer.js';
 import { Waker } from '../kafka/waker.js';
 import { TaskRunner } from '../task-runner.js';
@@ -186,7 +186,7 @@ export class SinkTaskRunner extends TaskRunner implements RebalanceListener {
    */
   private async deliver(task: SinkTask, messages: Message[]): Promise<void> {
     this.metrics.recordsIn += messages.length;
-    this.common.onTopics?.(messages.map((message) => message.topic));
+    this.common.onTopics?.(topicsOf(messages));
     let batch = await convertBatch(messages, this.conversion());
     this.originals?.add(batch.records, batch.sources);
     const startedAt = performance.now();

@@ -10,6 +10,7 @@ import { KafkaAdmin } from '../kafka/admin.js';
 import type { Converter } from '../converters/converter.js';
 import type { OutgoingMessage } from '../kafka/producer.js';
 import { KafkaProducer } from '../kafka/producer.js';
+import { topicsOf } from '../kafka/topic-partitions.js';
 import type { OffsetStore } from '../stores/offset-store.js';
 import type { TaskRunnerOptions } from '../task-runner.js';
 import { TaskRunner } from '../task-runner.js';
@@ -197,7 +198,7 @@ export class SourceTaskRunner extends TaskRunner {
     await this.createTopics(messages);
     const acked = this.producer.send(messages).then(() => {
       this.metrics.deliveryLatency.observe(performance.now() - polledAt, messages.length);
-      this.options.onTopics?.(messages.map((message) => message.topic));
+      this.options.onTopics?.(topicsOf(messages));
       this.produced += messages.length;
       this.metrics.recordsOut += messages.length;
     });
