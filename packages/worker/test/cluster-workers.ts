@@ -7,13 +7,28 @@ import { startWorkerProcess } from '@sluice/worker';
  * Starts worker `index` of the cluster `groupId` as a real sluice-worker process (state in
  * dir/w<index>), with the tests' 6 s session and a 1 s offset flush interval, so a file sink
  * writes what it got within a second and a round of a test settles within seconds.
+ * SLUICE_CLUSTER_LOG_LEVEL (e.g. info) shows more of what the workers do than warnings.
  */
-export function startClusterWorker(dir: string, index: number, groupId: string, port?: number): Promise<WorkerProcess> {
+export function startClusterWorker(
+  dir: string,
+  index: number,
+  groupId: string,
+  port?: number,
+  /** More worker settings (e.g. `pluginPath`). */
+  extra: Record<string, unknown> = {},
+): Promise<WorkerProcess> {
   return startWorkerProcess({
     stateDir: path.join(dir, `w${index}`),
     bootstrapServers: requireService('kafka'),
     connectors: {},
     ...(port === undefined ? {} : { port }),
-    settings: { mode: 'distributed', groupId, cluster: { sessionTimeoutMs: 6000 }, offsetFlushIntervalMs: 1000 },
+    settings: {
+      mode: 'distributed',
+      groupId,
+      cluster: { sessionTimeoutMs: 6000 },
+      offsetFlushIntervalMs: 1000,
+      ...(process.env.SLUICE_CLUSTER_LOG_LEVEL ? { logLevel: process.env.SLUICE_CLUSTER_LOG_LEVEL } : {}),
+      ...extra,
+    },
   });
 }

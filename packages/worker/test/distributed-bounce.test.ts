@@ -30,7 +30,11 @@ function writeMore(count: number): void {
   written += count;
 }
 
+/** Every earlier process's output, per worker index (SLUICE_KEEP_LOGS keeps them all). */
+const earlier: string[] = [];
 async function start(index: number): Promise<WorkerProcess> {
+  const previous = workers[index];
+  if (previous) earlier[index] = `${earlier[index] ?? ''}${previous.output()}\n--- restarted\n`;
   const worker = await startClusterWorker(dir, index, `bounce-${run}`, ports[index]);
   ports[index] = Number(new URL(worker.url).port);
   workers[index] = worker;
@@ -123,7 +127,8 @@ describe('bounce (three real sluice-worker processes, distributed)', () => {
     await Promise.all(workers.map((worker) => worker?.kill()));
     const keep = process.env.SLUICE_KEEP_LOGS; // a directory: the workers' last logs are written there
     if (keep)
-      for (const [i, w] of workers.entries()) fs.writeFileSync(path.join(keep, `bounce-w${i}.log`), w?.output() ?? '');
+      for (const [i, w] of workers.entries())
+        fs.writeFileSync(path.join(keep, `bounce-w${i}.log`), `${earlier[i] ?? ''}${w?.output() ?? ''}`);
   });
 
   it('loses nothing while every worker is restarted in turn, with SIGTERM and with SIGKILL', async () => {

@@ -10,14 +10,14 @@ import type { StoredConnector } from '../stores/config-store.js';
 import type { ClusterTopicSettings, ClusterTopics } from './cluster-topics.js';
 import { ensureClusterTopics } from './cluster-topics.js';
 import type { WorkerRecord } from './cluster-view.js';
-import { clusterWorkers, leaderOf, slotOwners, workerRecordsOf } from './cluster-view.js';
+import { clusterWorkers, leaderOf, slotOwners } from './cluster-view.js';
 import { kafkaClusterId } from './kafka-cluster-id.js';
 import { KafkaConfigStore } from './kafka-config-store.js';
 import { KafkaOffsetStore } from './kafka-offset-store.js';
 import { KafkaTable } from './kafka-table.js';
 import { placeTasks, taskKey } from './placement.js';
 import { SlotMembership, groupTimings } from './slot-membership.js';
-import { TaskRows, TaskStatusPublisher, statusPartition } from './task-status-publisher.js';
+import { ClusterStatus } from './cluster-status.js';
 import { FencedError, TransactionalWriter } from './transactional-writer.js';
 
 export interface DistributedHerderOptions extends Omit<HerderOptions, 'configs' | 'offsets'> {
@@ -46,11 +46,9 @@ const RESTART = 'restart-';
  */
 export class DistributedHerder extends BaseHerder {
   private readonly configTable: KafkaTable<unknown>;
-  private readonly statusTable: KafkaTable<unknown>;
+  private readonly status: ClusterStatus;
   private readonly offsetStore: KafkaOffsetStore;
   private readonly membership: SlotMembership;
-  private readonly publisher: TaskStatusPublisher;
-  private readonly taskRows: TaskRows;
   private readonly releasing = new Set<number>();
   private placement = new Map<string, number>();
   /** Set while this worker leads: its config-topic writes run in transactions under the leader's id. */
@@ -70,11 +68,16 @@ export class DistributedHerder extends BaseHerder {
     });
     this.configTable = configTable;
     this.offsetStore = offsetStore;
-    this.statusTable = new KafkaTable<unknown>(settings.kafka, settings.topics.status, statusPartition);
-    this.taskRows = new TaskRows(this.statusTable);
-    this.publisher = new TaskStatusPublisher(this.statusTable, this.workerId, this.executor, () =>
-      this.statusTable.offsetOf(`worker-${this.workerId}`),
-    );
+    this.status = new ClusterStatus({
+      kafka: settings.kafka,
+      topic: settings.topics.status,
+      workerId: this.workerId,
+      executor: this.executor,
+      stillHere: ({ connector, task }) => this.tasksHere(connector).includes(task),
+      // a frozen holder loses its slots within the session; a live one lets go within 2 stop timeouts
+      handOverBoundMs: (settings.sessionTimeoutMs ?? DEFAULT_SESSION_MS) + 2 * stopTimeoutMs(settings),
+      log: this.options.log('worker'),
+    });
     this.membership = new SlotMembership(settings.kafka, {
       groupId: settings.groupId,
       topic: settings.topics.slots,
@@ -95,24 +98,23 @@ export class DistributedHerder extends BaseHerder {
     } finally {
       admin.close();
     }
-    await Promise.all([this.configTable.start(), this.statusTable.start(), this.offsetStore.start()]);
+    await Promise.all([this.configTable.start(), this.status.start(), this.offsetStore.start()]);
     this.placement = placementOf(this.configTable.get(PLACEMENT));
     this.configTable.onChange((key, value) => this.configRecord(key, value));
-    this.statusTable.onChange((key) => {
+    this.status.table.onChange((key) => {
       if (key.startsWith('worker-') && this.isLeader()) void this.place(true);
     });
     await super.start(); // loads the configs read so far; no task runs before a slot is owned
     await this.membership.start();
-    this.publisher.start();
+    this.status.startPublishing();
   }
 
   override async stop(timeoutMs = 30_000): Promise<void> {
-    this.publisher.stop();
+    this.status.stopPublishing();
     await this.membership.stop(); // releases every slot: its tasks stop, flush and commit
     await this.abdicate();
     await super.stop(timeoutMs);
-    await this.publisher.flush();
-    await Promise.all([this.configTable.stop(), this.statusTable.stop(), this.offsetStore.stop()]);
+    await Promise.all([this.configTable.stop(), this.status.stop(), this.offsetStore.stop()]);
   }
 
   /** The workers of the cluster, their URLs and slots, the leader, and which worker runs what. */
@@ -153,12 +155,22 @@ export class DistributedHerder extends BaseHerder {
   protected override taskState(name: string, task: number): TaskView | undefined {
     const local = super.taskState(name, task);
     if (local) return local;
-    const row = this.taskRows.get(name, task);
+    const row = this.status.rows.get(name, task);
     const slot = this.placement.get(taskKey({ connector: name, task }));
     const owner = slot === undefined ? undefined : slotOwners(this.workerRecords()).get(slot);
     // a row from a worker that no longer owns the task's slot is stale (dead or moved)
     if (!row || row.worker !== owner) return undefined;
     return { state: row.state, workerId: row.worker, ...(row.trace === undefined ? {} : { trace: row.trace }) };
+  }
+
+  protected override mayStart(name: string, task: number): Promise<boolean> {
+    return this.status.handOver.mayStart({ connector: name, task });
+  }
+
+  /** Released once stopped; a task abandoned at its stop timeout first finishes (bounded), its last commit made. */
+  protected override async tasksStopped(name: string, tasks: readonly number[]): Promise<void> {
+    await this.executor.abandonedClosed(name, 2 * stopTimeoutMs(this.settings));
+    await this.status.handOver.stopped(tasks.map((task) => ({ connector: name, task })));
   }
 
   private isLeader(): boolean {
@@ -190,7 +202,7 @@ export class DistributedHerder extends BaseHerder {
   }
 
   private workerRecords(): Map<string, WorkerRecord> {
-    return workerRecordsOf(this.statusTable.entries());
+    return this.status.workerRecords();
   }
 
   /** Counts the change (a failover when another worker had held one of the slots), then applies it. */
@@ -217,7 +229,7 @@ export class DistributedHerder extends BaseHerder {
   /** This worker's record: its URL, its slots, whether it leads. */
   private async publishWorker(slots: readonly number[]): Promise<void> {
     const record: WorkerRecord = { url: this.settings.restUrl, slots, at: Date.now(), leading: this.isLeader() };
-    await this.statusTable.write([[`worker-${this.workerId}`, record]]).catch(() => undefined);
+    await this.status.publishWorker(record);
   }
 
   /** Stops what runs in the slots; `lost` (session expired, e.g. partitioned): others may already run it. */
@@ -283,6 +295,8 @@ export class DistributedHerder extends BaseHerder {
     for (const name of this.connectors()) void this.reconciler.sync(name);
   }
 }
+
+const stopTimeoutMs = (settings: DistributedHerderOptions) => settings.taskStopTimeoutMs ?? 5000; // TaskExecutor's default
 
 function placementOf(value: unknown): Map<string, number> {
   const tasks = (value as { tasks?: Record<string, number> } | undefined)?.tasks ?? {};

@@ -87,6 +87,10 @@ export abstract class BaseHerder implements Herder {
       this.executor,
       (name) => this.desired(name),
       (name, task, resolved) => this.restarts.started(name, task, resolved.restartPolicy),
+      {
+        mayStart: (name, task) => this.mayStart?.(name, task) ?? Promise.resolve(true),
+        stopped: (name, tasks) => this.tasksStopped?.(name, tasks) ?? Promise.resolve(),
+      },
     );
     this.offsetsApi = new ConnectorOffsets(
       {
@@ -312,6 +316,12 @@ export abstract class BaseHerder implements Herder {
 
   /** Which of the connector's tasks run on this worker; absent or undefined: all (standalone). */
   protected tasksHere?(name: string): readonly number[] | undefined;
+
+  /** Whether a task may start here now (distributed: once its previous worker let it go); absent: yes. */
+  protected mayStart?(name: string, task: number): Promise<boolean>;
+
+  /** Told once tasks stopped here (distributed: their release is written). */
+  protected tasksStopped?(name: string, tasks: readonly number[]): Promise<void>;
 
   /** Told of each change once it is stored (the distributed leader places tasks then). */
   protected afterChange?(name: string): Promise<void>;
