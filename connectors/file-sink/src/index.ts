@@ -4,7 +4,7 @@ import { RetriableError, Type, defineSink } from '@sluice/sdk';
 import type { FileHandle } from 'node:fs/promises';
 import type { ConfigOf, SinkRecord, SinkTask, SinkTaskContext } from '@sluice/sdk';
 import type { WrittenState } from './written-state.js';
-import { readState, writeState } from './written-state.js';
+import { readState, stateIdentity, writeState } from './written-state.js';
 
 const config = Type.Object({
   file: Type.String({ description: 'The file to append records to, one line each (UTF-8).', minLength: 1 }),
@@ -24,7 +24,10 @@ const TRANSIENT = new Set(['ENOENT', 'EACCES', 'EPERM', 'ENOSPC', 'EIO', 'EAGAIN
  * Invariants: bytes past `state.length` are `written` bytes of records put since the last flush
  * (their offsets in `pendingOffsets`), at their place in the file `handle` has open; a put that
  * failed part-way moved neither, so its retry writes the same bytes at the same place; nothing
- * of a batch is held in memory once written.
+ * of a batch is held in memory once written. The task writes only while the state on disk is
+ * the copy it wrote or read last (`stateInode`): a task cut off from its group (a zombie) whose
+ * partitions another task took over finds a newer copy and fails instead of cutting the file
+ * back over the other task's lines.
  */
 class FileSinkTask implements SinkTask {
   private handle: FileHandle | undefined;
@@ -35,6 +38,7 @@ class FileSinkTask implements SinkTask {
     private readonly config: Config,
     private readonly ctx: SinkTaskContext,
     private state: WrittenState,
+    private stateInode: number | undefined,
   ) {}
 
   async put(records: readonly SinkRecord[]): Promise<void> {
@@ -67,6 +71,7 @@ class FileSinkTask implements SinkTask {
 
   async flush(): Promise<void> {
     if (this.written === 0 && this.pendingOffsets.size === 0) return;
+    await this.checkSoleWriter();
     try {
       const handle = await this.openFile();
       await handle.truncate(this.state.length + this.written); // a failed put's bytes past the end
@@ -76,6 +81,7 @@ class FileSinkTask implements SinkTask {
         offsets: { ...this.state.offsets, ...Object.fromEntries(this.pendingOffsets) },
       };
       await writeState(this.config.file, state);
+      this.stateInode = await stateIdentity(this.config.file);
       this.state = state;
     } catch (error) {
       throw retriable(error, `writing ${this.config.file} failed`);
@@ -92,6 +98,7 @@ class FileSinkTask implements SinkTask {
   /** Writes `bytes` after what was written since the last flush. */
   private async append(bytes: Buffer): Promise<void> {
     if (bytes.length === 0) return;
+    await this.checkSoleWriter();
     try {
       const handle = await this.openFile();
       await handle.write(bytes, 0, bytes.length, this.state.length + this.written);
@@ -99,6 +106,15 @@ class FileSinkTask implements SinkTask {
       throw retriable(error, `writing ${this.config.file} failed`);
     }
     this.written += bytes.length;
+  }
+
+  /** Not retriable: another task committed to the file since this one last did. */
+  private async checkSoleWriter(): Promise<void> {
+    const inode = await stateIdentity(this.config.file).catch(() => this.stateInode);
+    if (inode === this.stateInode || inode === undefined) return;
+    throw new Error(
+      `another task committed to ${this.config.file} since this one last did (its partitions moved while this task was cut off): this task writes no more`,
+    );
   }
 
   /**
@@ -189,6 +205,9 @@ export default defineSink({
         bytes: length - state.length,
       });
     }
-    return new FileSinkTask(taskConfig, ctx, state);
+    // written again, as a new copy: a task that wrote the file before (cut off, a zombie) sees
+    // another copy than its own and writes no more
+    await writeState(taskConfig.file, state);
+    return new FileSinkTask(taskConfig, ctx, state, await stateIdentity(taskConfig.file));
   },
 });

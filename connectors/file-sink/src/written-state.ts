@@ -1,4 +1,4 @@
-import { open, readFile, rename } from 'node:fs/promises';
+import { open, readFile, rename, stat } from 'node:fs/promises';
 
 /**
  * What the sink has made durable: the file's committed length and, per topic-partition, the
@@ -40,4 +40,18 @@ export async function writeState(file: string, state: WrittenState): Promise<voi
     await handle.close();
   }
   await rename(temporary, statePath(file));
+}
+
+/**
+ * Which copy of the state is on disk: its inode (every write renames a new file into place), or
+ * undefined when there is none. A task that finds another inode than the one it wrote or read
+ * last knows another task committed to the file since (it took the partitions over).
+ */
+export async function stateIdentity(file: string): Promise<number | undefined> {
+  try {
+    return (await stat(statePath(file))).ino;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
 }

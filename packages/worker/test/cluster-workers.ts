@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { requireService } from '@sluice/testkit';
 import type { WorkerProcess } from '@sluice/worker';
@@ -31,4 +32,12 @@ export function startClusterWorker(
       ...extra,
     },
   });
+}
+
+/** With SLUICE_KEEP_LOGS set (a directory), writes each worker's output there as `<label>-w<i>.log`. */
+export function keepLogs(label: string, workers: readonly (WorkerProcess | undefined)[]): void {
+  const keep = process.env.SLUICE_KEEP_LOGS;
+  if (!keep) return;
+  for (const [i, worker] of workers.entries())
+    fs.writeFileSync(path.join(keep, `${label}-w${i}.log`), worker?.output() ?? '');
 }

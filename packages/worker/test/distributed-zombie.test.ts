@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { WorkerProcess } from '@sluice/worker';
-import { startClusterWorker } from './cluster-workers';
+import { keepLogs, startClusterWorker } from './cluster-workers';
 import { filePipe } from './file-pipes';
 import { restClient, until } from './rest-client';
 
@@ -29,6 +29,21 @@ function write(count: number): void {
 
 const startWorker = (index: number) => startClusterWorker(dir, index, `zombie-${run}`);
 
+/** For a failed wait: what the target and the sink's written state hold, the statuses, each worker's last output. */
+async function explain(): Promise<string> {
+  const state = `${pipe.output}.sluice-state.json`;
+  const any = call(workers.find((w) => w.child.signalCode === null) as WorkerProcess);
+  const statuses = await Promise.all(
+    [pipe.source, pipe.sink].map(async (name) => (await any('GET', `/connectors/${name}/status`)).text),
+  );
+  return [
+    `input ${lines(pipe.input).length} lines, output ${lines(pipe.output).length}: ${lines(pipe.output).slice(-3).join(' | ')}`,
+    `sink state: ${fs.existsSync(state) ? fs.readFileSync(state, 'utf8') : 'none'}`,
+    ...statuses,
+    ...workers.map((w, i) => `--- worker ${i}:\n${w.output().slice(-2500)}`),
+  ].join('\n');
+}
+
 // Runs only with SLUICE_CLUSTER_TESTS=1, like distributed-cluster.test.ts: in a fresh-clone CI
 // run, records stopped flowing for over 60 s after the frozen worker woke (it passed in the
 // branch's own runs); to be understood before it gates CI.
@@ -45,6 +60,7 @@ beforeAll(async () => {
   }, 90_000);
 }, 180_000);
 afterAll(async () => {
+  keepLogs('zombie', workers);
   for (const worker of workers) worker.child.kill('SIGCONT');
   await Promise.all(workers.map((worker) => worker.kill()));
 });
@@ -75,7 +91,7 @@ itCluster(
       const status = (await survivor('GET', `/connectors/${pipe.sink}/status`)).json();
       return status.tasks?.[0]?.state === 'RUNNING' && others.map(idOf).includes(status.tasks[0].worker_id);
     }, 60_000);
-    await until(async () => lines(pipe.output).length >= 100, 60_000);
+    await until(async () => lines(pipe.output).length >= 100, 60_000, explain);
     console.log(`frozen worker's sink RUNNING elsewhere and lines flowing after ${Date.now() - frozenAt} ms`);
 
     const wokenAt = Date.now();
@@ -83,7 +99,7 @@ itCluster(
     await until(async () => zombie.output().includes('lost slots to the cluster'), 30_000);
     console.log(`the woken worker gave its slots up after ${Date.now() - wokenAt} ms`);
     write(50);
-    await until(async () => lines(pipe.output).length >= 150, 60_000);
+    await until(async () => lines(pipe.output).length >= 150, 60_000, explain);
     await new Promise((resolve) => setTimeout(resolve, 3000)); // a late write by the zombie would show now
     expect(lines(pipe.output)).toEqual(lines(pipe.input)); // nothing lost, nothing twice, in order
     const refused = zombie.output().match(/offset commit failed[^\n]*/g) ?? [];
