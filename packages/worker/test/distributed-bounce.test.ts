@@ -182,7 +182,13 @@ describe('bounce (three real sluice-worker processes, distributed)', () => {
     await accepted('PUT', `/connectors/${pipe.sink}/pause`, undefined, 90_000);
     await accepted('PUT', `/connectors/${pipe.source}/stop`, undefined, 90_000);
     await Promise.all(workers.map((worker) => worker?.stop()));
-    for (const index of [0, 1, 2]) await start(index);
+    for (const index of [0, 1, 2]) {
+      const worker = await start(index);
+      // a worker that has not read the config topic yet answers 503, never a partial list
+      const early = await restClient(() => worker.url)('GET', '/connectors');
+      const answer = early.statusCode === 503 ? 'starting' : [early.statusCode, (early.json() as string[]).sort()];
+      expect(['starting', [200, [...connectors].sort()]]).toContainEqual(answer);
+    }
     await until(async () => (await call('GET', '/sluice/cluster')).json().leader !== null, 60_000, tails);
     // a worker answers reads from what it has read of the config topic: wait until all have
     const ready = async (w: WorkerProcess | undefined) => (await fetch(`${w?.url}/ready`)).status === 200;

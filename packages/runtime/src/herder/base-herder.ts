@@ -68,6 +68,7 @@ export abstract class BaseHerder implements Herder {
   private readonly catalog: HerderCatalog;
   private stopping = false;
   private ready = false;
+  private loaded = false;
 
   constructor(protected readonly options: HerderOptions) {
     this.workerId = options.workerId;
@@ -112,11 +113,16 @@ export abstract class BaseHerder implements Herder {
       this.records.set(name, record);
       passes.push(this.reconciler.sync(name));
     }
+    this.loaded = true;
     void Promise.allSettled(passes).then(() => (this.ready = true));
   }
 
   isReady(): boolean {
     return this.ready;
+  }
+
+  hasLoaded(): boolean {
+    return this.loaded;
   }
 
   async stop(timeoutMs = 30_000): Promise<void> {
