@@ -1,5 +1,6 @@
 import type { Logger } from '@sluice/sdk';
 import type { TaskExecutor } from '../executor/task-executor.js';
+import type { TaskView } from '../herder/connector-views.js';
 import type { KafkaClientSettings } from '../kafka/client-config.js';
 import type { WorkerRecord } from './cluster-view.js';
 import { slotOwners, workerRecordsOf } from './cluster-view.js';
@@ -80,6 +81,35 @@ export class ClusterStatus {
   /** Writes this worker's record (failures are retried by the next slot change). */
   async publishWorker(record: WorkerRecord): Promise<void> {
     await this.table.write([[`worker-${this.options.workerId}`, record]]).catch(() => undefined);
+  }
+
+  /**
+   * A task's state as the worker running it wrote it, trusted only while that worker owns the
+   * task's slot (a row from a worker that no longer does is stale: dead or moved).
+   */
+  taskView(connector: string, task: number, slot: number | undefined): TaskView | undefined {
+    const row = this.rows.get(connector, task);
+    const owner = slot === undefined ? undefined : slotOwners(this.workerRecords()).get(slot);
+    if (!row || row.worker !== owner) return undefined;
+    return { state: row.state, workerId: row.worker, ...(row.trace === undefined ? {} : { trace: row.trace }) };
+  }
+
+  /** Whether a live worker other than this one holds a task of the connector (its latest row says so). */
+  heldElsewhere(connector: string): boolean {
+    const live = new Set(slotOwners(this.workerRecords()).values());
+    const prefix = `task-${connector}-`;
+    return this.table.entries().some(([key, value]) => {
+      const row = value as TaskRow | undefined;
+      if (!key.startsWith(prefix) || !/^\d+$/.test(key.slice(prefix.length)) || !row) return false;
+      return row.worker !== this.options.workerId && row.held !== false && live.has(row.worker);
+    });
+  }
+
+  /** Resolves once no other live worker holds a task of the connector, or after `boundMs`. */
+  async untilReleasedElsewhere(connector: string, boundMs: number): Promise<void> {
+    const deadline = Date.now() + boundMs;
+    await this.table.catchUp().catch(() => undefined);
+    while (this.heldElsewhere(connector) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   }
 
   private generation(): number | undefined {

@@ -41,6 +41,11 @@ const POLL_MS = 100;
 export class TaskHandOver {
   constructor(private readonly options: TaskHandOverOptions) {}
 
+  /** Longest a start waits for the task's holder. */
+  get boundMs(): number {
+    return this.options.boundMs;
+  }
+
   /**
    * Resolves true once the task may start here (claimed by this worker), false when it was
    * placed elsewhere meanwhile (nothing claimed). Waits at most the bound for a holder to let go.

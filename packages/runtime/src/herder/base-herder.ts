@@ -96,7 +96,10 @@ export abstract class BaseHerder implements Herder {
     this.offsetsApi = new ConnectorOffsets(
       {
         kindOf: (name) => offsetsSubjectOf(this.get(name)).connector.kind,
-        isStopped: (name) => this.get(name).target === 'STOPPED' && this.executor.taskIds(name).length === 0,
+        isStopped: (name) =>
+          this.get(name).target === 'STOPPED' &&
+          this.executor.taskIds(name).length === 0 &&
+          !this.runsElsewhere?.(name),
       },
       options.offsets,
       options.kafka,
@@ -253,6 +256,7 @@ export abstract class BaseHerder implements Herder {
       this.get(name);
       await this.reconciler.settled(name);
       await this.executor.abandonedClosed(name); // a task abandoned at its stop timeout may still commit
+      await this.stoppedElsewhere?.(name);
       await run();
     });
   }
@@ -328,6 +332,12 @@ export abstract class BaseHerder implements Herder {
 
   /** Told once tasks stopped here (distributed: their release is written). */
   protected tasksStopped?(name: string, tasks: readonly number[]): Promise<void>;
+
+  /** Whether another worker still runs one of the connector's tasks (distributed); standalone: never. */
+  protected runsElsewhere?(name: string): boolean;
+
+  /** Resolves once no other worker runs the connector's tasks, or after a bound (distributed). */
+  protected stoppedElsewhere?(name: string): Promise<void>;
 
   /** Told of each change once it is stored (the distributed leader places tasks then). */
   protected afterChange?(name: string): Promise<void>;
