@@ -84,13 +84,13 @@ export class ClusterStatus {
   }
 
   /**
-   * A task's state as the worker running it wrote it, trusted only while that worker owns the
-   * task's slot (a row from a worker that no longer does is stale: dead or moved).
+   * A task's state as the owner of its slot last wrote it (another worker's row is stale: dead
+   * or moved), undefined when the owner wrote none yet.
    */
   taskView(connector: string, task: number, slot: number | undefined): TaskView | undefined {
-    const row = this.rows.get(connector, task);
     const owner = slot === undefined ? undefined : slotOwners(this.workerRecords()).get(slot);
-    if (!row || row.worker !== owner) return undefined;
+    const row = owner === undefined ? undefined : this.rows.of(connector, task, owner);
+    if (!row) return undefined;
     return { state: row.state, workerId: row.worker, ...(row.trace === undefined ? {} : { trace: row.trace }) };
   }
 

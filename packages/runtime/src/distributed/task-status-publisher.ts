@@ -34,10 +34,13 @@ export function statusPartition(key: string): number | undefined {
 /**
  * The task rows of the status topic as readers must see them: per task the row with the
  * highest generation, whatever order the rows were read in, so a stale worker's late write
- * never hides a newer owner's state.
+ * never hides a newer owner's state; and per task and worker the latest row, for a reader that
+ * knows which worker owns the task's slot (a task moved by a placement change runs on a worker
+ * whose generation may be lower than its previous one's).
  */
 export class TaskRows {
   private readonly rows = new Map<string, TaskRow>();
+  private readonly byWorker = new Map<string, Map<string, TaskRow>>();
 
   constructor(table: KafkaTable<unknown>) {
     for (const [key, value] of table.entries()) this.apply(key, value);
@@ -48,12 +51,24 @@ export class TaskRows {
     return this.rows.get(taskRowKey(connector, task));
   }
 
+  /** The latest row the worker wrote for the task. */
+  of(connector: string, task: number, worker: string): TaskRow | undefined {
+    return this.byWorker.get(taskRowKey(connector, task))?.get(worker);
+  }
+
   private apply(key: string, value: unknown): void {
     if (!key.startsWith('task-')) return;
     const row = value as TaskRow | undefined;
     const known = this.rows.get(key);
-    if (row === undefined) this.rows.delete(key);
-    else if (!known || (row.generation ?? -1) >= (known.generation ?? -1)) this.rows.set(key, row);
+    if (row === undefined) {
+      this.rows.delete(key);
+      this.byWorker.delete(key);
+      return;
+    }
+    if (!known || (row.generation ?? -1) >= (known.generation ?? -1)) this.rows.set(key, row);
+    const workers = this.byWorker.get(key) ?? new Map<string, TaskRow>();
+    workers.set(row.worker, row);
+    this.byWorker.set(key, workers);
   }
 }
 
