@@ -71,7 +71,6 @@ async function allRunning(names: readonly string[]): Promise<boolean> {
 }
 
 beforeAll(async () => {
-  if (process.env.SLUICE_CLUSTER_TESTS !== '1') return;
   workers.push(...(await Promise.all([1, 2, 3].map(startWorker))));
   // the cluster has formed once every worker holds slots and a leader is known
   await until(async () => {
@@ -84,13 +83,7 @@ afterAll(async () => {
   await Promise.all(alive().map((worker) => worker.kill()));
 });
 
-// SKIPPED, knowingly: in two of three fresh-clone CI runs (2026-12-01) the first request of this
-// suite was reset by a worker (ECONNRESET) seconds after the cluster formed; it passed in the
-// working tree and in the third run. Until that is understood, the suite runs only on demand:
-// SLUICE_CLUSTER_TESTS=1 npx jest packages/worker/test/distributed-cluster.test.ts
-const describeCluster = process.env.SLUICE_CLUSTER_TESTS === '1' ? describe : describe.skip;
-
-describeCluster('a three-worker cluster (real sluice-worker processes)', () => {
+describe('a three-worker cluster (real sluice-worker processes)', () => {
   const pipes = [0, 1, 2].map((i) => filePipe('cluster', i, run, dir));
   pipesOfTest.push(...pipes);
   const names = pipes.flatMap((p) => [p.source, p.sink]);
