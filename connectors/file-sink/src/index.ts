@@ -1,10 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { constants } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { RetriableError, Type, defineSink } from '@sluice/sdk';
 import type { FileHandle } from 'node:fs/promises';
 import type { ConfigOf, SinkRecord, SinkTask, SinkTaskContext } from '@sluice/sdk';
 import type { WrittenState } from './written-state.js';
-import { readState, stateIdentity, writeState } from './written-state.js';
+import { readState, stateCopy, writeState } from './written-state.js';
 
 const config = Type.Object({
   file: Type.String({ description: 'The file to append records to, one line each (UTF-8).', minLength: 1 }),
@@ -25,7 +26,7 @@ const TRANSIENT = new Set(['ENOENT', 'EACCES', 'EPERM', 'ENOSPC', 'EIO', 'EAGAIN
  * (their offsets in `pendingOffsets`), at their place in the file `handle` has open; a put that
  * failed part-way moved neither, so its retry writes the same bytes at the same place; nothing
  * of a batch is held in memory once written. The task writes only while the state on disk is
- * the copy it wrote or read last (`stateInode`): a task cut off from its group (a zombie) whose
+ * the copy it wrote last (its `copy` token): a task cut off from its group (a zombie) whose
  * partitions another task took over finds a newer copy and fails instead of cutting the file
  * back over the other task's lines.
  */
@@ -38,7 +39,6 @@ class FileSinkTask implements SinkTask {
     private readonly config: Config,
     private readonly ctx: SinkTaskContext,
     private state: WrittenState,
-    private stateInode: number | undefined,
   ) {}
 
   async put(records: readonly SinkRecord[]): Promise<void> {
@@ -79,9 +79,9 @@ class FileSinkTask implements SinkTask {
       const state = {
         length: this.state.length + this.written,
         offsets: { ...this.state.offsets, ...Object.fromEntries(this.pendingOffsets) },
+        copy: randomUUID(),
       };
       await writeState(this.config.file, state);
-      this.stateInode = await stateIdentity(this.config.file);
       this.state = state;
     } catch (error) {
       throw retriable(error, `writing ${this.config.file} failed`);
@@ -110,8 +110,8 @@ class FileSinkTask implements SinkTask {
 
   /** Not retriable: another task committed to the file since this one last did. */
   private async checkSoleWriter(): Promise<void> {
-    const inode = await stateIdentity(this.config.file).catch(() => this.stateInode);
-    if (inode === this.stateInode || inode === undefined) return;
+    const copy = await stateCopy(this.config.file).catch(() => this.state.copy);
+    if (copy === this.state.copy || copy === undefined) return;
     throw new Error(
       `another task committed to ${this.config.file} since this one last did (its partitions moved while this task was cut off): this task writes no more`,
     );
@@ -207,7 +207,8 @@ export default defineSink({
     }
     // written again, as a new copy: a task that wrote the file before (cut off, a zombie) sees
     // another copy than its own and writes no more
-    await writeState(taskConfig.file, state);
-    return new FileSinkTask(taskConfig, ctx, state, await stateIdentity(taskConfig.file));
+    const claimed = { ...state, copy: randomUUID() };
+    await writeState(taskConfig.file, claimed);
+    return new FileSinkTask(taskConfig, ctx, claimed);
   },
 });

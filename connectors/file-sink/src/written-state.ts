@@ -1,4 +1,4 @@
-import { open, readFile, rename, stat } from 'node:fs/promises';
+import { open, readFile, rename } from 'node:fs/promises';
 
 /**
  * What the sink has made durable: the file's committed length and, per topic-partition, the
@@ -8,6 +8,8 @@ import { open, readFile, rename, stat } from 'node:fs/promises';
 export interface WrittenState {
   length: number;
   offsets: Record<string, string>;
+  /** A token new with every write (absent in a state an older sink wrote). */
+  copy?: string;
 }
 
 export function statePath(file: string): string {
@@ -43,13 +45,14 @@ export async function writeState(file: string, state: WrittenState): Promise<voi
 }
 
 /**
- * Which copy of the state is on disk: its inode (every write renames a new file into place), or
- * undefined when there is none. A task that finds another inode than the one it wrote or read
- * last knows another task committed to the file since (it took the partitions over).
+ * Which copy of the state is on disk: the `copy` token its writer put in it (each write makes a
+ * new one), or undefined when there is none. A task that finds another token than the one it
+ * wrote last knows another task committed to the file since (it took the partitions over).
+ * (Not the inode: a file system hands a freed inode number out again at once.)
  */
-export async function stateIdentity(file: string): Promise<number | undefined> {
+export async function stateCopy(file: string): Promise<string | undefined> {
   try {
-    return (await stat(statePath(file))).ino;
+    return (JSON.parse(await readFile(statePath(file), 'utf8')) as WrittenState).copy;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
