@@ -1,10 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { constants } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { RetriableError, Type, defineSink } from '@sluice/sdk';
 import type { FileHandle } from 'node:fs/promises';
 import type { ConfigOf, SinkRecord, SinkTask, SinkTaskContext } from '@sluice/sdk';
 import type { WrittenState } from './written-state.js';
-import { readState, writeState } from './written-state.js';
+import { readState, stateCopy, writeState } from './written-state.js';
 
 const config = Type.Object({
   file: Type.String({ description: 'The file to append records to, one line each (UTF-8).', minLength: 1 }),
@@ -30,7 +31,10 @@ const PUT_CHECK_MS = 1000;
  * Invariants: bytes past `state.length` are `written` bytes of records put since the last flush
  * (their offsets in `pendingOffsets`), at their place in the file `handle` has open; a put that
  * failed part-way moved neither, so its retry writes the same bytes at the same place; nothing
- * of a batch is held in memory once written.
+ * of a batch is held in memory once written. The task writes only while the state on disk is
+ * the copy it wrote last (its `copy` token): a task cut off from its group (a zombie) whose
+ * partitions another task took over finds a newer copy and fails instead of cutting the file
+ * back over the other task's lines.
  */
 class FileSinkTask implements SinkTask {
   private handle: FileHandle | undefined;
@@ -75,6 +79,7 @@ class FileSinkTask implements SinkTask {
 
   async flush(): Promise<void> {
     if (this.written === 0 && this.pendingOffsets.size === 0) return;
+    await this.checkSoleWriter();
     try {
       const handle = await this.openFile();
       await handle.truncate(this.state.length + this.written); // a failed put's bytes past the end
@@ -82,6 +87,7 @@ class FileSinkTask implements SinkTask {
       const state = {
         length: this.state.length + this.written,
         offsets: { ...this.state.offsets, ...Object.fromEntries(this.pendingOffsets) },
+        copy: randomUUID(),
       };
       await writeState(this.config.file, state);
       this.state = state;
@@ -101,6 +107,7 @@ class FileSinkTask implements SinkTask {
   /** Writes `bytes` after what was written since the last flush. */
   private async append(bytes: Buffer): Promise<void> {
     if (bytes.length === 0) return;
+    await this.checkSoleWriter();
     try {
       const recent = this.handle !== undefined && performance.now() - this.checkedAt < PUT_CHECK_MS;
       const handle = recent && this.handle ? this.handle : await this.openFile();
@@ -109,6 +116,15 @@ class FileSinkTask implements SinkTask {
       throw retriable(error, `writing ${this.config.file} failed`);
     }
     this.written += bytes.length;
+  }
+
+  /** Not retriable: another task committed to the file since this one last did. */
+  private async checkSoleWriter(): Promise<void> {
+    const copy = await stateCopy(this.config.file).catch(() => this.state.copy);
+    if (copy === this.state.copy || copy === undefined) return;
+    throw new Error(
+      `another task committed to ${this.config.file} since this one last did (its partitions moved while this task was cut off): this task writes no more`,
+    );
   }
 
   /**
@@ -204,6 +220,10 @@ export default defineSink({
         bytes: length - state.length,
       });
     }
-    return new FileSinkTask(taskConfig, ctx, state);
+    // written again, as a new copy: a task that wrote the file before (cut off, a zombie) sees
+    // another copy than its own and writes no more
+    const claimed = { ...state, copy: randomUUID() };
+    await writeState(taskConfig.file, claimed);
+    return new FileSinkTask(taskConfig, ctx, claimed);
   },
 });

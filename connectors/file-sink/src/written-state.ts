@@ -8,6 +8,8 @@ import { open, readFile, rename } from 'node:fs/promises';
 export interface WrittenState {
   length: number;
   offsets: Record<string, string>;
+  /** A token new with every write (absent in a state an older sink wrote). */
+  copy?: string;
 }
 
 export function statePath(file: string): string {
@@ -40,4 +42,19 @@ export async function writeState(file: string, state: WrittenState): Promise<voi
     await handle.close();
   }
   await rename(temporary, statePath(file));
+}
+
+/**
+ * Which copy of the state is on disk: the `copy` token its writer put in it (each write makes a
+ * new one), or undefined when there is none. A task that finds another token than the one it
+ * wrote last knows another task committed to the file since (it took the partitions over).
+ * (Not the inode: a file system hands a freed inode number out again at once.)
+ */
+export async function stateCopy(file: string): Promise<string | undefined> {
+  try {
+    return (JSON.parse(await readFile(statePath(file), 'utf8')) as WrittenState).copy;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
 }

@@ -29,4 +29,14 @@ describe('TaskRows', () => {
     read('task-a-0', row('w2', 9, 'PAUSED'));
     expect(rows.get('a', 0)?.state).toBe('PAUSED');
   });
+
+  it("keeps each worker's latest row: a task moved to a worker of lower generation shows that worker's state", () => {
+    const { table: t, read } = table();
+    const rows = new TaskRows(t);
+    read('task-a-0', row('w1', 9, 'UNASSIGNED')); // w1 let the task go (placement moved it)
+    read('task-a-0', row('w2', 8)); // w2 runs it now, under its own, lower generation
+    expect(rows.get('a', 0)?.worker).toBe('w1'); // the highest generation
+    expect(rows.of('a', 0, 'w2')).toEqual(row('w2', 8)); // what the slot's owner wrote
+    expect(rows.of('a', 0, 'w3')).toBeUndefined();
+  });
 });

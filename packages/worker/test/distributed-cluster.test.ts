@@ -5,6 +5,7 @@ import path from 'node:path';
 import { requireService } from '@sluice/testkit';
 import type { WorkerProcess } from '@sluice/worker';
 import { startWorkerProcess } from '@sluice/worker';
+import { keepLogs } from './cluster-workers';
 import { filePipe } from './file-pipes';
 import { restClient, until } from './rest-client';
 
@@ -30,12 +31,29 @@ function startWorker(index: number): Promise<WorkerProcess> {
     stateDir: path.join(dir, `w${index}`),
     bootstrapServers: requireService('kafka'),
     connectors: {},
-    settings: { mode: 'distributed', groupId: `cluster-${run}`, cluster: { sessionTimeoutMs: SESSION_MS } },
+    settings: {
+      mode: 'distributed',
+      groupId: `cluster-${run}`,
+      cluster: { sessionTimeoutMs: SESSION_MS },
+      ...(process.env.SLUICE_CLUSTER_LOG_LEVEL ? { logLevel: process.env.SLUICE_CLUSTER_LOG_LEVEL } : {}),
+    },
   });
 }
 
 const alive = () => workers.filter((w) => w.child.exitCode === null && w.child.signalCode === null);
 const call = (worker: WorkerProcess) => restClient(() => worker.url);
+/** For a failed wait: each pipe's lines, the statuses as a live worker reports them, each worker's last output. */
+async function explain(): Promise<string> {
+  const any = call(alive()[0] as WorkerProcess);
+  const names = pipesOfTest.flatMap((p) => [p.source, p.sink]);
+  const statuses = await Promise.all(names.map(async (name) => (await any('GET', `/connectors/${name}/status`)).text));
+  return [
+    pipesOfTest.map((p) => `${p.sink}: ${lines(p.output).length} lines`).join(', '),
+    ...statuses,
+    ...workers.map((w, i) => `--- worker ${i} (${w.child.signalCode ?? 'alive'}):\n${w.output().slice(-2500)}`),
+  ].join('\n');
+}
+const pipesOfTest: ReturnType<typeof filePipe>[] = [];
 const clusterOf = async (worker: WorkerProcess) => (await call(worker)('GET', '/sluice/cluster')).json() as Cluster;
 const idOf = (worker: WorkerProcess) => new URL(worker.url).host;
 
@@ -53,7 +71,6 @@ async function allRunning(names: readonly string[]): Promise<boolean> {
 }
 
 beforeAll(async () => {
-  if (process.env.SLUICE_CLUSTER_TESTS !== '1') return;
   workers.push(...(await Promise.all([1, 2, 3].map(startWorker))));
   // the cluster has formed once every worker holds slots and a leader is known
   await until(async () => {
@@ -62,17 +79,13 @@ beforeAll(async () => {
   }, 60_000);
 }, 120_000);
 afterAll(async () => {
+  keepLogs('cluster', workers);
   await Promise.all(alive().map((worker) => worker.kill()));
 });
 
-// SKIPPED, knowingly: in two of three fresh-clone CI runs (2026-12-01) the first request of this
-// suite was reset by a worker (ECONNRESET) seconds after the cluster formed; it passed in the
-// working tree and in the third run. Until that is understood, the suite runs only on demand:
-// SLUICE_CLUSTER_TESTS=1 npx jest packages/worker/test/distributed-cluster.test.ts
-const describeCluster = process.env.SLUICE_CLUSTER_TESTS === '1' ? describe : describe.skip;
-
-describeCluster('a three-worker cluster (real sluice-worker processes)', () => {
+describe('a three-worker cluster (real sluice-worker processes)', () => {
   const pipes = [0, 1, 2].map((i) => filePipe('cluster', i, run, dir));
+  pipesOfTest.push(...pipes);
   const names = pipes.flatMap((p) => [p.source, p.sink]);
 
   it('places connectors over the workers and forwards writes to the leader', async () => {
@@ -105,8 +118,8 @@ describeCluster('a three-worker cluster (real sluice-worker processes)', () => {
     const killedAt = Date.now();
     await victim.kill();
     for (const pipe of pipes) append(pipe.input, 50, 50);
-    await until(() => allRunning(names), 60_000);
-    for (const pipe of pipes) await until(async () => lines(pipe.output).length >= 100, 60_000);
+    await until(() => allRunning(names), 60_000, explain);
+    for (const pipe of pipes) await until(async () => lines(pipe.output).length >= 100, 60_000, explain);
     const failoverMs = Date.now() - killedAt;
     console.log(`failover (SIGKILL of a follower → its tasks RUNNING elsewhere and records flowing): ${failoverMs} ms`);
     expect(failoverMs).toBeLessThan(SESSION_MS + 20_000); // generous on a loaded machine; the goal is session + 5 s

@@ -132,4 +132,15 @@ describe('no collateral restarts (three real sluice-worker processes)', () => {
     expect(lines(first.output)).toEqual(lines(first.input)); // in order, none missing, none repeated
     expect(Math.max(...gaps)).toBeLessThan(10_000); // records kept flowing (a flush every second)
   }, 300_000);
+
+  it('changes a source’s offsets once its task has stopped on whichever worker ran it', async () => {
+    // asked right after the stop: the leader waits for the task's release row, wherever it ran,
+    // so the stopping task's last offset commit cannot land after (and undo) the change
+    expect((await any()('PUT', `/connectors/${first.source}/stop`)).statusCode).toBe(204);
+    const offsets = [{ partition: { filename: first.input }, offset: { position: 0 } }];
+    const altered = await any()('PATCH', `/connectors/${first.source}/offsets`, { offsets });
+    expect([altered.statusCode, altered.text]).toEqual([200, expect.stringMatching(/altered successfully/)]);
+    await new Promise((resolve) => setTimeout(resolve, 2000)); // a late commit would show now
+    expect((await any()('GET', `/connectors/${first.source}/offsets`)).json().offsets).toEqual(offsets);
+  }, 60_000);
 });

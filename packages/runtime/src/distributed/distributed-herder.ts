@@ -10,15 +10,15 @@ import type { StoredConnector } from '../stores/config-store.js';
 import type { ClusterTopicSettings, ClusterTopics } from './cluster-topics.js';
 import { ensureClusterTopics } from './cluster-topics.js';
 import type { WorkerRecord } from './cluster-view.js';
-import { clusterWorkers, leaderOf, slotOwners, workerRecordsOf } from './cluster-view.js';
+import { clusterWorkers, leaderOf, slotOwners } from './cluster-view.js';
 import { kafkaClusterId } from './kafka-cluster-id.js';
 import { KafkaConfigStore } from './kafka-config-store.js';
 import { KafkaOffsetStore } from './kafka-offset-store.js';
 import { KafkaTable } from './kafka-table.js';
-import { placeTasks, taskKey } from './placement.js';
+import { placeTasks, placementOf, taskKey } from './placement.js';
 import { SlotMembership, groupTimings } from './slot-membership.js';
-import { TaskRows, TaskStatusPublisher, statusPartition } from './task-status-publisher.js';
-import { FencedError, TransactionalWriter } from './transactional-writer.js';
+import { ClusterStatus } from './cluster-status.js';
+import { Leadership } from './leadership.js';
 
 export interface DistributedHerderOptions extends Omit<HerderOptions, 'configs' | 'offsets'> {
   readonly groupId: string;
@@ -46,15 +46,13 @@ const RESTART = 'restart-';
  */
 export class DistributedHerder extends BaseHerder {
   private readonly configTable: KafkaTable<unknown>;
-  private readonly statusTable: KafkaTable<unknown>;
+  private readonly status: ClusterStatus;
   private readonly offsetStore: KafkaOffsetStore;
   private readonly membership: SlotMembership;
-  private readonly publisher: TaskStatusPublisher;
-  private readonly taskRows: TaskRows;
   private readonly releasing = new Set<number>();
   private placement = new Map<string, number>();
-  /** Set while this worker leads: its config-topic writes run in transactions under the leader's id. */
-  private leadership: TransactionalWriter | undefined;
+  /** Held while this worker leads: its config-topic writes run in transactions under the leader's id. */
+  private readonly leadership: Leadership;
   private kafkaClusterId: string | undefined;
   private readonly counters = { rebalances: 0, failovers: 0 };
 
@@ -70,10 +68,22 @@ export class DistributedHerder extends BaseHerder {
     });
     this.configTable = configTable;
     this.offsetStore = offsetStore;
-    this.statusTable = new KafkaTable<unknown>(settings.kafka, settings.topics.status, statusPartition);
-    this.taskRows = new TaskRows(this.statusTable);
-    this.publisher = new TaskStatusPublisher(this.statusTable, this.workerId, this.executor, () =>
-      this.statusTable.offsetOf(`worker-${this.workerId}`),
+    this.status = new ClusterStatus({
+      kafka: settings.kafka,
+      topic: settings.topics.status,
+      workerId: this.workerId,
+      executor: this.executor,
+      stillHere: ({ connector, task }) => this.tasksHere(connector).includes(task),
+      // a frozen holder loses its slots within the session; a live one lets go within 2 stop timeouts
+      handOverBoundMs: (settings.sessionTimeoutMs ?? DEFAULT_SESSION_MS) + 2 * stopTimeoutMs(settings),
+      log: this.options.log('worker'),
+    });
+    this.leadership = new Leadership(
+      settings.kafka,
+      settings.groupId,
+      configTable,
+      () => this.membership.slots().includes(0) && !this.releasing.has(0),
+      this.options.log('worker'),
     );
     this.membership = new SlotMembership(settings.kafka, {
       groupId: settings.groupId,
@@ -95,24 +105,23 @@ export class DistributedHerder extends BaseHerder {
     } finally {
       admin.close();
     }
-    await Promise.all([this.configTable.start(), this.statusTable.start(), this.offsetStore.start()]);
+    await Promise.all([this.configTable.start(), this.status.start(), this.offsetStore.start()]);
     this.placement = placementOf(this.configTable.get(PLACEMENT));
     this.configTable.onChange((key, value) => this.configRecord(key, value));
-    this.statusTable.onChange((key) => {
+    this.status.table.onChange((key) => {
       if (key.startsWith('worker-') && this.isLeader()) void this.place(true);
     });
     await super.start(); // loads the configs read so far; no task runs before a slot is owned
     await this.membership.start();
-    this.publisher.start();
+    this.status.startPublishing();
   }
 
   override async stop(timeoutMs = 30_000): Promise<void> {
-    this.publisher.stop();
+    this.status.stopPublishing();
     await this.membership.stop(); // releases every slot: its tasks stop, flush and commit
-    await this.abdicate();
+    await this.leadership.give();
     await super.stop(timeoutMs);
-    await this.publisher.flush();
-    await Promise.all([this.configTable.stop(), this.statusTable.stop(), this.offsetStore.stop()]);
+    await Promise.all([this.configTable.stop(), this.status.stop(), this.offsetStore.stop()]);
   }
 
   /** The workers of the cluster, their URLs and slots, the leader, and which worker runs what. */
@@ -147,50 +156,41 @@ export class DistributedHerder extends BaseHerder {
   }
 
   protected override async restartTasks(name: string, tasks: readonly number[]): Promise<void> {
-    await this.leaderWrite([[`${RESTART}${name}`, { tasks, at: Date.now() }]]);
+    await this.leadership.write([[`${RESTART}${name}`, { tasks, at: Date.now() }]]);
   }
 
   protected override taskState(name: string, task: number): TaskView | undefined {
-    const local = super.taskState(name, task);
-    if (local) return local;
-    const row = this.taskRows.get(name, task);
-    const slot = this.placement.get(taskKey({ connector: name, task }));
-    const owner = slot === undefined ? undefined : slotOwners(this.workerRecords()).get(slot);
-    // a row from a worker that no longer owns the task's slot is stale (dead or moved)
-    if (!row || row.worker !== owner) return undefined;
-    return { state: row.state, workerId: row.worker, ...(row.trace === undefined ? {} : { trace: row.trace }) };
+    return (
+      super.taskState(name, task) ??
+      this.status.taskView(name, task, this.placement.get(taskKey({ connector: name, task })))
+    );
+  }
+
+  protected override mayStart(name: string, task: number): Promise<boolean> {
+    return this.status.handOver.mayStart({ connector: name, task });
+  }
+
+  /** The offsets API's "no task left running" covers every worker: their release rows say so. */
+  protected override runsElsewhere(name: string): boolean {
+    return this.status.heldElsewhere(name);
+  }
+
+  protected override stoppedElsewhere(name: string): Promise<void> {
+    return this.status.untilReleasedElsewhere(name, this.status.handOver.boundMs);
+  }
+
+  /** Released once stopped; a task abandoned at its stop timeout first finishes (bounded), its last commit made. */
+  protected override async tasksStopped(name: string, tasks: readonly number[]): Promise<void> {
+    await this.executor.abandonedClosed(name, 2 * stopTimeoutMs(this.settings));
+    await this.status.handOver.stopped(tasks.map((task) => ({ connector: name, task })));
   }
 
   private isLeader(): boolean {
-    return this.leadership !== undefined && this.membership.slots().includes(0) && !this.releasing.has(0);
-  }
-
-  /**
-   * Takes the leader's transactional id (fencing any previous leader, whose later writes fail),
-   * reads the config topic to its end, then places the tasks for the members as they are now.
-   */
-  private async lead(): Promise<void> {
-    if (this.leadership) return;
-    const writer = new TransactionalWriter(this.settings.kafka, `${this.settings.groupId}-leader`);
-    await writer.start();
-    if (!this.membership.slots().includes(0)) return void (await writer.stop());
-    this.leadership = writer;
-    this.configTable.useWriter(writer);
-    await this.configTable.catchUp();
-    this.options.log('worker').info('leading the cluster', { groupId: this.settings.groupId });
-  }
-
-  /** Gives up leading (slot 0 released, or fenced by a newer leader). */
-  private async abdicate(): Promise<void> {
-    const writer = this.leadership;
-    if (!writer) return;
-    this.leadership = undefined;
-    this.configTable.useWriter(undefined);
-    await writer.stop().catch(() => undefined);
+    return this.leadership.leading();
   }
 
   private workerRecords(): Map<string, WorkerRecord> {
-    return workerRecordsOf(this.statusTable.entries());
+    return this.status.workerRecords();
   }
 
   /** Counts the change (a failover when another worker had held one of the slots), then applies it. */
@@ -201,15 +201,21 @@ export class DistributedHerder extends BaseHerder {
     void this.membershipChanged();
   }
 
-  /** Slots gained or lost: tell the cluster, run what the slots hold, and (as leader) rebalance. */
-  private async membershipChanged(): Promise<void> {
-    const slots = this.membership.slots().filter((slot) => !this.releasing.has(slot));
-    if (slots.includes(0) && !this.leadership) {
-      await this.lead().catch((error: unknown) =>
-        this.options.log('worker').error('could not take the lead', { error: (error as Error).message }),
-      );
+  /**
+   * Slots gained or lost: tell the cluster, run what the slots hold, and (as leader) rebalance.
+   * `released`: slots just given up, still owned until the membership hands them back; the
+   * record must not claim them (it would be newer than their next owner's, and win).
+   */
+  private async membershipChanged(released: readonly number[] = []): Promise<void> {
+    const owned = () => this.membership.slots().filter((slot) => !this.releasing.has(slot) && !released.includes(slot));
+    if (owned().includes(0) && !this.leadership.held()) {
+      await this.leadership
+        .take()
+        .catch((error: unknown) =>
+          this.options.log('worker').error('could not take the lead', { error: (error as Error).message }),
+        );
     }
-    await this.publishWorker(slots);
+    await this.publishWorker(owned());
     if (this.isLeader()) await this.place(true);
     this.syncAll();
   }
@@ -217,7 +223,7 @@ export class DistributedHerder extends BaseHerder {
   /** This worker's record: its URL, its slots, whether it leads. */
   private async publishWorker(slots: readonly number[]): Promise<void> {
     const record: WorkerRecord = { url: this.settings.restUrl, slots, at: Date.now(), leading: this.isLeader() };
-    await this.statusTable.write([[`worker-${this.workerId}`, record]]).catch(() => undefined);
+    await this.status.publishWorker(record);
   }
 
   /** Stops what runs in the slots; `lost` (session expired, e.g. partitioned): others may already run it. */
@@ -225,11 +231,11 @@ export class DistributedHerder extends BaseHerder {
     if (lost) this.options.log('worker').warn('lost slots to the cluster; stopping their tasks', { slots });
     this.counters.rebalances += 1;
     for (const slot of slots) this.releasing.add(slot);
-    if (slots.includes(0)) await this.abdicate();
+    if (slots.includes(0)) await this.leadership.give();
     this.syncAll();
     await Promise.all(this.connectors().map((name) => this.reconciler.settled(name)));
     for (const slot of slots) this.releasing.delete(slot);
-    void this.membershipChanged();
+    void this.membershipChanged(slots);
   }
 
   /** Leader only: the placement for the connectors and slot owners now, written when it changed. */
@@ -242,17 +248,7 @@ export class DistributedHerder extends BaseHerder {
     });
     const next = placeTasks(tasks, slotOwners(this.workerRecords()), this.placement, rebalance);
     if (isDeepStrictEqual([...next].sort(), [...this.placement].sort())) return;
-    await this.leaderWrite([[PLACEMENT, { tasks: Object.fromEntries(next), at: Date.now() }]]);
-  }
-
-  /** A config-topic write as leader; fenced by a newer leader, this worker stops leading. */
-  private async leaderWrite(rows: [string, unknown][]): Promise<void> {
-    try {
-      await this.configTable.write(rows);
-    } catch (error) {
-      if (error instanceof FencedError) await this.abdicate();
-      throw error;
-    }
+    await this.leadership.write([[PLACEMENT, { tasks: Object.fromEntries(next), at: Date.now() }]]);
   }
 
   /** Applies a record of the config topic, whoever wrote it. */
@@ -284,7 +280,4 @@ export class DistributedHerder extends BaseHerder {
   }
 }
 
-function placementOf(value: unknown): Map<string, number> {
-  const tasks = (value as { tasks?: Record<string, number> } | undefined)?.tasks ?? {};
-  return new Map(Object.entries(tasks).filter(([, slot]) => typeof slot === 'number'));
-}
+const stopTimeoutMs = (settings: DistributedHerderOptions) => settings.taskStopTimeoutMs ?? 5000; // TaskExecutor's default

@@ -71,8 +71,14 @@ export class KafkaTable<V> {
     this.writer = writer;
   }
 
-  /** Writes rows (undefined deletes); resolves once acknowledged and read back. */
-  async write(rows: readonly (readonly [key: string, value: V | undefined])[]): Promise<void> {
+  /**
+   * Writes rows (undefined deletes); resolves once acknowledged and read back, or, with
+   * `readBack: false`, once acknowledged (a reader that must see them calls catchUp() first).
+   */
+  async write(
+    rows: readonly (readonly [key: string, value: V | undefined])[],
+    { readBack = true }: { readBack?: boolean } = {},
+  ): Promise<void> {
     if (rows.length === 0) return;
     const messages = rows.map(([key, value]) => {
       const partition = this.partitionOf?.(key);
@@ -85,7 +91,7 @@ export class KafkaTable<V> {
     });
     if (this.writer) await this.writer.write(messages);
     else await this.producer.send(messages);
-    await this.log.readToEnd();
+    if (readBack) await this.log.readToEnd();
   }
 
   private apply(record: LogRecord): void {

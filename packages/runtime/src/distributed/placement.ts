@@ -11,6 +11,12 @@ export function taskKey(task: PlacedTask): string {
   return `${task.connector}/${task.task}`;
 }
 
+/** The placement a config-topic record holds (`{ tasks: { "<connector>/<task>": slot } }`). */
+export function placementOf(value: unknown): Map<string, number> {
+  const tasks = (value as { tasks?: Record<string, number> } | undefined)?.tasks ?? {};
+  return new Map(Object.entries(tasks).filter(([, slot]) => typeof slot === 'number'));
+}
+
 /**
  * Places tasks onto membership slots so that live workers run fair shares, a connector's tasks
  * are spread over workers, and as little as possible moves. Pure and deterministic: the same

@@ -71,6 +71,7 @@ export abstract class BaseHerder implements Herder {
   private readonly catalog: HerderCatalog;
   private stopping = false;
   private ready = false;
+  private loaded = false;
 
   constructor(protected readonly options: HerderOptions) {
     this.workerId = options.workerId;
@@ -90,11 +91,18 @@ export abstract class BaseHerder implements Herder {
       this.executor,
       (name) => this.desired(name),
       (name, task, resolved) => this.restarts.started(name, task, resolved.restartPolicy),
+      {
+        mayStart: (name, task) => this.mayStart?.(name, task) ?? Promise.resolve(true),
+        stopped: (name, tasks) => this.tasksStopped?.(name, tasks) ?? Promise.resolve(),
+      },
     );
     this.offsetsApi = new ConnectorOffsets(
       {
         kindOf: (name) => offsetsSubjectOf(this.get(name)).connector.kind,
-        isStopped: (name) => this.get(name).target === 'STOPPED' && this.executor.taskIds(name).length === 0,
+        isStopped: (name) =>
+          this.get(name).target === 'STOPPED' &&
+          this.executor.taskIds(name).length === 0 &&
+          !this.runsElsewhere?.(name),
       },
       options.offsets,
       options.kafka,
@@ -111,11 +119,16 @@ export abstract class BaseHerder implements Herder {
       this.records.set(name, record);
       passes.push(this.reconciler.sync(name));
     }
+    this.loaded = true;
     void Promise.allSettled(passes).then(() => (this.ready = true));
   }
 
   isReady(): boolean {
     return this.ready;
+  }
+
+  hasLoaded(): boolean {
+    return this.loaded;
   }
 
   async stop(timeoutMs = 30_000): Promise<void> {
@@ -246,6 +259,7 @@ export abstract class BaseHerder implements Herder {
       this.get(name);
       await this.reconciler.settled(name);
       await this.executor.abandonedClosed(name); // a task abandoned at its stop timeout may still commit
+      await this.stoppedElsewhere?.(name);
       await run();
     });
   }
@@ -315,6 +329,18 @@ export abstract class BaseHerder implements Herder {
 
   /** Which of the connector's tasks run on this worker; absent or undefined: all (standalone). */
   protected tasksHere?(name: string): readonly number[] | undefined;
+
+  /** Whether a task may start here now (distributed: once its previous worker let it go); absent: yes. */
+  protected mayStart?(name: string, task: number): Promise<boolean>;
+
+  /** Told once tasks stopped here (distributed: their release is written). */
+  protected tasksStopped?(name: string, tasks: readonly number[]): Promise<void>;
+
+  /** Whether another worker still runs one of the connector's tasks (distributed); standalone: never. */
+  protected runsElsewhere?(name: string): boolean;
+
+  /** Resolves once no other worker runs the connector's tasks, or after a bound (distributed). */
+  protected stoppedElsewhere?(name: string): Promise<void>;
 
   /** Told of each change once it is stored (the distributed leader places tasks then). */
   protected afterChange?(name: string): Promise<void>;

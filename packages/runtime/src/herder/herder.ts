@@ -94,6 +94,11 @@ export interface Herder {
   start(): Promise<void>;
   /** True once every connector stored at start has had its tasks started (or failed): a readiness probe. */
   isReady(): boolean;
+  /**
+   * True once the stored connectors were read (distributed: the config topic to its end), so
+   * reads answer the cluster's state, not an empty list; the REST API answers reads 503 before.
+   */
+  hasLoaded(): boolean;
   /** Takes no more changes, then stops every task (flush, commit, close), bounded by `timeoutMs`. */
   stop(timeoutMs?: number): Promise<void>;
 

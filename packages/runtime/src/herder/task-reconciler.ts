@@ -11,6 +11,16 @@ export interface DesiredConnector {
   readonly tasks?: readonly number[];
 }
 
+/** Stop before start across workers (distributed mode); standalone has no one to hand over to. */
+export interface TaskHandOverHooks {
+  /** Resolves true once the task may start here, false to skip it (it is no longer this worker's). */
+  mayStart(name: string, task: number): Promise<boolean>;
+  /** Told once tasks stopped here (stopped, or abandoned at the stop timeout); awaited. */
+  stopped(name: string, tasks: readonly number[]): Promise<void>;
+}
+
+const NO_HAND_OVER: TaskHandOverHooks = { mayStart: async () => true, stopped: async () => undefined };
+
 /**
  * Brings each connector's tasks on this worker in line with what the herder wants, in the
  * background. Invariants: per connector, passes and restarts run one at a time in the order
@@ -30,6 +40,7 @@ export class TaskReconciler {
     private readonly desired: (name: string) => DesiredConnector | undefined,
     /** Told of each task started, e.g. for the restart backoff. */
     private readonly onStarted: (name: string, task: number, resolved: ResolvedConnectorConfig) => void = () => {},
+    private readonly handOver: TaskHandOverHooks = NO_HAND_OVER,
   ) {}
 
   /** Schedules a pass over the connector; resolves when it ran (errors are the tasks' states). */
@@ -83,8 +94,10 @@ export class TaskReconciler {
     const running = this.applied.get(name);
     const runnable = want?.resolved !== undefined && want.target !== 'STOPPED';
     if (running && (!runnable || running !== want?.resolved)) {
+      const stopping = this.executor.taskIds(name);
       await this.executor.stopConnector(name);
       this.applied.delete(name);
+      await this.handOver.stopped(name, stopping);
     }
     if (!runnable || !want?.resolved) return;
     const resolved = want.resolved;
@@ -95,8 +108,13 @@ export class TaskReconciler {
     const here = this.executor.taskIds(name);
     const unwanted = here.filter((task) => !wanted.includes(task));
     await Promise.all(unwanted.map((task) => this.executor.stopTask(name, task)));
+    if (unwanted.length > 0) await this.handOver.stopped(name, unwanted);
     const missing = wanted.filter((task) => !here.includes(task));
-    await Promise.all(missing.map((task) => this.start(resolved, task, paused)));
+    await Promise.all(
+      missing.map(async (task) => {
+        if (await this.handOver.mayStart(name, task)) await this.start(resolved, task, paused);
+      }),
+    );
     for (const task of here.filter((t) => wanted.includes(t))) {
       if (paused) await this.executor.pauseTask(name, task);
       else this.executor.resumeTask(name, task);

@@ -259,11 +259,16 @@ export class SinkTaskRunner extends TaskRunner implements RebalanceListener {
     if (healthy) await task.closePartitions?.(partitions);
   }
 
-  /** The final flush and commit, then every partition still held closed. Called inside a task call. */
+  /**
+   * The final flush and commit, then every partition still held closed. Called inside a task
+   * call. Holding no partition, it flushes nothing: revoked partitions were flushed as they left,
+   * and lost ones (a zombie's, after its session expired) belong to another task now, whose
+   * target a flush would write to (Connect closes lost partitions without a flush too).
+   */
   private async finish(task: SinkTask, deadline: number): Promise<void> {
     this.finished = true;
     try {
-      if (this.status.state === 'FAILED') return;
+      if (this.status.state === 'FAILED' || this.consumer.assignment().length === 0) return;
       const retry = this.taskRetry('flush', Math.max(0, deadline - Date.now()), this.taskController.signal);
       await withRetries(() => this.flushAndCommit(task), retry).catch((error: unknown) => {
         if (!isRetriableError(error)) throw error;

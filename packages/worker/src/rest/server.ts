@@ -71,6 +71,7 @@ export function createRestServer(options: RestServerOptions): FastifyInstance {
     return reply.code(body.error_code).send(body);
   });
   unroutedAnswers(app);
+  startingUpReads(app, options.herder);
   const log = options.log ?? SILENT;
   operatorLog(app, log);
   requireAuth(app, options.auth ?? {}, log);
@@ -86,6 +87,18 @@ export function createRestServer(options: RestServerOptions): FastifyInstance {
     loggersRoutes(api, options.herder, options.logLevels ?? new LogLevels('info'));
   });
   return app;
+}
+
+/**
+ * Reads answer from the herder's memory: before it read the stored connectors (a distributed
+ * worker's config topic, to its end) they would answer an empty cluster, so they answer 503.
+ */
+function startingUpReads(app: FastifyInstance, herder: Herder): void {
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.method !== 'GET' || !request.url.startsWith('/connectors') || herder.hasLoaded()) return;
+    const message = 'The worker is still starting up: it has not read the stored connectors yet';
+    return reply.code(503).send({ error_code: 503, message });
+  });
 }
 
 function serverRoutes(app: FastifyInstance, options: RestServerOptions): void {
