@@ -1,4 +1,4 @@
-import { RetriableError } from '@sluice/sdk';
+import { isRetriableError } from '@sluice/sdk';
 import { eventually } from '@sluice/testkit';
 import type { FaultProxy } from './fault-proxy';
 import { startFaultProxy } from './fault-proxy';
@@ -119,7 +119,10 @@ describe('failures and flow control (real OpenSearch behind a fault proxy)', () 
     expect(proxy.bulkRequests).toBe(3); // p1, p2, p3 in flight; not the second change of p1
     release();
     await sink.flush();
-    expect(proxy.maxConcurrentBulks).toBe(3);
+    // side by side: the three held ones at least; p1's second change and p4 may overlap p2 and p3
+    // once p1's first is done (4 at most: p1's two changes never overlap)
+    expect(proxy.maxConcurrentBulks).toBeGreaterThanOrEqual(3);
+    expect(proxy.maxConcurrentBulks).toBeLessThanOrEqual(4);
     expect(await get('p1')).toEqual({ price: 4 });
     expect(await get('p4')).toEqual({ price: 5 });
     await cleanup();
@@ -162,8 +165,21 @@ describe('failures and flow control (real OpenSearch behind a fault proxy)', () 
     await sink.put(products(5));
     await expect(sink.flush()).rejects.toThrow('flush.timeout.ms (300) passed with 5 documents');
     release();
-    await sink.flush();
+    // the runtime retries a RetriableError flush: a loaded OpenSearch may take more than 300 ms
+    await flushRetrying(sink);
     expect(await all()).toHaveLength(5);
     await cleanup();
   });
 });
+
+/** flush(), again while it fails retriably (as the runtime calls it), for up to 20 s. */
+async function flushRetrying(sink: { flush(): Promise<void> }): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    try {
+      return await sink.flush();
+    } catch (error) {
+      if (!isRetriableError(error) || Date.now() > deadline) throw error;
+    }
+  }
+}
