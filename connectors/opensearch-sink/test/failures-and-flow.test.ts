@@ -1,4 +1,4 @@
-import { isRetriableError } from '@sluice/sdk';
+import { RetriableError, isRetriableError } from '@sluice/sdk';
 import { eventually } from '@sluice/testkit';
 import type { FaultProxy } from './fault-proxy';
 import { startFaultProxy } from './fault-proxy';
