@@ -25,6 +25,41 @@ describe('JsonConverter', () => {
     expect(json.toConnectData('t', bytes)).toEqual({ id: 1, price: 9.5, name: 'x', ok: true });
   });
 
+  it('writes the inferred schema as the text of its objects, nested structs, arrays and nulls too', () => {
+    const json = new JsonConverter(true);
+    const value = { id: 7n, 'a"b': null, tags: ['x'], none: [], sub: { on: false, at: 1.5 }, raw: Buffer.from('z') };
+    const schema = {
+      type: 'struct',
+      optional: false,
+      fields: [
+        { type: 'int64', optional: true, field: 'id' },
+        { type: 'string', optional: true, field: 'a"b' },
+        { type: 'array', optional: true, items: { type: 'string', optional: false }, field: 'tags' },
+        { type: 'array', optional: true, items: { type: 'string', optional: true }, field: 'none' },
+        {
+          type: 'struct',
+          optional: true,
+          fields: [
+            { type: 'boolean', optional: true, field: 'on' },
+            { type: 'double', optional: true, field: 'at' },
+          ],
+          field: 'sub',
+        },
+        { type: 'bytes', optional: true, field: 'raw' },
+      ],
+    };
+    const payload = JSON.stringify({ ...value, id: 7 });
+    expect(json.fromConnectData('t', value)?.toString()).toBe(
+      `{"schema":${JSON.stringify(schema)},"payload":${payload}}`,
+    );
+    expect(json.fromConnectData('t', [1])?.toString()).toBe(
+      '{"schema":{"type":"array","optional":false,"items":{"type":"int64","optional":false}},"payload":[1]}',
+    );
+    expect(json.fromConnectData('t', 2.5)?.toString()).toBe(
+      '{"schema":{"type":"double","optional":false},"payload":2.5}',
+    );
+  });
+
   it('writes bigints as numbers, nested too, and still fails on a cycle', () => {
     const json = new JsonConverter(false);
     expect(json.fromConnectData('t', { id: 12n, nested: { big: [1n, 2] } })?.toString()).toBe(

@@ -1,14 +1,6 @@
 import type { Converter } from './converter.js';
 import { ConversionError } from './converter.js';
 
-/** A Connect schema as JsonConverter writes it in the `schemas.enable` envelope. */
-interface ConnectSchema {
-  type: string;
-  optional: boolean;
-  fields?: (ConnectSchema & { field: string })[];
-  items?: ConnectSchema;
-}
-
 /** The same text as JSON.stringify({ schema: { type: 'string', optional: false }, payload }) up to the payload. */
 const STRING_ENVELOPE = '{"schema":{"type":"string","optional":false},"payload":';
 
@@ -25,8 +17,8 @@ export class JsonConverter implements Converter {
     // a string (a file line, a text payload): the envelope's fixed text around it, no objects built
     if (typeof data === 'string' && this.schemasEnable)
       return Buffer.from(STRING_ENVELOPE + JSON.stringify(data) + '}');
-    const body = this.schemasEnable ? { schema: schemaOf(data), payload: data } : data;
-    return Buffer.from(jsonOf(body));
+    if (!this.schemasEnable) return Buffer.from(jsonOf(data));
+    return Buffer.from(`{"schema":${schemaText(data, false, '')},"payload":${jsonOf(data)}}`);
   }
 
   toConnectData(topic: string, bytes: Buffer | null): unknown {
@@ -81,20 +73,31 @@ function isEnvelope(value: unknown): value is { schema: unknown; payload: unknow
   return keys.length === 2 && keys.includes('schema') && keys.includes('payload');
 }
 
-function schemaOf(value: unknown): ConnectSchema {
-  if (value === null || value === undefined) return { type: 'string', optional: true };
-  if (typeof value === 'boolean') return { type: 'boolean', optional: false };
-  if (typeof value === 'bigint') return { type: 'int64', optional: false };
-  if (typeof value === 'number') return { type: Number.isInteger(value) ? 'int64' : 'double', optional: false };
-  if (typeof value === 'string') return { type: 'string', optional: false };
-  if (Buffer.isBuffer(value)) return { type: 'bytes', optional: false };
-  if (Array.isArray(value)) return { type: 'array', optional: false, items: schemaOf(value[0]) };
-  const fields = Object.entries(value as Record<string, unknown>).map(([field, v]) => ({
-    ...schemaOf(v),
-    field,
-    optional: true,
-  }));
-  return { type: 'struct', optional: false, fields };
+/**
+ * The inferred Connect schema of `value` as JSON text, written directly rather than built as
+ * objects and stringified (one of the source's hot paths: bench/reports/pipeline-cpu.md). The
+ * text is what JSON.stringify gives for the schema objects Connect's envelope holds: `type`,
+ * `optional`, then `fields` (struct) or `items` (array), then `field` for a struct's field; a
+ * struct's fields are optional, and so is the schema of a null. `fieldName` is '' outside a struct.
+ */
+function schemaText(value: unknown, optional: boolean, fieldName: string): string {
+  const field = fieldName === '' ? '' : `,"field":${fieldName}`;
+  if (value === null || value === undefined) return `{"type":"string","optional":true${field}}`;
+  const head = (type: string) => `{"type":"${type}","optional":${optional}`;
+  switch (typeof value) {
+    case 'boolean':
+    case 'string':
+      return `${head(typeof value)}${field}}`;
+    case 'bigint':
+      return `${head('int64')}${field}}`;
+    case 'number':
+      return `${head(Number.isInteger(value) ? 'int64' : 'double')}${field}}`;
+  }
+  if (Buffer.isBuffer(value)) return `${head('bytes')}${field}}`;
+  if (Array.isArray(value)) return `${head('array')},"items":${schemaText(value[0], false, '')}${field}}`;
+  const record = value as Record<string, unknown>;
+  const fields = Object.keys(record).map((key) => schemaText(record[key], true, JSON.stringify(key)));
+  return `${head('struct')},"fields":[${fields.join(',')}]${field}}`;
 }
 
 /**
