@@ -21,6 +21,7 @@ import {
   visibilityWatcher,
   harnessScenario,
 } from '../lib/pipeline.mjs';
+import { cpuTable, cpuWindow } from '../lib/machine-cpu.mjs';
 
 const SAMPLE_EVERY = 100;
 
@@ -60,6 +61,7 @@ export async function run(context = {}) {
     const samples = [];
     const started = performance.now();
     const cpuAt = pipeline.cpuSeconds();
+    const machineCpu = cpuWindow(pipeline.child.pid);
     let sampling = true;
     let failure;
     const sampler = (async () => {
@@ -94,6 +96,7 @@ export async function run(context = {}) {
       },
     });
     const writtenAt = performance.now();
+    const processes = machineCpu.end();
     const total = Math.round(rate * seconds);
     let caughtUpMs;
     for (let i = 0; i < 1200 && failure === undefined; i++) {
@@ -117,6 +120,8 @@ export async function run(context = {}) {
       samples,
       latency: percentiles(latency),
       cpu,
+      failure,
+      processes,
       writeSeconds: (writtenAt - started) / 1000,
     });
   } finally {
@@ -147,6 +152,11 @@ each second; latency sampled on 1 document in ${SAMPLE_EVERY} (realtime _mget âˆ
 the pipeline ${r.caughtUpMs === undefined ? 'had not caught up 120 s after the writer stopped' : `caught up ${(r.caughtUpMs / 1000).toFixed(1)} s after the writer stopped`}.
 Sampled latency p50 ${r.latency.p50.toFixed(1)} ms, p99 ${r.latency.p99.toFixed(1)} ms, p99.9 ${r.latency.p999.toFixed(1)} ms, max ${r.latency.max.toFixed(1)} ms (${r.latency.count} samples, ${r.missing} never seen).
 Worker CPU: ${((r.cpu / r.total) * 100_000).toFixed(2)} s per 100k events (${(r.cpu / (r.writeSeconds + (r.caughtUpMs ?? 0) / 1000)).toFixed(2)} cores on average).
+
+Where the machine's CPU went while the writer ran (every process of the pipeline, from /proc;
+a total near the core count means the rate is bounded by the machine, not by one process):
+
+${cpuTable(r.processes, Math.round(r.total))}
 
 | t (s) | written | acknowledged by OpenSearch | lag (events) | source lag gauge (ms) |
 |---|---|---|---|---|
