@@ -119,6 +119,29 @@ describe("KafkaProducer with deliveryReports: 'errors' (real broker)", () => {
     await expect(fixture.producer.send(batchOf(topic, 'after-lost', 100))).resolves.toEqual([]);
   });
 
+  it('produces a send at once while an earlier one still waits for its acknowledgement', async () => {
+    const consumer = new KafkaGroupConsumer(settings('overtake-consumer'), { groupId: `overtake-${randomUUID()}` });
+    await consumer.connect();
+    consumer.subscribe([topic]);
+    await consumer.waitForAssignment();
+    // the lost message keeps the queue non-empty until its metadata says the topic is not there
+    const lost = { topic: `missing-${randomUUID()}`, key: null, value: Buffer.from('held up') };
+    let firstSettled = false;
+    const first = fixture.producer.send([lost]).finally(() => (firstSettled = true));
+    const second = fixture.producer.send(batchOf(topic, 'overtakes', 20));
+    const values = new Set<string>();
+    const deadline = Date.now() + 30_000;
+    while (!values.has('overtakes-19') && Date.now() < deadline)
+      for (const message of await consumer.consume(500, 20)) values.add(String(message.value));
+    const seenBeforeFirstSettled = !firstSettled;
+    await consumer.disconnect();
+    await expect(first).rejects.toThrow(/did not acknowledge/i);
+    // before the change, the second send was produced only once the first had settled
+    await expect(second).rejects.toThrow(/did not acknowledge/i); // the failure may have been its own
+    expect(values.has('overtakes-19')).toBe(true);
+    expect(seenBeforeFirstSettled).toBe(true);
+  });
+
   it('rejects a batch a message cannot be produced from, after draining what was produced', async () => {
     const tooLarge = { topic, key: null, value: Buffer.alloc(2_000_000) };
     await expect(fixture.producer.send([...batchOf(topic, 'before', 60), tooLarge])).rejects.toThrow(/too large/i);

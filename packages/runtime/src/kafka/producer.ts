@@ -25,15 +25,25 @@ interface Batch {
 /** How long to let librdkafka drain its queue before producing again when it is full. */
 const QUEUE_FULL_BACKOFF_MS = 5;
 
-/** How often a send in `deliveryReports: 'errors'` mode checks whether its batch is acknowledged. */
-const DRAIN_CHECK_MS = 2;
+/** How often `deliveryReports: 'errors'` mode checks whether the sends waiting are acknowledged. */
+const DRAIN_CHECK_MS = 1;
+
+/** `errors` mode: a send whose messages are all produced, waiting for librdkafka to hold none. */
+interface DrainWait {
+  /** A produce error of the send itself (it still waits until what it produced is out). */
+  failure?: Error;
+  resolve(reports: DeliveryReport[]): void;
+  reject(error: Error): void;
+}
 
 export interface ProducerOptions {
   /**
    * `all` (default): Kafka reports every message; send() resolves with those reports.
    * `errors`: Kafka reports failed messages only, which saves a report object and a callback per
-   * message; send() resolves with [] once the producer's queue is empty and no message of the
-   * batch failed. Sends then run one after another (a failure is the batch's in flight).
+   * message; send() resolves with [] once the producer's queue was empty after all its messages
+   * were produced and no message failed meanwhile. Sends are produced in call order as soon as
+   * they are made, without waiting for the ones before to be acknowledged; a failure reported
+   * cannot be told apart by batch, so it rejects every send produced and not yet settled.
    */
   readonly deliveryReports?: 'all' | 'errors';
 }
@@ -52,9 +62,12 @@ export class KafkaProducer {
    */
   private unlabelled: Batch | undefined;
   private readonly onlyErrors: boolean;
-  /** `errors` mode: the sends so far, chained (each starts once the one before is drained). */
-  private sends: Promise<unknown> = Promise.resolve();
-  /** `errors` mode: the first failure reported since the batch in flight started. */
+  /** `errors` mode: the produce steps so far, chained, so sends are produced in call order. */
+  private producing: Promise<unknown> = Promise.resolve();
+  /** `errors` mode: sends produced and not settled, oldest first. */
+  private waiting: DrainWait[] = [];
+  private checking = false;
+  /** `errors` mode: the first failure reported since the sends waiting were last settled. */
   private failure: LibrdKafkaError | undefined;
 
   constructor(settings: KafkaClientSettings, options: ProducerOptions = {}) {
@@ -124,33 +137,54 @@ export class KafkaProducer {
     }
   }
 
-  /** `errors` mode: waits for the sends before, then produces and waits until all is acknowledged. */
+  /** `errors` mode: produces once the sends before are produced, then waits for the queue to empty. */
   private sendInTurn(messages: readonly OutgoingMessage[]): Promise<DeliveryReport[]> {
-    const drained = this.sends.then(() => this.produceAndDrain(messages));
-    this.sends = drained.catch(() => undefined);
-    return drained.then((failure) => {
-      if (failure !== undefined) throw failure;
-      return [];
+    return new Promise<DeliveryReport[]>((resolve, reject) => {
+      const wait: DrainWait = { resolve, reject };
+      this.producing = this.producing
+        .then(() => this.produceEvery(messages))
+        .then((failure) => {
+          if (failure !== undefined) wait.failure = failure;
+          this.waiting.push(wait);
+          void this.checkDrained();
+        });
     });
   }
 
-  /** Resolves with the batch's failure, if any, once nothing of it is left in the queue. */
-  private async produceAndDrain(messages: readonly OutgoingMessage[]): Promise<Error | undefined> {
-    this.failure = undefined;
-    let failure: Error | undefined;
+  /** Produces every message (waiting for room); resolves with the produce error that stopped it, if any. */
+  private async produceEvery(messages: readonly OutgoingMessage[]): Promise<Error | undefined> {
     try {
       for (const message of messages) {
         if (!this.tryProduce(message, undefined)) await this.produceWhenRoom(message, undefined);
       }
+      return undefined;
     } catch (error) {
-      failure = error as Error; // what was produced is still drained, so no report outlives its batch
+      return error as Error; // what was produced is still drained, so no report outlives its send
     }
-    await this.drained();
-    const reported = this.failure as LibrdKafkaError | undefined; // set by reports while draining
-    if (failure === undefined && reported !== undefined) {
-      failure = new Error(`Kafka did not acknowledge a message: ${reported.message}`, { cause: reported });
+  }
+
+  /**
+   * One check at a time: the sends waiting when a check starts settle once librdkafka holds no
+   * message (a send produced meanwhile waits for the next check); a failure reported by then
+   * rejects every send waiting, as it may be any of theirs.
+   */
+  private async checkDrained(): Promise<void> {
+    if (this.checking) return;
+    this.checking = true;
+    try {
+      while (this.waiting.length > 0) {
+        const settling = this.waiting.length;
+        await this.drained();
+        const reported = this.failure as LibrdKafkaError | undefined; // set by reports while draining
+        this.failure = undefined;
+        const group = this.waiting.splice(0, reported === undefined ? settling : this.waiting.length);
+        for (const wait of group) settle(wait, reported);
+      }
+    } catch (error) {
+      for (const wait of this.waiting.splice(0)) wait.reject(error as Error);
+    } finally {
+      this.checking = false;
     }
-    return failure;
   }
 
   /**
@@ -224,4 +258,11 @@ export class KafkaProducer {
       batch.resolve(batch.reports);
     }
   }
+}
+
+function settle(wait: DrainWait, reported: LibrdKafkaError | undefined): void {
+  if (wait.failure) wait.reject(wait.failure);
+  else if (reported)
+    wait.reject(new Error(`Kafka did not acknowledge a message: ${reported.message}`, { cause: reported }));
+  else wait.resolve([]);
 }
