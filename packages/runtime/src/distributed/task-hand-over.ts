@@ -55,6 +55,7 @@ export class TaskHandOver {
     const started = Date.now();
     await options.status.catchUp().catch(() => undefined); // every claim written before this one is seen
     let holder = this.holder(task);
+    if (holder !== undefined) options.log.debug('waiting for the holder', { ...task, holder });
     while ((holder !== undefined || options.generation() === undefined) && Date.now() - started < options.boundMs) {
       if (!options.stillHere(task)) return false;
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
@@ -65,10 +66,14 @@ export class TaskHandOver {
     const fields = { connector: task.connector, task: task.task, waitedMs };
     if (holder !== undefined) options.log.warn('starting a task its holder did not hand over', { ...fields, holder });
     else if (waitedMs >= POLL_MS) options.log.info('task handed over', fields);
+    else options.log.debug('task free to start', fields);
     await options.publisher.claim([task]).catch((error: unknown) => {
       options.log.warn('could not write a task claim', { ...fields, error: (error as Error).message });
     });
-    if (options.stillHere(task)) return true;
+    if (options.stillHere(task)) {
+      options.log.debug('task claimed', { connector: task.connector, task: task.task });
+      return true;
+    }
     await this.stopped([task]); // placed elsewhere while claiming: let it go again
     return false;
   }
