@@ -90,11 +90,8 @@ export class DistributedHerder extends BaseHerder {
     );
     const sessionMs = settings.sessionTimeoutMs ?? DEFAULT_SESSION_MS;
     // survivors' records arrive one by one after a death; placing on each moves tasks needlessly
-    this.rebalance = new QuietTrigger(
-      () => void this.place(true),
-      groupTimings(sessionMs)['heartbeat.interval.ms'] as number,
-      sessionMs,
-    );
+    const quietMs = groupTimings(sessionMs)['heartbeat.interval.ms'] as number;
+    this.rebalance = new QuietTrigger(() => this.placeNow(true), quietMs, sessionMs);
     this.membership = new SlotMembership(settings.kafka, {
       groupId: settings.groupId,
       topic: settings.topics.slots,
@@ -259,8 +256,14 @@ export class DistributedHerder extends BaseHerder {
    * rebalances (moving tasks between live workers) once the workers' records have settled.
    */
   private membershipMoved(): void {
-    void this.place(false);
+    this.placeNow(false);
     this.rebalance.request();
+  }
+
+  private placeNow(rebalance: boolean): void {
+    this.place(rebalance).catch((error: unknown) =>
+      this.options.log('worker').warn('could not write the placement', { error: (error as Error).message }),
+    );
   }
 
   /** Leader only: the placement for the connectors and slot owners now, written when it changed. */
