@@ -44,7 +44,6 @@ export class ClusterStatus {
       rowsOf: ({ connector, task }) => [
         this.table.get(taskRowKey(connector, task)) as TaskRow | undefined,
         this.rows.get(connector, task),
-        ...this.rows.allOf(connector, task),
       ],
       publisher: this.publisher,
       workerId: options.workerId,

@@ -1,4 +1,3 @@
-import type { DeliveryReport } from '@confluentinc/kafka-javascript';
 import type { KafkaClientSettings } from '../kafka/client-config.js';
 import { KafkaProducer } from '../kafka/producer.js';
 import type { OutgoingMessage } from '../kafka/producer.js';
@@ -73,8 +72,7 @@ export class KafkaTable<V> {
   }
 
   /**
-   * Writes rows (undefined deletes); resolves once acknowledged and read back (the partitions
-   * written to, up to these rows; through a writer, every partition to its end), or, with
+   * Writes rows (undefined deletes); resolves once acknowledged and read back, or, with
    * `readBack: false`, once acknowledged (a reader that must see them calls catchUp() first).
    */
   async write(
@@ -91,13 +89,9 @@ export class KafkaTable<V> {
         ...(partition === undefined ? {} : { partition }),
       };
     });
-    if (this.writer) {
-      await this.writer.write(messages);
-      if (readBack) await this.log.readToEnd(); // a transaction's end is past its commit marker
-      return;
-    }
-    const reports = await this.producer.send(messages);
-    if (readBack) await this.log.readTo(endsOf(reports));
+    if (this.writer) await this.writer.write(messages);
+    else await this.producer.send(messages);
+    if (readBack) await this.log.readToEnd();
   }
 
   private apply(record: LogRecord): void {
@@ -119,11 +113,4 @@ export class KafkaTable<V> {
     }
     for (const listener of this.listeners) listener(record.key, value);
   }
-}
-
-/** Per partition written to, the offset after the last record a send placed there. */
-function endsOf(reports: readonly DeliveryReport[]): Map<number, number> {
-  const ends = new Map<number, number>();
-  for (const { partition, offset } of reports) ends.set(partition, Math.max(ends.get(partition) ?? 0, offset + 1));
-  return ends;
 }

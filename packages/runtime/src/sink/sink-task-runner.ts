@@ -201,7 +201,6 @@ export class SinkTaskRunner extends TaskRunner implements RebalanceListener {
     });
     this.metrics.observeBatch(batch.records.length, startedAt);
     this.metrics.recordsOut += batch.records.length;
-    if (this.delivered === 0) this.common.log.debug('first records put', { records: batch.records.length });
     this.delivered += batch.records.length;
   }
 
@@ -218,7 +217,6 @@ export class SinkTaskRunner extends TaskRunner implements RebalanceListener {
     if (this.pending.size === 0) return;
     const covered = this.pending.snapshot();
     await task.flush();
-    if (this.metrics.offsetCommits === 0) this.common.log.debug('first flush', { partitions: covered.length });
     this.originals?.clear();
     await this.commit(covered);
   }
