@@ -1,4 +1,4 @@
-import type { Message, TopicPartitionOffset } from '@confluentinc/kafka-javascript';
+import type { Message } from '@confluentinc/kafka-javascript';
 import type { SinkRecord, SinkTask, TopicPartition } from '@sluice/sdk';
 import { isRetriableError } from '@sluice/sdk';
 import type { RetryOptions } from '../errors/retry.js';
@@ -9,6 +9,7 @@ import { keyOf, partitionName, topicsOf } from '../kafka/topic-partitions.js';
 import { KafkaProducer } from '../kafka/producer.js';
 import { Waker } from '../kafka/waker.js';
 import { TaskRunner } from '../task-runner.js';
+import { OffsetCommits } from './offset-commits.js';
 import { OriginalMessages } from './original-messages.js';
 import { PendingOffsets } from './pending-offsets.js';
 import type { SinkRunnerOptions } from './sink-runner-options.js';
@@ -35,6 +36,7 @@ export class SinkTaskRunner extends TaskRunner implements RebalanceListener {
   private readonly consumer: KafkaGroupConsumer;
   private readonly deadLetters: KafkaProducer | undefined;
   private readonly pending = new PendingOffsets();
+  private readonly commits: OffsetCommits;
   /** Kept only when reported records go to a dead-letter queue. */
   private readonly originals: OriginalMessages | undefined;
   private readonly calls = new TaskCalls();
@@ -63,6 +65,7 @@ export class SinkTaskRunner extends TaskRunner implements RebalanceListener {
       { 'session.timeout.ms': 10_000, ...options.kafka, ...this.clients.consumer },
       { ...groupMembership(options), rebalance: this },
     );
+    this.commits = new OffsetCommits(this.consumer, this.pending, this.metrics, this.common.log);
   }
 
   async start(): Promise<void> {
@@ -201,6 +204,7 @@ export class SinkTaskRunner extends TaskRunner implements RebalanceListener {
     });
     this.metrics.observeBatch(batch.records.length, startedAt);
     this.metrics.recordsOut += batch.records.length;
+    if (this.delivered === 0) this.common.log.debug('first records put', { records: batch.records.length });
     this.delivered += batch.records.length;
   }
 
@@ -217,22 +221,9 @@ export class SinkTaskRunner extends TaskRunner implements RebalanceListener {
     if (this.pending.size === 0) return;
     const covered = this.pending.snapshot();
     await task.flush();
+    if (this.metrics.offsetCommits === 0) this.common.log.debug('first flush', { partitions: covered.length });
     this.originals?.clear();
-    await this.commit(covered);
-  }
-
-  private async commit(covered: TopicPartitionOffset[]): Promise<void> {
-    try {
-      await this.consumer.commit(covered);
-      this.metrics.offsetCommits += 1;
-      this.pending.committed(covered);
-    } catch (error) {
-      // e.g. the partitions moved to another task: their records are delivered again there
-      this.metrics.offsetCommitFailures += 1;
-      this.common.log.warn('offset commit failed; the offsets are committed with the next flush', {
-        error: (error as Error).message,
-      });
-    }
+    await this.commits.commit(covered);
   }
 
   /**
@@ -241,7 +232,8 @@ export class SinkTaskRunner extends TaskRunner implements RebalanceListener {
    */
   private async release(partitions: readonly TopicPartition[], lost: boolean): Promise<void> {
     const task = this.task;
-    if (!task || this.finished) return;
+    if (!task) return;
+    if (this.finished) return this.commits.leaving(partitions, lost); // the final flush wrote them
     const healthy = this.status.state !== 'FAILED';
     try {
       if (!lost && healthy) {
@@ -263,18 +255,33 @@ export class SinkTaskRunner extends TaskRunner implements RebalanceListener {
    * The final flush and commit, then every partition still held closed. Called inside a task
    * call. Holding no partition, it flushes nothing: revoked partitions were flushed as they left,
    * and lost ones (a zombie's, after its session expired) belong to another task now, whose
-   * target a flush would write to (Connect closes lost partitions without a flush too).
+   * target a flush would write to (Connect closes lost partitions without a flush too). A
+   * rebalance running meanwhile does not lose the commit (OffsetCommits.commitLast).
+   *
+   * Afterwards `pending` holds only offsets this flush made durable (others are dropped), so the
+   * partitions revoked later commit them as they leave.
    */
   private async finish(task: SinkTask, deadline: number): Promise<void> {
     this.finished = true;
+    let durable = false;
     try {
-      if (this.status.state === 'FAILED' || this.consumer.assignment().length === 0) return;
+      if (this.status.state === 'FAILED' || this.consumer.assignment().length === 0 || this.pending.size === 0) return;
+      const covered = this.pending.snapshot();
       const retry = this.taskRetry('flush', Math.max(0, deadline - Date.now()), this.taskController.signal);
-      await withRetries(() => this.flushAndCommit(task), retry).catch((error: unknown) => {
-        if (!isRetriableError(error)) throw error;
-        this.common.log.warn('final flush failed; offsets stay uncommitted', { error: error.message });
-      });
+      const flushed = await withRetries(() => task.flush(), retry).then(
+        () => true,
+        (error: unknown) => {
+          if (!isRetriableError(error)) throw error;
+          this.common.log.warn('final flush failed; offsets stay uncommitted', { error: error.message });
+          return false;
+        },
+      );
+      if (!flushed) return;
+      durable = true;
+      this.originals?.clear();
+      await this.commits.commitLast(covered, deadline);
     } finally {
+      if (!durable) this.pending.forget(this.pending.snapshot()); // nothing unflushed is committed later
       const held = this.consumer.assignment();
       if (held.length > 0 && this.status.state !== 'FAILED') await task.closePartitions?.(held);
     }
