@@ -66,7 +66,7 @@ const timings: string[] = [];
 async function timed<T>(what: string, step: () => Promise<T>): Promise<T> {
   const started = Date.now();
   const result = await step();
-  timings.push(`${what} ${Date.now() - started} ms`);
+  timings.push(`${what} ${Date.now() - started} ms (from ${new Date(started).toISOString().slice(11, 23)})`);
   if (process.env.SLUICE_BOUNCE_TRACE === '1') console.log(timings.at(-1));
   return result;
 }
@@ -91,9 +91,22 @@ async function settled(): Promise<void> {
   });
   const { foreign, outOfOrder, repeats } = check();
   expect({ foreign, outOfOrder }).toEqual({ foreign: 0, outOfOrder: 0 });
+  if (repeats > 0 && !killed) await explainRepeats();
   // the sink writes on flush, before its offsets are committed: a repeat in the target comes from
   // a sink or a source that did not stop cleanly, which only a SIGKILL may cause
   expectNoRepeats(repeats, 'the target');
+}
+
+/** Says whether repeats in the target were sent twice (source side) or delivered twice (sink side), and which. */
+async function explainRepeats(): Promise<void> {
+  const topic = checkSequences(await topicValues(pipe.topic), pipe.tasks, pipe.count());
+  const counts = new Map<string, number>();
+  for (const line of pipe.target()) counts.set(line, (counts.get(line) ?? 0) + 1);
+  const twice = [...counts].filter(([, n]) => n > 1).map(([line]) => line);
+  console.log(
+    `repeats before any SIGKILL: ${topic.repeats} in topic ${pipe.topic}, ${twice.length} lines twice in the ` +
+      `target, e.g. ${twice.slice(0, 12).join(', ')}; last steps:\n${timings.slice(-8).join('\n')}`,
+  );
 }
 
 /**
