@@ -98,6 +98,7 @@ export type { TaskId, TaskRow } from './distributed/task-status-publisher.js';
 export { TaskRows, TaskStatusPublisher } from './distributed/task-status-publisher.js';
 export type { TaskHandOverOptions } from './distributed/task-hand-over.js';
 export { TaskHandOver } from './distributed/task-hand-over.js';
+export { QuietTrigger } from './distributed/quiet-trigger.js';
 export { kafkaClusterId } from './distributed/kafka-cluster-id.js';
 export { KafkaConfigStore } from './distributed/kafka-config-store.js';
 export { KafkaOffsetStore } from './distributed/kafka-offset-store.js';

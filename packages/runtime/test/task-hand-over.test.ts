@@ -92,4 +92,24 @@ describe('TaskHandOver', () => {
     await expect(handOver.mayStart(task)).resolves.toBe(false);
     expect(written).toEqual(['claim 1', 'release 1']);
   });
+
+  it('waits after claiming while a rival claim read back before its own still holds the task', async () => {
+    const { state, written, handOver } = setUp();
+    const claim = async () => void (written.push('claim 1'), (state.rows = [row('w1', true), row('w3', true)]));
+    Object.assign((handOver as unknown as { options: { publisher: object } }).options.publisher, { claim });
+    const started = Date.now();
+    setTimeout(() => (state.rows = [row('w1', true), row('w3', false)]), 300); // the rival lets go
+    await expect(handOver.mayStart(task)).resolves.toBe(true);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+    expect(written).toEqual(['claim 1']);
+  });
+
+  it('lets go after claiming when the rival keeps the task and it was placed elsewhere', async () => {
+    const { state, written, handOver } = setUp();
+    const claim = async () => void (written.push('claim 1'), (state.rows = [row('w1', true), row('w3', true)]));
+    Object.assign((handOver as unknown as { options: { publisher: object } }).options.publisher, { claim });
+    setTimeout(() => (state.here = false), 300); // the newer placement puts it on the rival
+    await expect(handOver.mayStart(task)).resolves.toBe(false);
+    expect(written).toEqual(['claim 1', 'release 1']);
+  });
 });

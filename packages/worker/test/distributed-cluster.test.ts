@@ -119,10 +119,14 @@ describe('a three-worker cluster (real sluice-worker processes)', () => {
     await victim.kill();
     for (const pipe of pipes) append(pipe.input, 50, 50);
     await until(() => allRunning(names), 60_000, explain);
+    const runningMs = Date.now() - killedAt;
     for (const pipe of pipes) await until(async () => lines(pipe.output).length >= 100, 60_000, explain);
     const failoverMs = Date.now() - killedAt;
-    console.log(`failover (SIGKILL of a follower → its tasks RUNNING elsewhere and records flowing): ${failoverMs} ms`);
-    expect(failoverMs).toBeLessThan(SESSION_MS + 20_000); // generous on a loaded machine; the goal is session + 5 s
+    console.log(
+      `failover (SIGKILL of a follower → its tasks RUNNING elsewhere and records flowing): ${failoverMs} ms ` +
+        `(all RUNNING after ${runningMs} ms; ${idOf(victim)} killed at ${new Date(killedAt).toISOString()})`,
+    );
+    expect(failoverMs).toBeLessThan(SESSION_MS + 10_000); // 5.4–7.8 s measured on a loaded machine; the goal is session + 5 s
     for (const pipe of pipes) expect([...new Set(lines(pipe.output))]).toEqual(expected(100)); // none lost
   }, 120_000);
 

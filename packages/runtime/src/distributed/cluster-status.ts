@@ -44,6 +44,7 @@ export class ClusterStatus {
       rowsOf: ({ connector, task }) => [
         this.table.get(taskRowKey(connector, task)) as TaskRow | undefined,
         this.rows.get(connector, task),
+        ...this.rows.allOf(connector, task),
       ],
       publisher: this.publisher,
       workerId: options.workerId,

@@ -19,6 +19,7 @@ import { placeTasks, placementOf, taskKey } from './placement.js';
 import { SlotMembership, groupTimings } from './slot-membership.js';
 import { ClusterStatus } from './cluster-status.js';
 import { Leadership } from './leadership.js';
+import { QuietTrigger } from './quiet-trigger.js';
 
 export interface DistributedHerderOptions extends Omit<HerderOptions, 'configs' | 'offsets'> {
   readonly groupId: string;
@@ -55,6 +56,8 @@ export class DistributedHerder extends BaseHerder {
   private readonly leadership: Leadership;
   private kafkaClusterId: string | undefined;
   private readonly counters = { rebalances: 0, failovers: 0 };
+  /** The leader's rebalance after a membership change, once the workers' records have settled. */
+  private readonly rebalance: QuietTrigger;
 
   constructor(private readonly settings: DistributedHerderOptions) {
     const configTable = new KafkaTable<unknown>(settings.kafka, settings.topics.config);
@@ -85,6 +88,10 @@ export class DistributedHerder extends BaseHerder {
       () => this.membership.slots().includes(0) && !this.releasing.has(0),
       this.options.log('worker'),
     );
+    const sessionMs = settings.sessionTimeoutMs ?? DEFAULT_SESSION_MS;
+    // survivors' records arrive one by one after a death; placing on each moves tasks needlessly
+    const quietMs = groupTimings(sessionMs)['heartbeat.interval.ms'] as number;
+    this.rebalance = new QuietTrigger(() => this.placeNow(true), quietMs, sessionMs);
     this.membership = new SlotMembership(settings.kafka, {
       groupId: settings.groupId,
       topic: settings.topics.slots,
@@ -108,8 +115,11 @@ export class DistributedHerder extends BaseHerder {
     await Promise.all([this.configTable.start(), this.status.start(), this.offsetStore.start()]);
     this.placement = placementOf(this.configTable.get(PLACEMENT));
     this.configTable.onChange((key, value) => this.configRecord(key, value));
-    this.status.table.onChange((key) => {
-      if (key.startsWith('worker-') && this.isLeader()) void this.place(true);
+    this.status.table.onChange((key, value) => {
+      if (!key.startsWith('worker-')) return;
+      const slots = (value as WorkerRecord | undefined)?.slots.length ?? 0;
+      this.options.log('worker').debug('worker record read', { worker: key.slice('worker-'.length), slots });
+      if (this.isLeader()) this.membershipMoved();
     });
     await super.start(); // loads the configs read so far; no task runs before a slot is owned
     await this.membership.start();
@@ -118,6 +128,7 @@ export class DistributedHerder extends BaseHerder {
 
   override async stop(timeoutMs = 30_000): Promise<void> {
     this.status.stopPublishing();
+    this.rebalance.cancel();
     await this.membership.stop(); // releases every slot: its tasks stop, flush and commit
     await this.leadership.give();
     await super.stop(timeoutMs);
@@ -195,6 +206,7 @@ export class DistributedHerder extends BaseHerder {
 
   /** Counts the change (a failover when another worker had held one of the slots), then applies it. */
   private gained(slots: readonly number[]): void {
+    this.options.log('worker').debug('slots assigned', { slots });
     const owners = slotOwners(this.workerRecords());
     this.counters.rebalances += 1;
     if (slots.some((slot) => ![undefined, this.workerId].includes(owners.get(slot)))) this.counters.failovers += 1;
@@ -216,7 +228,7 @@ export class DistributedHerder extends BaseHerder {
         );
     }
     await this.publishWorker(owned());
-    if (this.isLeader()) await this.place(true);
+    if (this.isLeader()) this.membershipMoved();
     this.syncAll();
   }
 
@@ -229,6 +241,7 @@ export class DistributedHerder extends BaseHerder {
   /** Stops what runs in the slots; `lost` (session expired, e.g. partitioned): others may already run it. */
   private async release(slots: readonly number[], lost: boolean): Promise<void> {
     if (lost) this.options.log('worker').warn('lost slots to the cluster; stopping their tasks', { slots });
+    else this.options.log('worker').debug('slots revoked', { slots });
     this.counters.rebalances += 1;
     for (const slot of slots) this.releasing.add(slot);
     if (slots.includes(0)) await this.leadership.give();
@@ -236,6 +249,21 @@ export class DistributedHerder extends BaseHerder {
     await Promise.all(this.connectors().map((name) => this.reconciler.settled(name)));
     for (const slot of slots) this.releasing.delete(slot);
     void this.membershipChanged(slots);
+  }
+
+  /**
+   * Leader only, on a membership change: places tasks whose slot lost its owner at once, and
+   * rebalances (moving tasks between live workers) once the workers' records have settled.
+   */
+  private membershipMoved(): void {
+    this.placeNow(false);
+    this.rebalance.request();
+  }
+
+  private placeNow(rebalance: boolean): void {
+    this.place(rebalance).catch((error: unknown) =>
+      this.options.log('worker').warn('could not write the placement', { error: (error as Error).message }),
+    );
   }
 
   /** Leader only: the placement for the connectors and slot owners now, written when it changed. */
@@ -248,13 +276,16 @@ export class DistributedHerder extends BaseHerder {
     });
     const next = placeTasks(tasks, slotOwners(this.workerRecords()), this.placement, rebalance);
     if (isDeepStrictEqual([...next].sort(), [...this.placement].sort())) return;
+    const moved = [...next].filter(([task, slot]) => this.placement.get(task) !== slot).map(([task]) => task);
     await this.leadership.write([[PLACEMENT, { tasks: Object.fromEntries(next), at: Date.now() }]]);
+    this.options.log('worker').debug('placement written', { rebalance, moved });
   }
 
   /** Applies a record of the config topic, whoever wrote it. */
   private configRecord(key: string, value: unknown): void {
     if (key === PLACEMENT) {
       this.placement = placementOf(value);
+      this.options.log('worker').debug('placement read', { tasks: this.placement.size });
       this.syncAll();
     } else if (key.startsWith('connector-')) {
       this.connectorRecord(key.slice('connector-'.length), value as StoredConnector | undefined);

@@ -13,6 +13,13 @@ export interface LogRecord {
 }
 
 const OFFSET_BEGINNING = -2;
+/** ListOffsets' "latest" timestamp. */
+const OFFSET_END = -1;
+/**
+ * How long the broker may hold an idle fetch: it answers a connection's requests in order, so
+ * a readToEnd's offsets request waits behind the fetch in flight (librdkafka's 500 ms default).
+ */
+const FETCH_WAIT_MS = 100;
 const FETCH_SIZE = 500;
 
 /**
@@ -45,6 +52,7 @@ export class KafkaLog {
   ) {
     this.consumer = new (kafkaLibrary().KafkaConsumer)(
       {
+        'fetch.wait.max.ms': FETCH_WAIT_MS,
         ...settings,
         'group.id': `sluice-log-${topic}`, // required by the client; never joined (assign, no commits)
         'enable.auto.commit': false,
@@ -71,12 +79,17 @@ export class KafkaLog {
   /** Resolves once every record written before the call has been handed to onRecord. */
   async readToEnd(timeoutMs = 30_000): Promise<void> {
     // a just-created topic's partitions may answer "not leader" for a moment: retried
-    const ends = await Promise.all(
-      this.partitions.map((partition) => retried(() => this.endOf(partition, timeoutMs), timeoutMs)),
-    );
+    await this.readTo(await retried(() => this.ends(timeoutMs), timeoutMs), timeoutMs);
+  }
+
+  /**
+   * Resolves once, in each partition named, every record before the given offset has been
+   * handed to onRecord: a writer that knows where its records landed (their delivery reports)
+   * reads them back without asking the broker for each partition's end.
+   */
+  async readTo(ends: ReadonlyMap<number, number>, timeoutMs = 30_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    const reached = () =>
-      this.partitions.every((partition, i) => (this.settled.get(partition) ?? 0) >= (ends[i] as number));
+    const reached = () => [...ends].every(([partition, end]) => (this.settled.get(partition) ?? 0) >= end);
     while (!reached()) {
       if (this.failure) throw this.failure;
       if (Date.now() > deadline) throw new Error(`${this.topic}: not read to its end within ${timeoutMs} ms`);
@@ -161,12 +174,17 @@ export class KafkaLog {
     });
   }
 
-  private endOf(partition: number, timeoutMs: number): Promise<number> {
+  /**
+   * Every partition's end, in one request (a ListOffsets for the latest offsets; read_committed:
+   * the last stable offset). One watermark query per partition instead cost a fetch wait each:
+   * the broker answers a connection's requests in order, behind the fetch it holds open.
+   */
+  private ends(timeoutMs: number): Promise<Map<number, number>> {
+    const latest = this.partitions.map((partition) => ({ topic: this.topic, partition, offset: OFFSET_END }));
     return new Promise((resolve, reject) => {
-      this.consumer.queryWatermarkOffsets(this.topic, partition, timeoutMs, (error, offsets) => {
-        if (error)
-          reject(new Error(`${this.topic}: reading the end of partition ${partition} failed: ${error.message}`));
-        else resolve(offsets.highOffset);
+      this.consumer.offsetsForTimes(latest, timeoutMs, (error, offsets) => {
+        if (error) reject(new Error(`${this.topic}: reading the ends of its partitions failed: ${error.message}`));
+        else resolve(new Map(offsets.map(({ partition, offset }) => [partition, offset])));
       });
     });
   }

@@ -1,3 +1,4 @@
+import type { DeliveryReport } from '@confluentinc/kafka-javascript';
 import type { KafkaClientSettings } from '../kafka/client-config.js';
 import { KafkaProducer } from '../kafka/producer.js';
 import type { OutgoingMessage } from '../kafka/producer.js';
@@ -72,7 +73,8 @@ export class KafkaTable<V> {
   }
 
   /**
-   * Writes rows (undefined deletes); resolves once acknowledged and read back, or, with
+   * Writes rows (undefined deletes); resolves once acknowledged and read back (the partitions
+   * written to, up to these rows; through a writer, every partition to its end), or, with
    * `readBack: false`, once acknowledged (a reader that must see them calls catchUp() first).
    */
   async write(
@@ -89,9 +91,13 @@ export class KafkaTable<V> {
         ...(partition === undefined ? {} : { partition }),
       };
     });
-    if (this.writer) await this.writer.write(messages);
-    else await this.producer.send(messages);
-    if (readBack) await this.log.readToEnd();
+    if (this.writer) {
+      await this.writer.write(messages);
+      if (readBack) await this.log.readToEnd(); // a transaction's end is past its commit marker
+      return;
+    }
+    const reports = await this.producer.send(messages);
+    if (readBack) await this.log.readTo(endsOf(reports));
   }
 
   private apply(record: LogRecord): void {
@@ -113,4 +119,11 @@ export class KafkaTable<V> {
     }
     for (const listener of this.listeners) listener(record.key, value);
   }
+}
+
+/** Per partition written to, the offset after the last record a send placed there. */
+function endsOf(reports: readonly DeliveryReport[]): Map<number, number> {
+  const ends = new Map<number, number>();
+  for (const { partition, offset } of reports) ends.set(partition, Math.max(ends.get(partition) ?? 0, offset + 1));
+  return ends;
 }

@@ -56,6 +56,11 @@ export class TaskRows {
     return this.byWorker.get(taskRowKey(connector, task))?.get(worker);
   }
 
+  /** Each worker's latest row for the task. */
+  allOf(connector: string, task: number): TaskRow[] {
+    return [...(this.byWorker.get(taskRowKey(connector, task))?.values() ?? [])];
+  }
+
   private apply(key: string, value: unknown): void {
     if (!key.startsWith('task-')) return;
     const row = value as TaskRow | undefined;

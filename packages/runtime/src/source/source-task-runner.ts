@@ -68,6 +68,7 @@ export class SourceTaskRunner extends TaskRunner {
 
   async start(): Promise<void> {
     const { options } = this;
+    options.log.debug('task starting');
     await this.producer.connect();
     try {
       this.task = await options.connector.createTask(options.taskConfig as never, {
@@ -84,6 +85,7 @@ export class SourceTaskRunner extends TaskRunner {
       return;
     }
     const task = this.task;
+    this.options.log.debug('task created');
     this.launch(() => this.run(task));
   }
 
@@ -193,12 +195,14 @@ export class SourceTaskRunner extends TaskRunner {
    * `polledAt`: when poll() returned it, for the delivery-latency histogram.
    */
   private async deliver(inFlight: BatchesInFlight, records: SourceRecord[], polledAt: number): Promise<void> {
+    if (this.metrics.recordsIn === 0) this.options.log.debug('first records polled', { records: records.length });
     this.metrics.recordsIn += records.length;
     const messages = await this.convert(records);
     await this.createTopics(messages);
     const acked = this.producer.send(messages).then(() => {
       this.metrics.deliveryLatency.observe(performance.now() - polledAt, messages.length);
       this.options.onTopics?.(topicsOf(messages));
+      if (this.produced === 0) this.options.log.debug('first records sent', { records: messages.length });
       this.produced += messages.length;
       this.metrics.recordsOut += messages.length;
     });
