@@ -3,6 +3,7 @@ import path from 'node:path';
 import { requireService } from '@sluice/testkit';
 import type { WorkerProcess } from '@sluice/worker';
 import { startWorkerProcess } from '@sluice/worker';
+import { until } from './rest-client';
 
 /**
  * Starts worker `index` of the cluster `groupId` as a real sluice-worker process (state in
@@ -40,4 +41,35 @@ export function keepLogs(label: string, workers: readonly (WorkerProcess | undef
   if (!keep) return;
   for (const [i, worker] of workers.entries())
     fs.writeFileSync(path.join(keep, `${label}-w${i}.log`), worker?.output() ?? '');
+}
+
+/** Each worker's URL, whether it is still running (or its exit code or signal) and its last output. */
+export function workersState(workers: readonly (WorkerProcess | undefined)[], tail = 2500): string {
+  return workers
+    .map((w, i) => {
+      if (w === undefined) return `--- worker ${i}: not started`;
+      const state = w.child.exitCode ?? w.child.signalCode ?? 'running';
+      return `--- worker ${i} ${w.url} (${state}):\n${w.output().slice(-tail)}`;
+    })
+    .join('\n');
+}
+
+/**
+ * Resolves once the cluster of `workers` has formed, as the first of them reports it: a leader
+ * is known and every worker holds slots. A failed wait (a worker gone, or not formed in time)
+ * says what each worker printed.
+ */
+export function clusterFormed(workers: readonly WorkerProcess[], timeoutMs = 90_000): Promise<void> {
+  const first = workers[0] as WorkerProcess;
+  return until(
+    async () => {
+      const view = (await (await fetch(`${first.url}/sluice/cluster`)).json()) as {
+        leader: unknown;
+        workers: unknown[];
+      };
+      return view.leader !== null && view.workers.length === workers.length;
+    },
+    timeoutMs,
+    () => workersState(workers),
+  );
 }

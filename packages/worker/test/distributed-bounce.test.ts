@@ -5,7 +5,7 @@ import path from 'node:path';
 import { KafkaLog, kafkaClientSettings } from '@sluice/runtime';
 import { requireService } from '@sluice/testkit';
 import type { WorkerProcess } from '@sluice/worker';
-import { startClusterWorker } from './cluster-workers';
+import { startClusterWorker, workersState } from './cluster-workers';
 import { restClient, until } from './rest-client';
 import { SEQUENCE_PLUGINS, checkSequences, sequencePipe } from './sequence-pipe';
 
@@ -40,13 +40,7 @@ async function start(index: number): Promise<WorkerProcess> {
 }
 
 /** What each worker printed last, for a failure's message. */
-const tails = () =>
-  workers
-    .map(
-      (w, i) =>
-        `--- worker ${i} (exit ${w?.child.exitCode ?? w?.child.signalCode ?? 'none'}):\n${w?.output().slice(-3000)}`,
-    )
-    .join('\n');
+const tails = () => workersState(workers, 3000);
 /** Retries a write until it is accepted; a timeout names the last answer and the workers' output. */
 async function accepted(method: 'PUT' | 'POST', url: string, body?: unknown, timeoutMs = 60_000): Promise<void> {
   let last = 'no answer';

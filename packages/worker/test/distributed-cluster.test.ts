@@ -5,7 +5,7 @@ import path from 'node:path';
 import { requireService } from '@sluice/testkit';
 import type { WorkerProcess } from '@sluice/worker';
 import { startWorkerProcess } from '@sluice/worker';
-import { keepLogs } from './cluster-workers';
+import { clusterFormed, keepLogs, workersState } from './cluster-workers';
 import { filePipe } from './file-pipes';
 import { restClient, until } from './rest-client';
 
@@ -50,7 +50,7 @@ async function explain(): Promise<string> {
   return [
     pipesOfTest.map((p) => `${p.sink}: ${lines(p.output).length} lines`).join(', '),
     ...statuses,
-    ...workers.map((w, i) => `--- worker ${i} (${w.child.signalCode ?? 'alive'}):\n${w.output().slice(-2500)}`),
+    workersState(workers),
   ].join('\n');
 }
 const pipesOfTest: ReturnType<typeof filePipe>[] = [];
@@ -72,11 +72,7 @@ async function allRunning(names: readonly string[]): Promise<boolean> {
 
 beforeAll(async () => {
   workers.push(...(await Promise.all([1, 2, 3].map(startWorker))));
-  // the cluster has formed once every worker holds slots and a leader is known
-  await until(async () => {
-    const view = await clusterOf(workers[0] as WorkerProcess);
-    return view.leader !== null && view.workers.length === 3;
-  }, 60_000);
+  await clusterFormed(workers, 60_000);
 }, 120_000);
 afterAll(async () => {
   keepLogs('cluster', workers);

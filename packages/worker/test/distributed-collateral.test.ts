@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { WorkerProcess } from '@sluice/worker';
-import { startClusterWorker } from './cluster-workers';
+import { clusterFormed, startClusterWorker } from './cluster-workers';
 import { filePipe } from './file-pipes';
 import { restClient, until } from './rest-client';
 
@@ -47,10 +47,7 @@ function writeFirst(count: number): void {
 beforeAll(async () => {
   workers.push(await startWorker(1)); // the first creates the internal topics
   workers.push(...(await Promise.all([2, 3].map(startWorker))));
-  await until(async () => {
-    const view = (await any()('GET', '/sluice/cluster')).json();
-    return view.leader !== null && view.workers.length === 3;
-  }, 90_000);
+  await clusterFormed(workers);
 }, 180_000);
 afterAll(async () => {
   await Promise.all(workers.map((worker) => worker.kill()));

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { WorkerProcess } from '@sluice/worker';
-import { keepLogs, startClusterWorker } from './cluster-workers';
+import { clusterFormed, keepLogs, startClusterWorker, workersState } from './cluster-workers';
 import { filePipe } from './file-pipes';
 import { restClient, until } from './rest-client';
 
@@ -40,17 +40,14 @@ async function explain(): Promise<string> {
     `input ${lines(pipe.input).length} lines, output ${lines(pipe.output).length}: ${lines(pipe.output).slice(-3).join(' | ')}`,
     `sink state: ${fs.existsSync(state) ? fs.readFileSync(state, 'utf8') : 'none'}`,
     ...statuses,
-    ...workers.map((w, i) => `--- worker ${i}:\n${w.output().slice(-2500)}`),
+    workersState(workers),
   ].join('\n');
 }
 
 beforeAll(async () => {
   workers.push(await startWorker(1));
   workers.push(...(await Promise.all([2, 3].map(startWorker))));
-  await until(async () => {
-    const view = (await call(workers[0] as WorkerProcess)('GET', '/sluice/cluster')).json();
-    return view.leader !== null && view.workers.length === 3;
-  }, 90_000);
+  await clusterFormed(workers);
 }, 180_000);
 afterAll(async () => {
   keepLogs('zombie', workers);

@@ -22,18 +22,32 @@ export function restClient(base: () => string, headers: Record<string, string> =
   };
 }
 
-/** Polls `condition` every 100 ms; on timeout the error carries `explain()`, what was last seen. */
+/**
+ * Polls `condition` every 100 ms. On timeout, or when the condition throws (a worker that is
+ * gone refuses the connection), the error carries `explain()`, what was last seen.
+ */
 export async function until(
   condition: () => Promise<boolean>,
   timeoutMs = 30_000,
   explain?: () => string | Promise<string>,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) {
-      const seen = explain ? `; ${await explain()}` : '';
-      throw new Error(`condition not met within ${timeoutMs} ms${seen}`);
+  const seen = async () =>
+    explain
+      ? `; ${await Promise.resolve()
+          .then(explain)
+          .catch((error: Error) => `(explain failed: ${error.message})`)}`
+      : '';
+  for (;;) {
+    let met;
+    try {
+      met = await condition();
+    } catch (error) {
+      const cause = (error as Error).cause as Error | undefined;
+      throw new Error(`${(error as Error).message}${cause ? ` (${cause.message})` : ''}${await seen()}`);
     }
+    if (met) return;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms${await seen()}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
