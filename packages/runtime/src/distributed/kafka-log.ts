@@ -79,7 +79,7 @@ export class KafkaLog {
   /** Resolves once every record written before the call has been handed to onRecord. */
   async readToEnd(timeoutMs = 30_000): Promise<void> {
     // a just-created topic's partitions may answer "not leader" for a moment: retried
-    await this.readTo(await retried(() => this.ends(timeoutMs), timeoutMs), timeoutMs);
+    await this.readTo(await retried((attemptMs) => this.ends(attemptMs), timeoutMs), timeoutMs);
   }
 
   /**
@@ -128,13 +128,15 @@ export class KafkaLog {
     this.consumer.consume(FETCH_SIZE, (error: LibrdKafkaError | null, messages: Message[]) => {
       this.fetching = false;
       if (!this.running) return; // stopped meanwhile: the consumer may be gone already
-      if (error) this.failure = new Error(`${this.topic}: reading failed: ${error.message}`, { cause: error });
-      else {
+      if (error && !error.isRetriable)
+        this.failure = new Error(`${this.topic}: reading failed: ${error.message}`, { cause: error });
+      else if (!error) {
         this.deliver(messages);
         this.settle();
       }
       for (const wake of this.waiters) wake();
-      if (!error && (this.fetchAgain || messages.length === FETCH_SIZE)) this.fetch();
+      if (error) setTimeout(() => this.fetch(), 200).unref(); // a retriable error: read on
+      else if (this.fetchAgain || messages.length === FETCH_SIZE) this.fetch();
     });
   }
 
@@ -160,7 +162,7 @@ export class KafkaLog {
 
   /** The topic's partitions; a topic another worker just created may take a moment to show them. */
   private partitionsOf(timeoutMs: number): Promise<number[]> {
-    return retried(() => this.metadataPartitions(timeoutMs), timeoutMs);
+    return retried((attemptMs) => this.metadataPartitions(attemptMs), timeoutMs);
   }
 
   private metadataPartitions(timeoutMs: number): Promise<number[]> {
@@ -190,12 +192,18 @@ export class KafkaLog {
   }
 }
 
-/** Runs `attempt` until it resolves, pausing 200 ms after each failure; the last failure once `timeoutMs` passed. */
-async function retried<T>(attempt: () => Promise<T>, timeoutMs: number): Promise<T> {
+/** How long one attempt of a retried request may take: one that hangs must leave time for others. */
+const ATTEMPT_MS = 5000;
+
+/**
+ * Runs `attempt` (given how long it may take: 5 s, or what is left) until it resolves, pausing
+ * 200 ms after each failure; the last failure once `timeoutMs` passed.
+ */
+async function retried<T>(attempt: (attemptMs: number) => Promise<T>, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
-      return await attempt();
+      return await attempt(Math.max(1000, Math.min(ATTEMPT_MS, deadline - Date.now())));
     } catch (error) {
       if (Date.now() > deadline) throw error;
       await new Promise((resolve) => setTimeout(resolve, 200));
