@@ -135,7 +135,8 @@ export class KafkaLog {
         this.settle();
       }
       for (const wake of this.waiters) wake();
-      if (error) setTimeout(() => this.fetch(), 200).unref(); // a retriable error: read on
+      if (error)
+        setTimeout(() => this.fetch(), 200).unref(); // a retriable error: read on
       else if (this.fetchAgain || messages.length === FETCH_SIZE) this.fetch();
     });
   }
