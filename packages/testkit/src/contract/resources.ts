@@ -100,8 +100,27 @@ export function releaseNewHandles(before: ResourceSnapshot): string[] {
 export async function settleSince(before: ResourceSnapshot, ms = 1000): Promise<void> {
   const deadline = Date.now() + ms;
   await settle();
-  while (Object.keys(leakedResources(before.counts, activeResources())).length > 0 && Date.now() < deadline)
-    await settle();
+  while (Object.keys(leakedSince(before)).length > 0 && Date.now() < deadline) await settle();
+}
+
+/**
+ * Timers made through the global setTimeout/setInterval since `before` that are still pending
+ * and keep the process alive (not cleared, not fired, not unref'd). Counted from the timers
+ * themselves: a count of `Timeout` handles by type misses a leaked interval whenever another
+ * timer that was pending at the snapshot has fired since.
+ */
+function liveTimers(before: ResourceSnapshot): number {
+  const live = (timer: { _destroyed?: boolean; hasRef?: () => boolean }) =>
+    timer._destroyed === false && timer.hasRef?.() !== false;
+  return [...before.timers].filter((timer) => live(timer as never)).length;
+}
+
+/** What is open beyond `before`: the counts by type, with `Timeout` at least the live timers made since. */
+function leakedSince(before: ResourceSnapshot): Record<string, number> {
+  const leaked = leakedResources(before.counts, activeResources());
+  const timers = liveTimers(before);
+  if (timers > (leaked.Timeout ?? 0)) leaked.Timeout = timers;
+  return leaked;
 }
 
 /**
@@ -109,7 +128,7 @@ export async function settleSince(before: ResourceSnapshot, ms = 1000): Promise<
  * (the handles are unref'd first, so a leak fails this test instead of hanging the run).
  */
 export function expectNothingLeaked(before: ResourceSnapshot, after: string): void {
-  const leaked = leakedResources(before.counts, activeResources());
+  const leaked = leakedSince(before); // before the handles are unref'd
   const described = releaseNewHandles(before);
   if (Object.keys(leaked).length === 0) return;
   const kinds = Object.entries(leaked).map(([kind, count]) => `${count} ${kind}`);
