@@ -3,7 +3,7 @@ import path from 'node:path';
 import { requireService } from '@sluice/testkit';
 import type { WorkerProcess } from '@sluice/worker';
 import { startWorkerProcess } from '@sluice/worker';
-import { until } from './rest-client';
+import { restClient, until } from './rest-client';
 
 /**
  * Starts worker `index` of the cluster `groupId` as a real sluice-worker process (state in
@@ -60,13 +60,10 @@ export function workersState(workers: readonly (WorkerProcess | undefined)[], ta
  * says what each worker printed.
  */
 export function clusterFormed(workers: readonly WorkerProcess[], timeoutMs = 90_000): Promise<void> {
-  const first = workers[0] as WorkerProcess;
+  const call = restClient(() => (workers[0] as WorkerProcess).url);
   return until(
     async () => {
-      const view = (await (await fetch(`${first.url}/sluice/cluster`)).json()) as {
-        leader: unknown;
-        workers: unknown[];
-      };
+      const view = (await call('GET', '/sluice/cluster')).json();
       return view.leader !== null && view.workers.length === workers.length;
     },
     timeoutMs,

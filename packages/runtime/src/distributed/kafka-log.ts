@@ -135,9 +135,9 @@ export class KafkaLog {
         this.settle();
       }
       for (const wake of this.waiters) wake();
-      if (error)
-        setTimeout(() => this.fetch(), 200).unref(); // a retriable error: read on
-      else if (this.fetchAgain || messages.length === FETCH_SIZE) this.fetch();
+      if (error?.isRetriable)
+        setTimeout(() => this.fetch(), 200).unref(); // read on
+      else if (!error && (this.fetchAgain || messages.length === FETCH_SIZE)) this.fetch();
     });
   }
 
@@ -197,7 +197,7 @@ export class KafkaLog {
 const ATTEMPT_MS = 5000;
 
 /**
- * Runs `attempt` (given how long it may take: 5 s, or what is left) until it resolves, pausing
+ * Runs `attempt` (given how long it may take: 5 s, or what is left but at least 1 s) until it resolves, pausing
  * 200 ms after each failure; the last failure once `timeoutMs` passed.
  */
 async function retried<T>(attempt: (attemptMs: number) => Promise<T>, timeoutMs: number): Promise<T> {

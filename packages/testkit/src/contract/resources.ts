@@ -110,9 +110,8 @@ export async function settleSince(before: ResourceSnapshot, ms = 1000): Promise<
  * timer that was pending at the snapshot has fired since.
  */
 function liveTimers(before: ResourceSnapshot): number {
-  const live = (timer: { _destroyed?: boolean; hasRef?: () => boolean }) =>
-    timer._destroyed === false && timer.hasRef?.() !== false;
-  return [...before.timers].filter((timer) => live(timer as never)).length;
+  type NodeTimer = { _destroyed?: boolean; hasRef?: () => boolean };
+  return [...(before.timers as Set<NodeTimer>)].filter((t) => t._destroyed === false && t.hasRef?.() !== false).length;
 }
 
 /** What is open beyond `before`: the counts by type, with `Timeout` at least the live timers made since. */
