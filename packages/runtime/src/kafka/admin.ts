@@ -36,6 +36,10 @@ export class KafkaAdmin {
     });
   }
 
+  /**
+   * Resolves once the controller has accepted the deletion. The brokers finish it asynchronously,
+   * so metadata (and `listTopics`) may still name the topic for a moment after.
+   */
   deleteTopic(topic: string, timeoutMs = 10_000): Promise<void> {
     return new Promise((resolve, reject) => {
       this.client.deleteTopic(topic, timeoutMs, (error) => {
