@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -106,7 +107,7 @@ describe('a copy that outlasts the change history', () => {
 describe('error 286 in a sluice-worker', () => {
   it('shows the task FAILED, its status trace naming the error and the recoveries', async () => {
     const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mongodb-lost-'));
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const run = randomUUID().slice(0, 8);
     const connector = {
       name: 'mongo-lost',
       config: {
@@ -114,14 +115,15 @@ describe('error 286 in a sluice-worker', () => {
         'connection.uri': emulator.uri,
         database: 'lost_worker',
         collection: 'products',
-        'topic.prefix': `lost-${port}`,
+        'topic.prefix': `lost-${run}`,
         'poll.await.ms': '100',
         'key.converter': 'string',
         'value.converter': 'json',
       },
     };
     const bootstrap = requireService('kafka');
-    const options = { stateDir, port, bootstrapServers: bootstrap, connectors: { [connector.name]: connector.config } };
+    // no port: each worker gets a free one (a random one could be taken)
+    const options = { stateDir, bootstrapServers: bootstrap, connectors: { [connector.name]: connector.config } };
     const first = await startWorkerProcess(options);
     const products = client.db('lost_worker').collection<{ _id: string }>('products');
     await products.insertOne({ _id: 'stored' });

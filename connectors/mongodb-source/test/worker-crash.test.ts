@@ -56,11 +56,11 @@ describe('sluice-worker killed with SIGKILL mid-burst', () => {
         'topic.creation.default.replication.factor': '1',
       },
     };
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
     const products = client.db(database).collection<{ _id: string; n: number }>('products');
     const total = 4000;
 
-    const options = { stateDir, port, bootstrapServers: bootstrap, connectors: { [connector.name]: connector.config } };
+    // no port: each worker gets a free one (a random one could be taken)
+    const options = { stateDir, bootstrapServers: bootstrap, connectors: { [connector.name]: connector.config } };
     const first = await startWorkerProcess(options);
     const burst = (async () => {
       for (let n = 0; n < total; n += 200)
@@ -76,7 +76,7 @@ describe('sluice-worker killed with SIGKILL mid-burst', () => {
     const ids = (messages: readonly { key?: unknown }[]) => new Set(messages.map((m) => String(m.key)));
     const messages = await readTopic(topic, (read) => ids(read).size >= total, 40_000);
     // the task's own gauges reach the worker's Prometheus endpoint
-    const scraped = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    const scraped = await (await fetch(`${second.url}/metrics`)).text();
     await second.kill();
     await client.db(database).dropDatabase();
     const admin = new KafkaAdmin(kafkaClientSettings(bootstrap, 'crash-cleanup'));

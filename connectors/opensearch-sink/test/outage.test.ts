@@ -79,6 +79,8 @@ describe('OpenSearch unreachable under the sink runner (real Kafka and OpenSearc
     proxy.down = false;
 
     await eventually(async () => (await indexed()) === 3000, 30_000);
+    // the count may see the last bulk before the sink has read its answer
+    await eventually(async () => runner.metricsSnapshot().gauges?.['opensearch.documents.indexed'] === 3000, 10_000);
     expect(runner.status.state).toBe('RUNNING');
     expect(runner.metricsSnapshot().gauges).toMatchObject({
       'opensearch.documents.refused': 0,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import type { Message } from '@confluentinc/kafka-javascript';
 import { KafkaAdmin, KafkaGroupConsumer, KafkaProducer, kafkaClientSettings } from '@sluice/runtime';
-import { requireService } from '@sluice/testkit';
+import { eventually, requireService } from '@sluice/testkit';
 
 // The event-driven group consumer on the real broker: waiting consumers hold none of libuv's
 // four pool threads, and a full buffer pauses fetching without losing or repeating a message.
@@ -23,9 +23,13 @@ async function topicWith(count: number, partitions: number): Promise<string> {
 }
 
 describe('KafkaGroupConsumer (real broker)', () => {
-  it('sees a subscribed topic created after the subscription within a second, not the 10 s metadata refresh', async () => {
+  it('sees a subscribed topic created after the subscription within seconds, not at the metadata refresh', async () => {
     const topic = `consumer-later-${randomUUID()}`;
-    const consumer = new KafkaGroupConsumer(settings('later'), { groupId: `later-${randomUUID()}` });
+    // librdkafka's own refresh set far off (60 s), so a pass cannot come from it
+    const consumer = new KafkaGroupConsumer(
+      { ...settings('later'), 'topic.metadata.refresh.interval.ms': 60_000 },
+      { groupId: `later-${randomUUID()}` },
+    );
     await consumer.connect();
     consumer.subscribe([topic]);
     await new Promise((resolve) => setTimeout(resolve, 1500)); // subscribed, the topic still missing
@@ -37,12 +41,12 @@ describe('KafkaGroupConsumer (real broker)', () => {
     const producedAt = performance.now();
     await producer.send([{ topic, key: Buffer.from('k'), value: Buffer.from('first') }]);
     let messages: Message[] = [];
-    while (messages.length === 0 && performance.now() - producedAt < 15_000) messages = await consumer.consume(10, 500);
+    while (messages.length === 0 && performance.now() - producedAt < 30_000) messages = await consumer.consume(10, 500);
     const tookMs = performance.now() - producedAt;
     await producer.disconnect();
     await consumer.disconnect();
     expect(messages.map((m) => m.value?.toString())).toEqual(['first']);
-    expect(tookMs).toBeLessThan(5000); // ~0.3 s measured; librdkafka's own refresh alone took 8-10 s
+    expect(tookMs).toBeLessThan(15_000); // ~0.3 s measured; librdkafka's own refresh would take 60 s
   }, 60_000);
 
   it('holds no libuv pool thread while consumers wait for data', async () => {
@@ -69,7 +73,8 @@ describe('KafkaGroupConsumer (real broker)', () => {
     await Promise.all(consumers.map((c) => c.disconnect()));
     latencies.sort((a, b) => a - b);
     // a blocking consume(n) per consumer keeps all four threads busy: each stat then waits for one
-    expect(latencies[20]).toBeLessThan(20);
+    // (a starved pool shows the consumers' 1000 ms waits; a loaded machine, tens of ms)
+    expect(latencies[20]).toBeLessThan(250);
   }, 60_000);
 
   it('stops fetching while its buffer is full, pauses once it stays full, and loses or repeats nothing', async () => {
@@ -82,6 +87,7 @@ describe('KafkaGroupConsumer (real broker)', () => {
     await consumer.connect();
     consumer.subscribe([topic]);
     await consumer.waitForAssignment();
+    await eventually(() => consumer.buffered > 0, 10_000);
     await new Promise((resolve) => setTimeout(resolve, 500)); // nobody consumes: fetching stopped
     const bufferedWhileFull = consumer.buffered;
     await new Promise((resolve) => setTimeout(resolve, 1500)); // full past FULL_STALL_MS: paused, polling
@@ -110,7 +116,7 @@ describe('KafkaGroupConsumer (real broker)', () => {
     const topic = await topicWith(10, 2);
     const groupId = `static-${randomUUID()}`;
     const member = (name: string) =>
-      new KafkaGroupConsumer({ ...settings(name), 'session.timeout.ms': 10_000 }, { groupId, instanceId: name });
+      new KafkaGroupConsumer({ ...settings(name), 'session.timeout.ms': 45_000 }, { groupId, instanceId: name });
     const first = member(`first-${randomUUID().slice(0, 8)}`);
     await first.connect();
     first.subscribe([topic]);
@@ -123,8 +129,8 @@ describe('KafkaGroupConsumer (real broker)', () => {
     await second.waitForAssignment();
     const waited = Date.now() - startedAt;
     await second.disconnect();
-    // a static member that closed without leaving would hold its partitions for its 10 s session
-    expect(waited).toBeLessThan(5000);
+    // a static member that closed without leaving would hold its partitions for its 45 s session
+    expect(waited).toBeLessThan(20_000);
     expect(second.assignment()).toEqual([]);
   }, 60_000);
 });

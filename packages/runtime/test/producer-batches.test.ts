@@ -81,9 +81,9 @@ describe("KafkaProducer with deliveryReports: 'errors' (real broker)", () => {
         {
           ...settings('errors-producer'),
           'queue.buffering.max.messages': 50,
-          // a missing topic fails its messages within 2 s instead of being created or awaited for 30 s
+          // a missing topic fails its messages within 5 s instead of being created or awaited for 30 s
           'allow.auto.create.topics': false,
-          'topic.metadata.propagation.max.ms': 2000, // the overtaking test needs the lost message held up this long on a loaded machine
+          'topic.metadata.propagation.max.ms': 5000, // the overtaking test needs the lost message held up this long on a loaded machine
         },
         { deliveryReports: 'errors' },
       ),

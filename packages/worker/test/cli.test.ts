@@ -137,7 +137,9 @@ describe('sluice-worker command line', () => {
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     try {
-      await eventually(() => output.includes('file does not exist yet') || child.exitCode !== null);
+      // the connectors start before the REST API listens
+      const ready = () => output.includes('file does not exist yet') && output.includes('REST API listening');
+      await eventually(() => ready() || child.exitCode !== null);
       expect(child.exitCode).toBeNull();
       expect(output).toMatch(/"level":"debug","message":"file does not exist yet"/);
       const root = await fetch(`http://127.0.0.1:${port}/admin/loggers/root`);

@@ -78,7 +78,9 @@ describe('herder ordering (real sluice-worker process)', () => {
     await until(async () => lines(output).length === 10);
     expect((await call('DELETE', `/connectors/${name}`)).statusCode).toBe(204);
     expect((await call('GET', `/connectors/${name}/status`)).statusCode).toBe(404);
-    await new Promise((resolve) => setTimeout(resolve, 1500)); // the task's stop is bounded (5 s) and runs behind the answer
+    // the task's stop (bounded, 5 s) runs behind the answer; a runner leaves /metrics once stopped
+    const series = `sluice_task_records_in_total{connector="${name}"`;
+    await until(async () => !(await call('GET', '/metrics')).text.includes(series));
     await send(10);
     await new Promise((resolve) => setTimeout(resolve, 2500));
     expect(lines(output)).toHaveLength(10);
