@@ -280,6 +280,17 @@ export function machine() {
  * `[name, vegaLiteSpec]` pairs drawn with plot.mjs beside this file (loaded only under the harness, so
  * a scenario still runs standalone without it).
  */
+/**
+ * A standalone report's markdown under the harness's section title: its own `## ` heading is
+ * dropped when it says the same, or kept one level down (`###`) when it says more.
+ */
+function underTitle(markdown, title) {
+  const [first, ...rest] = markdown.trimStart().split('\n');
+  if (!first.startsWith('## ')) return markdown;
+  const heading = first.slice(3).trim();
+  return heading === title ? rest.join('\n') : [`### ${heading}`, ...rest].join('\n');
+}
+
 export function harnessScenario({ name, title, services: needs, run, plots }) {
   return {
     name,
@@ -287,7 +298,7 @@ export function harnessScenario({ name, title, services: needs, run, plots }) {
     services: needs,
     async run({ section, quick, log }) {
       const result = await run({ quick, log });
-      section.text(result.markdown);
+      section.text(underTitle(result.markdown, title));
       const helpers = await import('./plot.mjs');
       for (const [plotName, spec] of plots(result, helpers)) await section.plot(plotName, spec);
     },
