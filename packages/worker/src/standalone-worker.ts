@@ -18,7 +18,8 @@ export interface StandaloneWorker {
 
 /**
  * A standalone worker: plugins beside the worker's install and in the plugin path, connector configs and
- * source offsets in `stateDir`, the connector files given on the command line applied on top.
+ * source offsets in `stateDir`, the connector files given on the command line applied on top (a
+ * file whose config is stored as it is leaves its connector as the stored state started it).
  */
 export async function startStandaloneWorker(
   config: WorkerConfig,
@@ -33,6 +34,11 @@ export async function startStandaloneWorker(
   await herder.start();
   for (const { file, config: connector } of connectors) {
     const name = connector.name ?? '';
+    // the same config as stored: applying it again would stop and start the running connector
+    if (storedAlready(herder, name, connector)) {
+      log.info('connector unchanged', { connector: name, file });
+      continue;
+    }
     const { created } = await herder.putConnectorConfig(name, connector);
     log.info(created ? 'connector created' : 'connector updated', { connector: name, file });
   }
@@ -47,6 +53,15 @@ export async function startStandaloneWorker(
       await herder.stop(config.shutdownTimeoutMs);
     },
   };
+}
+
+/** True when the herder holds `name` with exactly this config (a stored secret shows differently: applied again). */
+function storedAlready(herder: StandaloneHerder, name: string, config: Readonly<Record<string, string>>): boolean {
+  if (!herder.connectors().includes(name)) return false;
+  const stored: Readonly<Record<string, string>> = { ...herder.connectorConfig(name), name };
+  const given: Readonly<Record<string, string>> = { ...config, name };
+  const keys = Object.keys(given);
+  return keys.length === Object.keys(stored).length && keys.every((key) => stored[key] === given[key]);
 }
 
 /** What a standalone herder needs besides its state directory. */
