@@ -275,12 +275,6 @@ export function machine() {
 }
 
 /**
- * A scenario for the shared harness (bench/run.mjs, bench/lib/report.mjs): its `run` is called with
- * `{ quick, log }` and returns `{ markdown, ... }`; `plots(result, helpers)` lists
- * `[name, vegaLiteSpec]` pairs drawn with plot.mjs beside this file (loaded only under the harness, so
- * a scenario still runs standalone without it).
- */
-/**
  * A standalone report's markdown under the harness's section title: its own `## ` heading is
  * dropped when it says the same, or kept one level down (`###`) when it says more.
  */
@@ -291,6 +285,12 @@ function underTitle(markdown, title) {
   return heading === title ? rest.join('\n') : [`### ${heading}`, ...rest].join('\n');
 }
 
+/**
+ * A scenario for the shared harness (bench/run.mjs, bench/lib/report.mjs): its `run` is called with
+ * `{ quick, log }` and returns `{ markdown, ... }`; `plots(result, helpers)` lists
+ * `[name, vegaLiteSpec]` pairs drawn with plot.mjs beside this file (loaded only under the harness, so
+ * a scenario still runs standalone without it).
+ */
 export function harnessScenario({ name, title, services: needs, run, plots }) {
   return {
     name,
