@@ -35,7 +35,7 @@ export async function startStandaloneWorker(
   for (const { file, config: connector } of connectors) {
     const name = connector.name ?? '';
     // the same config as stored: applying it again would stop and start the running connector
-    if (storedAlready(herder, name, connector)) {
+    if (herder.holdsConfig(name, connector)) {
       log.info('connector unchanged', { connector: name, file });
       continue;
     }
@@ -53,15 +53,6 @@ export async function startStandaloneWorker(
       await herder.stop(config.shutdownTimeoutMs);
     },
   };
-}
-
-/** True when the herder holds `name` with exactly this config (a stored secret shows differently: applied again). */
-function storedAlready(herder: StandaloneHerder, name: string, config: Readonly<Record<string, string>>): boolean {
-  if (!herder.connectors().includes(name)) return false;
-  const stored: Readonly<Record<string, string>> = { ...herder.connectorConfig(name), name };
-  const given: Readonly<Record<string, string>> = { ...config, name };
-  const keys = Object.keys(given);
-  return keys.length === Object.keys(stored).length && keys.every((key) => stored[key] === given[key]);
 }
 
 /** What a standalone herder needs besides its state directory. */

@@ -12,12 +12,13 @@ import type { WorkerProcessOptions } from '@sluice/worker';
 const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'connector-files-'));
 afterAll(() => fs.rmSync(stateDir, { recursive: true, force: true }));
 
-const messagesOf = (output: string) =>
+/** The worker's `connector ...` lines for one connector. */
+const connectorLines = (output: string, connector: string) =>
   output
     .split('\n')
     .filter((line) => line.startsWith('{'))
     .map((line) => JSON.parse(line) as { message?: string; connector?: string })
-    .filter((line) => line.connector === 'files-source')
+    .filter((line) => line.connector === connector && line.message?.startsWith('connector '))
     .map((line) => line.message);
 
 describe('connector files on a standalone restart', () => {
@@ -25,20 +26,31 @@ describe('connector files on a standalone restart', () => {
     const input = path.join(stateDir, 'in.txt');
     fs.writeFileSync(input, 'one\n');
     const config = { 'connector.class': 'FileStreamSource', file: input, topic: `files-${randomUUID()}` };
+    // a connector with a secret: its shown config hides the value, the comparison must not
+    const hook = {
+      'connector.class': 'WebhookSink',
+      topics: `files-hook-${randomUUID()}`,
+      url: 'http://127.0.0.1:9/',
+      'auth.token': 'not-shown',
+    };
     const options = (connector: Record<string, string>): WorkerProcessOptions => ({
       stateDir,
       bootstrapServers: requireService('kafka'),
       settings: { logLevel: 'info' },
-      connectors: { 'files-source': connector },
+      connectors: { 'files-source': connector, 'files-hook': hook },
     });
-    const runs: (string | undefined)[][] = [];
+    const runs: (string | undefined)[][][] = [];
     for (const connector of [config, config, { ...config, 'batch.size': '500' }]) {
       const worker = await startWorkerProcess(options(connector));
       const status = await worker.get<{ tasks: { state: string }[] }>('/connectors/files-source/status');
       expect(await worker.stop()).toBe(0);
       expect(status.tasks.map((task) => task.state)).toEqual(['RUNNING']);
-      runs.push(messagesOf(worker.output()).filter((m) => m?.startsWith('connector ')));
+      runs.push(['files-source', 'files-hook'].map((name) => connectorLines(worker.output(), name)));
     }
-    expect(runs).toEqual([['connector created'], ['connector unchanged'], ['connector updated']]);
+    expect(runs).toEqual([
+      [['connector created'], ['connector created']],
+      [['connector unchanged'], ['connector unchanged']],
+      [['connector updated'], ['connector unchanged']],
+    ]);
   }, 90_000);
 });

@@ -27,6 +27,20 @@ export class StandaloneHerder extends BaseHerder {
     await Promise.all([super.start(), this.clusterId.ready(CLUSTER_ID_WAIT_MS)]);
   }
 
+  /**
+   * True when `name` is stored with exactly `config` (plus its name), compared by the raw values,
+   * secrets included, so a worker can tell an unchanged connector file from a changed one. It
+   * answers true or false only: it never shows a value.
+   */
+  holdsConfig(name: string, config: Readonly<Record<string, string>>): boolean {
+    const stored = this.records.get(name)?.config;
+    if (stored === undefined) return false;
+    const given: Readonly<Record<string, string>> = { ...config, name };
+    const held: Readonly<Record<string, string>> = { ...stored, name };
+    const keys = Object.keys(given);
+    return keys.length === Object.keys(held).length && keys.every((key) => held[key] === given[key]);
+  }
+
   override cluster(): ClusterView {
     const kafkaClusterId = this.clusterId.current();
     return { ...super.cluster(), ...(kafkaClusterId === undefined ? {} : { kafkaClusterId }) };
