@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { ClusterIdReader } from '../distributed/kafka-cluster-id.js';
 import type { HerderOptions } from '../herder/base-herder.js';
 import { BaseHerder } from '../herder/base-herder.js';
@@ -34,11 +35,7 @@ export class StandaloneHerder extends BaseHerder {
    */
   holdsConfig(name: string, config: Readonly<Record<string, string>>): boolean {
     const stored = this.records.get(name)?.config;
-    if (stored === undefined) return false;
-    const given: Readonly<Record<string, string>> = { ...config, name };
-    const held: Readonly<Record<string, string>> = { ...stored, name };
-    const keys = Object.keys(given);
-    return keys.length === Object.keys(held).length && keys.every((key) => held[key] === given[key]);
+    return stored !== undefined && isDeepStrictEqual({ ...stored, name }, { ...config, name });
   }
 
   override cluster(): ClusterView {
