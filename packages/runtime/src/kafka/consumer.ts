@@ -4,9 +4,12 @@ import type { KafkaClientSettings } from './client-config.js';
 import { CommitConfirmations } from './commit-confirmations.js';
 import { connectClient, disconnectClient } from './connect.js';
 import type { ConsumerOptions } from './consumer-options.js';
+import { directFetchSettings } from './fetch/direct-fetch-settings.js';
+import { DirectFetcher } from './fetch/direct-fetcher.js';
 import { kafkaLibrary } from './library.js';
+import type { FetchHost } from './fetch/direct-fetcher.js';
 import type { LibraryConsumer } from './library-consumer.js';
-import { libraryConsumer } from './library-consumer.js';
+import { autoOffsetResetOf, libraryConsumer } from './library-consumer.js';
 import { MissingTopicWatch } from './missing-topics.js';
 import { MessageBuffer } from './message-buffer.js';
 import { inPartitions, keyOf } from './topic-partitions.js';
@@ -34,16 +37,25 @@ const FULL_STALL_MS = 1000;
  * the positions the caller says are durable. Assignment is cooperative-sticky, so a rebalance
  * moves only the partitions that must move.
  *
- * Event-driven: librdkafka tells (queue_non_empty_cb) when its queue holds something, and a
- * fetch then takes what is ready without waiting, so no caller ever holds one of libuv's four
- * pool threads while it waits for data. Fetched messages wait in a bounded buffer; past its
- * bounds fetching stops until consume() drained it to half, and a buffer full for FULL_STALL_MS
- * pauses every partition until then.
+ * Two fetch paths. Over plaintext, records come by the DirectFetcher (Fetch requests sent and
+ * decoded in JavaScript, at a tenth of the library's CPU per message) while librdkafka keeps the
+ * membership, commits and metadata, its own fetching paused for every partition; a partition with
+ * a batch that path cannot read (lz4, snappy or zstd compression, an old message format) is
+ * handed to librdkafka from that offset. Otherwise, and with SLUICE_KAFKA_FETCH=library,
+ * librdkafka fetches everything.
+ *
+ * Event-driven: librdkafka tells (queue_non_empty_cb) when its queue holds something (messages,
+ * rebalances), and a fetch then takes what is ready without waiting, so no caller ever holds one
+ * of libuv's four pool threads while it waits for data. Fetched messages wait in a bounded
+ * buffer; past its bounds fetching stops until consume() drained it to half, and a buffer full
+ * for FULL_STALL_MS pauses every librdkafka-fetched partition until then.
  *
  * Invariant: the buffer holds only messages of partitions currently assigned and not being
- * revoked, in Kafka order per partition; no fetch runs while the buffer is full and its
- * partitions are not paused; a partition is paused exactly while the caller paused the consumer
- * or the buffer stayed full for FULL_STALL_MS (or it is being revoked).
+ * revoked, in Kafka order per partition; no fetch of messages starts while the buffer is full
+ * (librdkafka's polls go on only while its partitions are paused); a partition librdkafka fetches
+ * is paused in it exactly while the caller paused the consumer or the buffer stayed full for
+ * FULL_STALL_MS (or it is being revoked); every other assigned partition is paused in librdkafka
+ * and fetched by the DirectFetcher.
  */
 export class KafkaGroupConsumer {
   private readonly consumer: LibraryConsumer;
@@ -51,6 +63,9 @@ export class KafkaGroupConsumer {
   private readonly arrivals = new Waker();
   private readonly commits = new CommitConfirmations(60_000);
   private readonly assigned = new Map<string, TopicPartition>();
+  private readonly direct: DirectFetcher | undefined;
+  /** With the direct path: the partitions handed to librdkafka (keys of `assigned`). */
+  private readonly libraryFetched = new Set<string>();
   private readonly pollTimeoutMs: number;
   private readonly maxMessages: number;
   private readonly maxBytes: number;
@@ -79,6 +94,8 @@ export class KafkaGroupConsumer {
       committed: (error, offsets) => this.commits.settle(error, offsets),
       queued: () => this.fetch(),
     });
+    const direct = directFetchSettings(settings, autoOffsetResetOf(settings, options));
+    this.direct = direct && new DirectFetcher(this.consumer, direct, this.fetchHost());
   }
 
   async connect(): Promise<void> {
@@ -141,6 +158,7 @@ export class KafkaGroupConsumer {
         this.applyPause();
       }
       this.fetch();
+      this.direct?.wake();
     }
     return batch;
   }
@@ -166,8 +184,8 @@ export class KafkaGroupConsumer {
   /** Records in Kafka beyond this consumer's position, summed over its partitions (from cached watermarks). */
   lag(): number {
     if (!this.connected) return 0;
-    let lag = 0;
-    for (const { topic, partition, offset } of this.consumer.position()) {
+    let lag = this.direct?.lag() ?? 0;
+    for (const { topic, partition, offset } of this.consumer.position(this.libraryPartitions())) {
       try {
         const { highOffset } = this.consumer.getWatermarkOffsets(topic, partition);
         if (offset >= 0 && highOffset >= offset) lag += highOffset - offset;
@@ -209,12 +227,13 @@ export class KafkaGroupConsumer {
       clearTimeout(this.stallTimer);
       this.commits.failAll(new Error('offset commit not confirmed: the consumer closed'));
     }
+    this.direct?.close();
     await disconnectClient(this.consumer);
   }
 
   /** One fetch at a time; a request during a fetch (or a full fetch) fetches again after it. */
   private fetch(): void {
-    if (!this.connected || (this.bufferFull && !this.stalled)) return;
+    if (!this.connected || (this.bufferFull && !this.stalled && this.fetchesMessages())) return;
     if (this.fetching) {
       this.fetchAgain = true;
       return;
@@ -274,15 +293,20 @@ export class KafkaGroupConsumer {
     }
     for (const partition of partitions) this.assigned.set(keyOf(partition), partition);
     // explicit either way: a partition paused while it was revoked may come back still paused
-    if (this.callerPaused || this.stalled) this.safely(() => this.consumer.pause(partitions));
+    if (this.direct || this.callerPaused || this.stalled) this.safely(() => this.consumer.pause(partitions));
     else this.safely(() => this.consumer.resume(partitions));
+    this.direct?.assign(partitions);
     this.options.rebalance?.assigned(partitions);
   }
 
   private revoke(partitions: TopicPartition[]): void {
     const lost = this.consumer.assignmentLost();
     const keys = new Set(partitions.map(keyOf));
-    for (const key of keys) this.assigned.delete(key);
+    for (const key of keys) {
+      this.assigned.delete(key);
+      this.libraryFetched.delete(key);
+    }
+    this.direct?.revoke(partitions);
     this.buffer.remove((message) => keys.has(keyOf(message)));
     this.safely(() => this.consumer.pause(partitions));
     const listener = this.options.rebalance;
@@ -307,10 +331,57 @@ export class KafkaGroupConsumer {
   }
 
   private applyPause(): void {
-    const partitions = this.assignment();
-    if (partitions.length === 0 || !this.connected) return;
+    if (!this.connected) return;
+    this.direct?.setPaused(this.callerPaused);
+    const partitions = this.libraryPartitions();
+    if (partitions.length === 0) return;
     if (this.callerPaused || this.stalled) this.safely(() => this.consumer.pause(partitions));
     else this.safely(() => this.consumer.resume(partitions));
+  }
+
+  /** The assigned partitions librdkafka fetches: all of them without the direct path. */
+  private libraryPartitions(): TopicPartition[] {
+    if (!this.direct) return this.assignment();
+    return this.assignment().filter((partition) => this.libraryFetched.has(keyOf(partition)));
+  }
+
+  /** Whether librdkafka's polls may bring messages (not only rebalances and errors). */
+  private fetchesMessages(): boolean {
+    return !this.direct || this.libraryFetched.size > 0;
+  }
+
+  private fetchHost(): FetchHost {
+    return {
+      room: () =>
+        this.connected && !this.bufferFull
+          ? { messages: this.maxMessages - this.buffer.length, bytes: this.maxBytes - this.buffer.bytes }
+          : { messages: 0, bytes: 0 },
+      deliver: (messages) => this.accept(messages),
+      failed: (error) => {
+        this.failure ??= new Error(`consuming failed: ${error.message}`, { cause: error });
+        this.arrivals.wake();
+      },
+      unreadable: (partition, offset) => this.toLibrary(partition, offset),
+    };
+  }
+
+  /** Hands one partition to librdkafka's fetching, from `offset` on (a batch the direct path cannot read). */
+  private toLibrary(partition: TopicPartition, offset: number): void {
+    const key = keyOf(partition);
+    if (!this.assigned.has(key)) return;
+    this.libraryFetched.add(key);
+    const { topic, partition: number } = partition;
+    this.consumer.seek({ topic, partition: number, offset }, 0, (error) => {
+      if (error) {
+        this.failure ??= new Error(`handing ${topic}-${number} to librdkafka failed: ${error.message}`, {
+          cause: error,
+        });
+        this.arrivals.wake();
+        return;
+      }
+      this.applyPause();
+      this.fetch();
+    });
   }
 
   /** A call that only fails when the consumer is closing (nothing left to pause or release). */

@@ -54,10 +54,15 @@ export function libraryConsumer(
       queue_non_empty_cb: callbacks.queued,
     } as never,
     // a topic setting: given here it would win over one in `settings` (a connector's override)
-    { 'auto.offset.reset': settings['auto.offset.reset'] ?? options.autoOffsetReset ?? 'earliest' } as never,
+    { 'auto.offset.reset': autoOffsetResetOf(settings, options) } as never,
   ) as LibraryConsumer;
   // a fetch takes what is ready and never waits on the pool thread
   consumer.setDefaultConsumeTimeout(0);
   consumer.setDefaultIsTimeoutOnlyForFirstMessage(false);
   return consumer;
+}
+
+/** Where a partition without a committed offset starts: a connector's override, else the options', else earliest. */
+export function autoOffsetResetOf(settings: KafkaClientSettings, options: ConsumerOptions): string {
+  return String(settings['auto.offset.reset'] ?? options.autoOffsetReset ?? 'earliest');
 }
