@@ -1,4 +1,4 @@
-import type { TopicPartition } from '@sluice/sdk';
+import type { Logger, TopicPartition } from '@sluice/sdk';
 
 /** Told of partitions coming and going, in the order the group decides. */
 export interface RebalanceListener {
@@ -31,4 +31,6 @@ export interface ConsumerOptions {
   /** Payload bytes held in memory before fetching pauses; default 16 MiB. */
   readonly maxBufferedBytes?: number;
   readonly rebalance?: RebalanceListener;
+  /** Told of what an operator should know: a partition handed from the direct fetch path to librdkafka's. */
+  readonly log?: Pick<Logger, 'warn'>;
 }

@@ -12,7 +12,7 @@ import type { LibraryConsumer } from './library-consumer.js';
 import { autoOffsetResetOf, libraryConsumer } from './library-consumer.js';
 import { MissingTopicWatch } from './missing-topics.js';
 import { MessageBuffer } from './message-buffer.js';
-import { inPartitions, keyOf } from './topic-partitions.js';
+import { inPartitions, keyOf, partitionName } from './topic-partitions.js';
 import { Waker } from './waker.js';
 
 const ASSIGN_PARTITIONS = -175;
@@ -361,7 +361,14 @@ export class KafkaGroupConsumer {
         this.failure ??= new Error(`consuming failed: ${error.message}`, { cause: error });
         this.arrivals.wake();
       },
-      unreadable: (partition, offset) => this.toLibrary(partition, offset),
+      unreadable: (partition, offset, reason) => {
+        this.options.log?.warn('partition handed to librdkafka: the direct fetch path cannot read its batches', {
+          partition: partitionName(partition),
+          offset,
+          reason: reason.message,
+        });
+        this.toLibrary(partition, offset);
+      },
     };
   }
 

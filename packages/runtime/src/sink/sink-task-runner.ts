@@ -63,7 +63,7 @@ export class SinkTaskRunner extends TaskRunner implements RebalanceListener {
     if (deadLetters && this.policy['errors.tolerance'] === 'all') this.originals = new OriginalMessages();
     this.consumer = new KafkaGroupConsumer(
       { 'session.timeout.ms': 10_000, ...options.kafka, ...this.clients.consumer },
-      { ...groupMembership(options), rebalance: this },
+      { ...groupMembership(options), rebalance: this, log: this.common.log },
     );
     this.commits = new OffsetCommits(this.consumer, this.pending, this.metrics, this.common.log);
   }
