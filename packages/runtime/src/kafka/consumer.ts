@@ -4,16 +4,13 @@ import type { KafkaClientSettings } from './client-config.js';
 import { CommitConfirmations } from './commit-confirmations.js';
 import { connectClient, disconnectClient } from './connect.js';
 import type { ConsumerOptions } from './consumer-options.js';
-import { directFetchSettings } from './fetch/direct-fetch-settings.js';
-import { DirectFetcher } from './fetch/direct-fetcher.js';
+import { FetchedMessages } from './fetched-messages.js';
+import { FetchRoutes } from './fetch-routes.js';
 import { kafkaLibrary } from './library.js';
-import type { FetchHost } from './fetch/direct-fetcher.js';
 import type { LibraryConsumer } from './library-consumer.js';
-import { autoOffsetResetOf, libraryConsumer } from './library-consumer.js';
+import { libraryConsumer } from './library-consumer.js';
 import { MissingTopicWatch } from './missing-topics.js';
-import { MessageBuffer } from './message-buffer.js';
-import { inPartitions, keyOf, partitionName } from './topic-partitions.js';
-import { Waker } from './waker.js';
+import { inPartitions, keyOf } from './topic-partitions.js';
 
 const ASSIGN_PARTITIONS = -175;
 const REVOKE_PARTITIONS = -174;
@@ -24,61 +21,43 @@ const FETCH_SIZE = 1000;
  * membership while nothing arrives; librdkafka's wake-ups do the rest.
  */
 const KEEP_ALIVE_MS = 10_000;
-/**
- * A buffer full this long pauses its partitions, so that polls (which serve rebalances and keep
- * the membership) take nothing more; a shorter fill only stops fetching. librdkafka drops what it
- * prefetched for a paused partition and fetches it again on resume: pausing at every fill made a
- * sink slower than its fetches read records several times (bench/reports/filestream-profile.md).
- */
-const FULL_STALL_MS = 1000;
 
 /**
  * A group consumer with auto-commit off: offsets are committed only by commit(), with exactly
  * the positions the caller says are durable. Assignment is cooperative-sticky, so a rebalance
  * moves only the partitions that must move.
  *
- * Two fetch paths. Over plaintext, records come by the DirectFetcher (Fetch requests sent and
- * decoded in JavaScript, at a tenth of the library's CPU per message) while librdkafka keeps the
- * membership, commits and metadata, its own fetching paused for every partition; a partition with
- * a batch that path cannot read (lz4, snappy or zstd compression, an old message format) is
- * handed to librdkafka from that offset. Otherwise, and with SLUICE_KAFKA_FETCH=library,
- * librdkafka fetches everything.
+ * Two fetch paths (FetchRoutes). Over plaintext, records come by the DirectFetcher while
+ * librdkafka keeps the membership, commits and metadata, its own fetching paused for every
+ * partition but those handed to it (a batch the direct path cannot read). Otherwise, and with
+ * SLUICE_KAFKA_FETCH=library, librdkafka fetches everything.
  *
  * Event-driven: librdkafka tells (queue_non_empty_cb) when its queue holds something (messages,
  * rebalances), and a fetch then takes what is ready without waiting, so no caller ever holds one
  * of libuv's four pool threads while it waits for data. Fetched messages wait in a bounded
- * buffer; past its bounds fetching stops until consume() drained it to half, and a buffer full
- * for FULL_STALL_MS pauses every librdkafka-fetched partition until then.
+ * buffer (FetchedMessages); past its bounds fetching stops until consume() drained it to half,
+ * and a buffer that stays full pauses every librdkafka-fetched partition until then.
  *
  * Invariant: the buffer holds only messages of partitions currently assigned and not being
  * revoked, in Kafka order per partition; no fetch of messages starts while the buffer is full
  * (librdkafka's polls go on only while its partitions are paused); a partition librdkafka fetches
- * is paused in it exactly while the caller paused the consumer or the buffer stayed full for
- * FULL_STALL_MS (or it is being revoked); every other assigned partition is paused in librdkafka
- * and fetched by the DirectFetcher.
+ * is paused in it exactly while the caller paused the consumer or the buffer stalled (or it is
+ * being revoked); every other assigned partition is paused in librdkafka and fetched by the
+ * DirectFetcher.
  */
 export class KafkaGroupConsumer {
   private readonly consumer: LibraryConsumer;
-  private readonly buffer = new MessageBuffer();
-  private readonly arrivals = new Waker();
+  private readonly buffer: FetchedMessages;
   private readonly commits = new CommitConfirmations(60_000);
   private readonly assigned = new Map<string, TopicPartition>();
-  private readonly direct: DirectFetcher | undefined;
-  /** With the direct path: the partitions handed to librdkafka (keys of `assigned`). */
-  private readonly libraryFetched = new Set<string>();
+  private readonly routes: FetchRoutes;
   private readonly pollTimeoutMs: number;
-  private readonly maxMessages: number;
-  private readonly maxBytes: number;
   private revocations: Promise<void> = Promise.resolve();
   private keepAlive: NodeJS.Timeout | undefined;
   private connected = false;
   private fetching = false;
   private fetchAgain = false;
   private callerPaused = false;
-  private bufferFull = false;
-  /** The buffer stayed full for FULL_STALL_MS: partitions paused until it drained to half. */
-  private stalled = false;
-  private stallTimer: NodeJS.Timeout | undefined;
   private failure: Error | undefined;
   private missingTopics: MissingTopicWatch | undefined;
 
@@ -87,15 +66,30 @@ export class KafkaGroupConsumer {
     private readonly options: ConsumerOptions,
   ) {
     this.pollTimeoutMs = options.pollTimeoutMs ?? 100;
-    this.maxMessages = options.maxBufferedMessages ?? 10_000;
-    this.maxBytes = options.maxBufferedBytes ?? 16 * 1024 * 1024;
+    this.buffer = new FetchedMessages(
+      options.maxBufferedMessages ?? 10_000,
+      options.maxBufferedBytes ?? 16 * 1024 * 1024,
+      {
+        stalled: () => this.repoll(),
+        drained: (wasStalled) => {
+          if (wasStalled) this.applyPause();
+          this.fetch();
+          this.routes.wake();
+        },
+      },
+    );
     this.consumer = libraryConsumer(settings, options, {
       rebalance: (error, partitions) => this.onRebalance(error, partitions),
       committed: (error, offsets) => this.commits.settle(error, offsets),
       queued: () => this.fetch(),
     });
-    const direct = directFetchSettings(settings, autoOffsetResetOf(settings, options));
-    this.direct = direct && new DirectFetcher(this.consumer, direct, this.fetchHost());
+    this.routes = new FetchRoutes(this.consumer, settings, options, {
+      room: () => (this.connected ? this.buffer.room() : { messages: 0, bytes: 0 }),
+      deliver: (messages) => this.accept(messages),
+      failed: (error) => this.fail(error),
+      isAssigned: (partition) => this.assigned.has(keyOf(partition)),
+      handedOver: () => this.repoll(),
+    });
   }
 
   async connect(): Promise<void> {
@@ -137,7 +131,7 @@ export class KafkaGroupConsumer {
     const deadline = Date.now() + timeoutMs;
     while (this.assigned.size === 0) {
       if (Date.now() > deadline) throw new Error(`no partitions assigned within ${timeoutMs} ms`);
-      await this.arrivals.wait(Math.min(100, deadline - Date.now() + 1));
+      await this.buffer.wait(Math.min(100, deadline - Date.now() + 1));
     }
   }
 
@@ -147,25 +141,14 @@ export class KafkaGroupConsumer {
    * consumer's failure (e.g. fenced by a newer member) once what was fetched before it is out.
    */
   async consume(max: number, waitMs = this.pollTimeoutMs): Promise<Message[]> {
-    if (this.buffer.length === 0 && !this.failure && waitMs > 0) await this.arrivals.wait(waitMs);
+    if (this.buffer.length === 0 && !this.failure && waitMs > 0) await this.buffer.wait(waitMs);
     if (this.buffer.length === 0 && this.failure) throw this.failure;
-    const batch = this.buffer.take(max);
-    if (this.bufferFull && this.buffer.length <= this.maxMessages / 2 && this.buffer.bytes <= this.maxBytes / 2) {
-      this.bufferFull = false;
-      clearTimeout(this.stallTimer);
-      if (this.stalled) {
-        this.stalled = false;
-        this.applyPause();
-      }
-      this.fetch();
-      this.direct?.wake();
-    }
-    return batch;
+    return this.buffer.take(max);
   }
 
   /** Makes a waiting consume() return now (with what it has, maybe nothing). */
   interrupt(): void {
-    this.arrivals.wake();
+    this.buffer.wake();
   }
 
   /**
@@ -183,17 +166,12 @@ export class KafkaGroupConsumer {
 
   /** Records in Kafka beyond this consumer's position, summed over its partitions (from cached watermarks). */
   lag(): number {
-    if (!this.connected) return 0;
-    let lag = this.direct?.lag() ?? 0;
-    for (const { topic, partition, offset } of this.consumer.position(this.libraryPartitions())) {
-      try {
-        const { highOffset } = this.consumer.getWatermarkOffsets(topic, partition);
-        if (offset >= 0 && highOffset >= offset) lag += highOffset - offset;
-      } catch {
-        // no watermark fetched yet for this partition
-      }
-    }
-    return lag;
+    return this.connected ? this.routes.lag(this.assignment()) : 0;
+  }
+
+  /** Assigned partitions librdkafka fetches, not the direct path (all of them when it is off). */
+  libraryFetchedPartitions(): number {
+    return this.routes.libraryPartitions(this.assignment()).length;
   }
 
   /** Stops fetching from every assigned partition (the group membership stays; fetched messages stay buffered). */
@@ -224,16 +202,16 @@ export class KafkaGroupConsumer {
       await this.untilReleased(10_000);
       this.connected = false;
       clearInterval(this.keepAlive);
-      clearTimeout(this.stallTimer);
+      this.buffer.close();
       this.commits.failAll(new Error('offset commit not confirmed: the consumer closed'));
     }
-    this.direct?.close();
+    this.routes.close();
     await disconnectClient(this.consumer);
   }
 
   /** One fetch at a time; a request during a fetch (or a full fetch) fetches again after it. */
   private fetch(): void {
-    if (!this.connected || (this.bufferFull && !this.stalled && this.fetchesMessages())) return;
+    if (!this.connected || (this.buffer.full && !this.buffer.stalled && this.routes.libraryFetchesMessages())) return;
     if (this.fetching) {
       this.fetchAgain = true;
       return;
@@ -251,15 +229,7 @@ export class KafkaGroupConsumer {
   }
 
   private accept(messages: readonly Message[]): void {
-    if (messages.length === 0) return;
-    const held = inPartitions(this.assigned);
-    for (const message of messages) if (held(message)) this.buffer.push(message);
-    if (!this.bufferFull && (this.buffer.length >= this.maxMessages || this.buffer.bytes >= this.maxBytes)) {
-      this.bufferFull = true;
-      this.stallTimer = setTimeout(() => this.stall(), FULL_STALL_MS);
-      this.stallTimer.unref();
-    }
-    this.arrivals.wake();
+    if (messages.length > 0) this.buffer.add(messages, inPartitions(this.assigned));
   }
 
   /** After a failed fetch, which may have left messages queued (no wake-up would come for them). */
@@ -272,8 +242,13 @@ export class KafkaGroupConsumer {
     // a subscribed topic that does not exist yet: not an error, it is picked up once created
     if (error.code === codes.ERR_UNKNOWN_TOPIC_OR_PART) return;
     if (!this.connected) return;
-    this.failure ??= new Error(`consuming failed: ${error.message}`, { cause: error });
-    this.arrivals.wake();
+    this.fail(new Error(`consuming failed: ${error.message}`, { cause: error }));
+  }
+
+  /** The first failure is kept; consume() rejects with it once what was fetched before it is out. */
+  private fail(error: Error): void {
+    this.failure ??= error;
+    this.buffer.wake();
   }
 
   private onRebalance(error: LibrdKafkaError | undefined, partitions: readonly TopicPartitionOffset[]): void {
@@ -281,7 +256,7 @@ export class KafkaGroupConsumer {
     if (error?.code === ASSIGN_PARTITIONS) this.assign(list);
     else if (error?.code === REVOKE_PARTITIONS) this.revoke(list);
     else this.failure ??= new Error(`rebalance failed: ${error?.message ?? 'unknown error'}`, { cause: error });
-    this.arrivals.wake();
+    this.buffer.wake();
   }
 
   private assign(partitions: TopicPartition[]): void {
@@ -293,20 +268,18 @@ export class KafkaGroupConsumer {
     }
     for (const partition of partitions) this.assigned.set(keyOf(partition), partition);
     // explicit either way: a partition paused while it was revoked may come back still paused
-    if (this.direct || this.callerPaused || this.stalled) this.safely(() => this.consumer.pause(partitions));
+    if (this.routes.isDirect || this.callerPaused || this.buffer.stalled)
+      this.safely(() => this.consumer.pause(partitions));
     else this.safely(() => this.consumer.resume(partitions));
-    this.direct?.assign(partitions);
+    this.routes.assign(partitions);
     this.options.rebalance?.assigned(partitions);
   }
 
   private revoke(partitions: TopicPartition[]): void {
     const lost = this.consumer.assignmentLost();
     const keys = new Set(partitions.map(keyOf));
-    for (const key of keys) {
-      this.assigned.delete(key);
-      this.libraryFetched.delete(key);
-    }
-    this.direct?.revoke(partitions);
+    for (const key of keys) this.assigned.delete(key);
+    this.routes.revoke(partitions);
     this.buffer.remove((message) => keys.has(keyOf(message)));
     this.safely(() => this.consumer.pause(partitions));
     const listener = this.options.rebalance;
@@ -318,77 +291,23 @@ export class KafkaGroupConsumer {
 
   private async untilReleased(timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    while (this.assigned.size > 0 && Date.now() < deadline) await this.arrivals.wait(50);
+    while (this.assigned.size > 0 && Date.now() < deadline) await this.buffer.wait(50);
     await this.revocations;
   }
 
-  /** Still full after FULL_STALL_MS: pause, then poll on (rebalances, membership) taking nothing more. */
-  private stall(): void {
-    if (!this.bufferFull || !this.connected) return;
-    this.stalled = true;
+  /** Which partitions librdkafka fetches changed: pause or resume them, then poll. */
+  private repoll(): void {
     this.applyPause();
     this.fetch();
   }
 
   private applyPause(): void {
     if (!this.connected) return;
-    this.direct?.setPaused(this.callerPaused);
-    const partitions = this.libraryPartitions();
+    this.routes.setPaused(this.callerPaused);
+    const partitions = this.routes.libraryPartitions(this.assignment());
     if (partitions.length === 0) return;
-    if (this.callerPaused || this.stalled) this.safely(() => this.consumer.pause(partitions));
+    if (this.callerPaused || this.buffer.stalled) this.safely(() => this.consumer.pause(partitions));
     else this.safely(() => this.consumer.resume(partitions));
-  }
-
-  /** The assigned partitions librdkafka fetches: all of them without the direct path. */
-  private libraryPartitions(): TopicPartition[] {
-    if (!this.direct) return this.assignment();
-    return this.assignment().filter((partition) => this.libraryFetched.has(keyOf(partition)));
-  }
-
-  /** Whether librdkafka's polls may bring messages (not only rebalances and errors). */
-  private fetchesMessages(): boolean {
-    return !this.direct || this.libraryFetched.size > 0;
-  }
-
-  private fetchHost(): FetchHost {
-    return {
-      room: () =>
-        this.connected && !this.bufferFull
-          ? { messages: this.maxMessages - this.buffer.length, bytes: this.maxBytes - this.buffer.bytes }
-          : { messages: 0, bytes: 0 },
-      deliver: (messages) => this.accept(messages),
-      failed: (error) => {
-        this.failure ??= new Error(`consuming failed: ${error.message}`, { cause: error });
-        this.arrivals.wake();
-      },
-      unreadable: (partition, offset, reason) => {
-        this.options.log?.warn('partition handed to librdkafka: the direct fetch path cannot read its batches', {
-          partition: partitionName(partition),
-          offset,
-          reason: reason.message,
-        });
-        this.toLibrary(partition, offset);
-      },
-    };
-  }
-
-  /** Hands one partition to librdkafka's fetching, from `offset` on (a batch the direct path cannot read). */
-  private toLibrary(partition: TopicPartition, offset: number): void {
-    const key = keyOf(partition);
-    if (!this.assigned.has(key)) return;
-    this.libraryFetched.add(key);
-    const { topic, partition: number } = partition;
-    this.consumer.seek({ topic, partition: number, offset }, 0, (error) => {
-      if (error) {
-        this.failure ??= new Error(`handing ${topic}-${number} to librdkafka failed: ${error.message}`, {
-          cause: error,
-        });
-        this.arrivals.wake();
-        return;
-      }
-      this.applyPause();
-      this.fetch();
-    });
   }
 
   /** A call that only fails when the consumer is closing (nothing left to pause or release). */

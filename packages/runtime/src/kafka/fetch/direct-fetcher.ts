@@ -186,10 +186,10 @@ export class DirectFetcher {
   /** One fetch of at most `budget` bytes (Kafka sends a first batch whole even when larger). */
   private async fetchFrom(leader: number, states: PartitionState[], budget: number): Promise<void> {
     this.fetching.add(leader);
-    const asked = states.map((state) => ({ state, offset: state.offset as number }));
+    const asked = new Map(states.map((state) => [keyOf(state), { state, offset: state.offset as number }]));
     try {
       const request = fetchRequest(
-        asked.map(({ state, offset }) => ({ topic: state.topic, partition: state.partition, offset })),
+        [...asked.values()].map(({ state, offset }) => ({ topic: state.topic, partition: state.partition, offset })),
         {
           ...this.settings,
           maxBytes: Math.min(this.settings.maxBytes, budget),
@@ -203,14 +203,12 @@ export class DirectFetcher {
         this.settings.requestTimeoutMs + this.settings.maxWaitMs,
       );
       this.answered(fetchResponse(body), asked);
-    } catch (error) {
+    } catch {
       this.connections.get(leader)?.close();
       this.connections.delete(leader);
-      for (const { state } of asked) state.leader = undefined; // asked again after the pause
+      for (const { state } of asked.values()) state.leader = undefined; // asked again after the pause
       this.fetching.delete(leader);
-      if (!this.closed && !(error instanceof Error && error.message.includes('closed by the consumer'))) {
-        this.later();
-      }
+      this.later(); // nothing once closed: close() is the only failure that is not retried
       return;
     }
     this.fetching.delete(leader);
@@ -219,13 +217,13 @@ export class DirectFetcher {
 
   private answered(
     partitions: readonly FetchedPartition[],
-    asked: readonly { state: PartitionState; offset: number }[],
+    asked: ReadonlyMap<string, { state: PartitionState; offset: number }>,
   ): void {
     const messages: Message[] = [];
     let retry = false;
     let bytes = 0;
     for (const fetched of partitions) {
-      const entry = asked.find(({ state }) => state.topic === fetched.topic && state.partition === fetched.partition);
+      const entry = asked.get(keyOf(fetched));
       if (!entry || !this.isCurrent(entry.state) || entry.state.offset !== entry.offset) continue;
       bytes += fetched.records.length;
       retry = this.took(entry.state, fetched, entry.offset, messages) || retry;
