@@ -59,7 +59,13 @@ async function produceVaried(
 async function consumeAll(
   topic: string,
   count: number,
-  options: { groupId?: string; kafka?: Record<string, string | number>; warnings?: string[] } = {},
+  options: {
+    groupId?: string;
+    kafka?: Record<string, string | number>;
+    warnings?: string[];
+    /** Set to the partitions librdkafka fetched at the end (the /metrics figure). */
+    seen?: { libraryFetched?: number };
+  } = {},
 ): Promise<Message[]> {
   const warnings = options.warnings ?? [];
   const consumer = new KafkaGroupConsumer(
@@ -75,6 +81,7 @@ async function consumeAll(
   const deadline = Date.now() + 30_000;
   while (received.length < count && Date.now() < deadline) received.push(...(await consumer.consume(500)));
   received.push(...(await consumer.consume(500, 500))); // nothing more comes
+  if (options.seen) options.seen.libraryFetched = consumer.libraryFetchedPartitions();
   await consumer.disconnect();
   return received;
 }
@@ -119,8 +126,11 @@ describe('direct fetch path (real broker)', () => {
     async (codec) => {
       const topic = await newTopic(2);
       await produceVaried(topic, 400, { 'compression.codec': codec });
-      const direct = await withFetchPath(undefined, () => consumeAll(topic, 400));
-      const library = await withFetchPath('library', () => consumeAll(topic, 400));
+      const directSeen: { libraryFetched?: number } = {};
+      const librarySeen: { libraryFetched?: number } = {};
+      const direct = await withFetchPath(undefined, () => consumeAll(topic, 400, { seen: directSeen }));
+      const library = await withFetchPath('library', () => consumeAll(topic, 400, { seen: librarySeen }));
+      expect([directSeen.libraryFetched, librarySeen.libraryFetched]).toEqual([0, 2]);
       expect(direct).toHaveLength(400);
       expect(comparable(direct)).toEqual(comparable(library));
       expectEveryOffsetOnce(direct, { 0: 200, 1: 200 });
@@ -132,8 +142,10 @@ describe('direct fetch path (real broker)', () => {
     const topic = await newTopic(2);
     await produceVaried(topic, 300, { 'compression.codec': 'lz4' });
     const warnings: string[] = [];
-    const received = await consumeAll(topic, 300, { warnings });
+    const seen: { libraryFetched?: number } = {};
+    const received = await consumeAll(topic, 300, { warnings, seen });
     expect(received).toHaveLength(300);
+    expect(seen.libraryFetched).toBe(2);
     // the operator is told, once per partition, which partition left the direct path and why
     expect(warnings.filter((line) => line.includes('handed to librdkafka'))).toHaveLength(2);
     expect(warnings.join('\n')).toContain(`"partition":"${topic}-0"`);

@@ -70,5 +70,7 @@ describe('a sink in a sluice-worker killed with SIGKILL', () => {
     expect(new Set(lines()).size).toBe(200);
     expect(lines()).toHaveLength(200);
     expect(metrics).toMatch(/sluice_sink_assigned_partitions\{[^}]*connector="sink"[^}]*\} 3/);
+    // plaintext, uncompressed: the direct fetch path reads every partition
+    expect(metrics).toMatch(/sluice_sink_library_fetched_partitions\{[^}]*connector="sink"[^}]*\} 0/);
   }, 90_000);
 });

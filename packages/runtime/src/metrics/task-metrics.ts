@@ -28,6 +28,12 @@ export interface TaskMetricsSnapshot {
   readonly recordLag?: number;
   /** Sink: partitions the consumer group assigned to this task now; 0 while it waits for them. */
   readonly assignedPartitions?: number;
+  /**
+   * Sink: of those, the partitions librdkafka fetches rather than the direct fetch path: ones with
+   * batches that path cannot read (lz4, snappy, zstd), or all of them where it is off (TLS, SASL,
+   * SLUICE_KAFKA_FETCH=library).
+   */
+  readonly libraryFetchedPartitions?: number;
   /** The task's own gauges (SourceTask/SinkTask.metrics), e.g. `mongodb.lag.ms`. */
   readonly gauges?: Readonly<Record<string, number>>;
   /**
@@ -69,7 +75,7 @@ export class TaskMetrics {
 
   snapshot(
     extra: Pick<TaskMetricsSnapshot, 'errantRecords'> &
-      Partial<Pick<TaskMetricsSnapshot, 'recordLag' | 'assignedPartitions' | 'gauges'>>,
+      Partial<Pick<TaskMetricsSnapshot, 'recordLag' | 'assignedPartitions' | 'libraryFetchedPartitions' | 'gauges'>>,
   ): TaskMetricsSnapshot {
     return {
       recordsIn: this.recordsIn,

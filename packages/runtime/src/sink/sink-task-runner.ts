@@ -150,6 +150,7 @@ export class SinkTaskRunner extends TaskRunner implements RebalanceListener {
       errantRecords: this.errors.skipped,
       recordLag: this.consumer.lag(),
       assignedPartitions: this.consumer.assignment().length,
+      libraryFetchedPartitions: this.consumer.libraryFetchedPartitions(),
       ...(gauges === undefined ? {} : { gauges }),
     });
   }

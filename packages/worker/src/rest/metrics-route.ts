@@ -43,6 +43,11 @@ const GAUGES: [name: string, help: string, figure: Figure][] = [
     'Partitions the consumer group assigned to a sink task.',
     (m) => m.assignedPartitions,
   ],
+  [
+    'sluice_sink_library_fetched_partitions',
+    "Of a sink task's partitions, those librdkafka fetches instead of the direct fetch path (batches it cannot read, or the path off).",
+    (m) => m.libraryFetchedPartitions,
+  ],
 ];
 
 /** Every state a connector or task can show, so each series exists (at 0) before it is needed. */
