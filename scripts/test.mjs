@@ -29,8 +29,9 @@ const linted =
 
 // The multi-process cluster suites (three sluice-workers each, restarts, SIGKILL) run after the
 // rest, one at a time: run beside the other suites they compete for the two cores and for free
-// ports with the Kafka Connect worker of the parity test.
-const CLUSTER = 'packages/worker/test/distributed-';
+// ports with the Kafka Connect worker of the parity test. The broker-outage suite restarts the
+// shared broker, so it runs there too.
+const CLUSTER = '(packages/worker/test/distributed-|packages/runtime/test/broker-outage)';
 const extra = process.argv.slice(2);
 const phases = [
   ['tests (jest)', [`--testPathIgnorePatterns=${CLUSTER}`, ...extra]],
