@@ -139,7 +139,10 @@ async function timedRunner(runner, done) {
 async function throughSink() {
   const label = `Kafka -> sink task runner -> OpenSearch (max.in.flight.requests=${IN_FLIGHT})`;
   const index = await freshIndex(`sink-${Math.random().toString(36).slice(2, 6)}`);
-  const runner = sinkRunner(OpenSearchSink, sinkConfig(index), `${index}-sink`);
+  // BENCH_VALUE_JSON_TEXT=off: the sink as if it did not declare valueJsonText (every value parsed and serialized), to compare
+  const sink =
+    process.env.BENCH_VALUE_JSON_TEXT === 'off' ? { ...OpenSearchSink, valueJsonText: false } : OpenSearchSink;
+  const runner = sinkRunner(sink, sinkConfig(index), `${index}-sink`);
   // done once OpenSearch acknowledged every document (the task's own count), then one refresh and
   // count, as the loader ends: a refresh every few ms while the last bulks index slows them down
   const acknowledged = () => runner.metricsSnapshot().gauges?.['opensearch.documents.indexed'] ?? 0;

@@ -1,4 +1,5 @@
 import type { SinkRecord } from '@sluice/sdk';
+import { scanJsonText } from '@sluice/sdk';
 import type { SinkConfig } from './config.js';
 import { indexNamer } from './index-names.js';
 
@@ -24,7 +25,8 @@ export function actionBuilder(config: SinkConfig): ActionBuilder {
     const index = indexOf(record);
     const id = documentId(record, config);
     const routing = routingOf(record, config);
-    if (record.value === null) {
+    if (record.valueJson === undefined && record.value === null) {
+      // (a record with valueJson has a value: reading `value` would parse its text)
       if (config['behavior.on.null.values'] === 'fail')
         throw new Error(`tombstone at ${where(record)} and behavior.on.null.values=fail`);
       if (config['behavior.on.null.values'] === 'ignore' || dataStream) return null;
@@ -33,6 +35,16 @@ export function actionBuilder(config: SinkConfig): ActionBuilder {
           `cannot delete for a tombstone at ${where(record)}: no document id (null key or id strategy none)`,
         );
       return action(record, index, id, 'delete', metaLine('delete', index, id, routing, versionOf(id, record, config)));
+    }
+    if (!dataStream && config['routing.source'] !== 'field') {
+      const text = objectText(record);
+      if (text !== undefined) {
+        const upsert = config['write.method'] === 'upsert';
+        const version = upsert ? undefined : versionOf(id, record, config);
+        const meta = metaLine(upsert ? 'update' : 'index', index, id, routing, version);
+        const source = upsert ? `{"doc":${text},"doc_as_upsert":true}` : text;
+        return action(record, index, id, upsert ? 'update' : 'index', meta, source);
+      }
     }
     const document = documentOf(record);
     if (dataStream) {
@@ -55,9 +67,10 @@ function action(
   id: string | undefined,
   op: Action['op'],
   meta: string,
-  document?: object,
+  document?: object | string,
 ): Action {
-  const lines = document === undefined ? `${meta}\n` : `${meta}\n${JSON.stringify(document)}\n`;
+  const source = typeof document === 'string' ? document : JSON.stringify(document);
+  const lines = document === undefined ? `${meta}\n` : `${meta}\n${source}\n`;
   return {
     record,
     index,
@@ -141,6 +154,32 @@ function routingOf(record: SinkRecord, config: SinkConfig): string | undefined {
   if (value === undefined || value === null)
     throw new Error(`routing field ${field} is missing in the value at ${where(record)}`);
   return typeof value === 'object' ? JSON.stringify(value) : String(value as string | number | boolean);
+}
+
+/**
+ * The value's own JSON text when it is a JSON object the runtime handed over as text
+ * (`valueJson`), a top-level `_id` cut out (see documentOf); else undefined, and the value is
+ * serialized. The text is what JSON.stringify(documentOf(record)) says, numbers keeping every digit.
+ */
+function objectText(record: SinkRecord): string | undefined {
+  const bytes = record.valueJson;
+  if (bytes === undefined) return undefined;
+  // valueJson is JSON text scanJsonText vouched for: an object starts with `{`; no `"_id"` at all, nothing to cut
+  if (bytes[firstNonSpace(bytes)] !== OPEN_BRACE) return undefined;
+  if (bytes.indexOf(ID_KEY) < 0) return bytes.toString('utf8');
+  const scan = scanJsonText(bytes, '_id');
+  if (scan?.type !== 'object') return undefined;
+  if (scan.memberStart < 0) return bytes.toString('utf8');
+  return bytes.toString('utf8', 0, scan.memberStart) + bytes.toString('utf8', scan.memberEnd);
+}
+
+const OPEN_BRACE = 0x7b;
+const ID_KEY = Buffer.from('"_id"');
+
+function firstNonSpace(bytes: Buffer): number {
+  let i = 0;
+  while (bytes[i] === 0x20 || bytes[i] === 0x09) i++;
+  return i;
 }
 
 /**

@@ -19,6 +19,7 @@ export default defineSink({
     'Kafka records to OpenSearch documents through the bulk API: idempotent, ordered by external version, retrying only what OpenSearch refuses.',
   config,
   validate: configProblems,
+  valueJsonText: true, // a plain JSON object value is sent as its own text (bulk-actions.ts)
   async createTask(taskConfig, ctx) {
     const client = createClient(taskConfig);
     try {

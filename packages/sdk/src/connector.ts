@@ -37,6 +37,13 @@ export interface SourceDefinition<S extends ConfigSchema> extends CommonDefiniti
 }
 
 export interface SinkDefinition<S extends ConfigSchema> extends CommonDefinition<S> {
+  /**
+   * True: the sink can write a value's JSON text as it is (`SinkRecord.valueJson`), so the
+   * runtime checks such values with `scanJsonText` instead of parsing them. Records that carry
+   * `valueJson` have `value` as an accessor that parses on first read: read it by name (an
+   * object spread of such a record leaves `value` out). Default false: every record is parsed.
+   */
+  readonly valueJsonText?: boolean;
   createTask(config: ConfigOf<S>, ctx: SinkTaskContext): Promise<SinkTask>;
 }
 

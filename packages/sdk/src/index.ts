@@ -27,3 +27,5 @@ export { defineSink, defineSource, taskConfigsOf } from './connector.js';
 export { pause } from './pause.js';
 export { configTable, updateReadmeTable } from './config-docs.js';
 export { Type } from '@sinclair/typebox';
+export type { JsonTextScan } from './json-text.js';
+export { scanJsonText } from './json-text.js';

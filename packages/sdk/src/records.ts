@@ -45,6 +45,13 @@ export interface SinkRecord<V = unknown> {
   readonly offset: string;
   readonly key: unknown;
   readonly value: V | null;
+  /**
+   * The value's JSON text as consumed, given only to a sink that declares `valueJsonText` (see
+   * SinkDefinition), when the value converter is JsonConverter with `schemas.enable=false`, no
+   * transform runs, and `scanJsonText` vouches for the bytes. Then `JSON.parse` of these bytes
+   * is `value`, and `value` is parsed only when first read.
+   */
+  readonly valueJson?: Buffer;
   readonly headers: Readonly<Record<string, Buffer>>;
   readonly timestamp: number;
 }

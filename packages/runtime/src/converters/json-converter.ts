@@ -12,6 +12,11 @@ const STRING_ENVELOPE = '{"schema":{"type":"string","optional":false},"payload":
 export class JsonConverter implements Converter {
   constructor(private readonly schemasEnable: boolean) {}
 
+  /** True when reading is JSON.parse of the bytes and nothing else (schemas.enable=false). */
+  get readsPlainJson(): boolean {
+    return !this.schemasEnable;
+  }
+
   fromConnectData(_topic: string, data: unknown): Buffer | null {
     if (data === null || data === undefined) return null;
     // a string (a file line, a text payload): the envelope's fixed text around it, no objects built

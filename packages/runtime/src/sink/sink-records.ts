@@ -1,13 +1,15 @@
 import type { Message } from '@confluentinc/kafka-javascript';
 import type { SinkRecord } from '@sluice/sdk';
-import { isRetriableError } from '@sluice/sdk';
+import { isRetriableError, scanJsonText } from '@sluice/sdk';
 import type { Converter } from '../converters/converter.js';
+import { JsonConverter } from '../converters/json-converter.js';
 import type { ErrantRecord, ErrantRecordHandler, Stage } from '../errors/errant-records.js';
 import type { RetryOptions } from '../errors/retry.js';
 import { withRetries } from '../errors/retry.js';
 import { inPartitions } from '../kafka/topic-partitions.js';
 import type { Transform, TransformRecord } from '../transforms/transform.js';
 import { noTransforms } from '../transforms/transform-chain.js';
+import { JsonTextRecord } from './json-text-record.js';
 
 /** A consumed batch, converted for put. */
 export interface ConvertedBatch {
@@ -26,6 +28,11 @@ export interface RecordConversion {
   readonly errors: ErrantRecordHandler;
   /** How a RetriableError from a converter or transform is retried (errors.retry.timeout). */
   readonly retry: RetryOptions;
+  /**
+   * The sink takes values as JSON text (`valueJsonText`), the value converter reads plain JSON
+   * and no transform runs: values `scanJsonText` vouches for become JsonTextRecords.
+   */
+  readonly valueJsonText?: boolean;
 }
 
 /**
@@ -59,6 +66,20 @@ export async function convertBatch(
   return { messages, records, sources };
 }
 
+/** Whether values go to the sink as JSON text (RecordConversion.valueJsonText): it asks, the converter reads plain JSON, no transform runs. */
+export function takesValueJsonText(
+  sinkAsks: boolean | undefined,
+  valueConverter: Converter,
+  transform: Transform,
+): boolean {
+  return (
+    sinkAsks === true &&
+    valueConverter instanceof JsonConverter &&
+    valueConverter.readsPlainJson &&
+    transform === noTransforms
+  );
+}
+
 /** The part of `batch` whose messages belong to partitions in `held` (keys from keyOf). */
 export function keepHeld(batch: ConvertedBatch, held: ReadonlySet<string>): ConvertedBatch {
   const isHeld = inPartitions(held);
@@ -86,6 +107,10 @@ function convert(message: Message, conversion: RecordConversion, stage: { curren
   stage.current = 'KEY_CONVERTER';
   const key = conversion.keyConverter.toConnectData(message.topic, toBuffer(message.key));
   stage.current = 'VALUE_CONVERTER';
+  if (conversion.valueJsonText && message.value && scanJsonText(message.value) !== undefined) {
+    const { topic, partition, offset, value, timestamp } = message;
+    return new JsonTextRecord(topic, partition, String(offset), key, value, headersOf(message), timestamp ?? 0);
+  }
   const value = conversion.valueConverter.toConnectData(message.topic, message.value);
   stage.current = 'TRANSFORMATION';
   const converted = {

@@ -15,7 +15,7 @@ import { PendingOffsets } from './pending-offsets.js';
 import type { SinkRunnerOptions } from './sink-runner-options.js';
 import { groupMembership } from './group-membership.js';
 import type { RecordConversion } from './sink-records.js';
-import { convertBatch, errantOf, keepHeld, reencoded } from './sink-records.js';
+import { convertBatch, errantOf, keepHeld, reencoded, takesValueJsonText } from './sink-records.js';
 import { TaskCalls } from './task-calls.js';
 import { retrying, taskCallRetry } from './task-call-retry.js';
 
@@ -294,7 +294,8 @@ export class SinkTaskRunner extends TaskRunner implements RebalanceListener {
 
   private conversion(): RecordConversion {
     const { keyConverter, valueConverter, transform, errors } = this;
-    return { keyConverter, valueConverter, transform, errors, retry: this.retryOptions('conversion') };
+    const valueJsonText = takesValueJsonText(this.options.connector.valueJsonText, valueConverter, transform);
+    return { keyConverter, valueConverter, transform, errors, retry: this.retryOptions('conversion'), valueJsonText };
   }
 
   private failSide(error: unknown): void {
