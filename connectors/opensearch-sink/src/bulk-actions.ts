@@ -92,11 +92,20 @@ function metaLine(
   routing: string | undefined,
   version: number | string | undefined,
 ): string {
-  let line = `{"${op}":{"_index":${JSON.stringify(index)}`;
+  let line = metaPrefix(op, index);
   if (id !== undefined) line += `,"_id":${JSON.stringify(id)}`;
   if (routing !== undefined) line += `,"routing":${JSON.stringify(routing)}`;
   if (version !== undefined) line += `,"version":${JSON.stringify(version)},"version_type":"external"`;
   return `${line}}}`;
+}
+
+let lastPrefix = { op: '', index: '', text: '' };
+
+/** `{"<op>":{"_index":<index as JSON>`, the last one kept: a topic's records mostly share their index. */
+function metaPrefix(op: Action['op'], index: string): string {
+  if (lastPrefix.op !== op || lastPrefix.index !== index)
+    lastPrefix = { op, index, text: `{"${op}":{"_index":${JSON.stringify(index)}` };
+  return lastPrefix.text;
 }
 
 /** The external version, when the id comes from the key and a version source is set. */
@@ -166,7 +175,7 @@ function objectText(record: SinkRecord): string | undefined {
   if (bytes === undefined) return undefined;
   // valueJson is JSON text scanJsonText vouched for: an object starts with `{`; no `"_id"` at all, nothing to cut
   if (bytes[firstNonSpace(bytes)] !== OPEN_BRACE) return undefined;
-  if (bytes.indexOf(ID_KEY) < 0) return bytes.toString('utf8');
+  if (!mayHoldIdKey(bytes)) return bytes.toString('utf8');
   const scan = scanJsonText(bytes, '_id');
   if (scan?.type !== 'object') return undefined;
   if (scan.memberStart < 0) return bytes.toString('utf8');
@@ -174,7 +183,21 @@ function objectText(record: SinkRecord): string | undefined {
 }
 
 const OPEN_BRACE = 0x7b;
-const ID_KEY = Buffer.from('"_id"');
+
+/** Whether the bytes hold `"_id"` anywhere (a loop: for ~100 bytes it beats a native indexOf call). */
+function mayHoldIdKey(bytes: Buffer): boolean {
+  for (let i = 1; i + 3 < bytes.length; i++) {
+    if (
+      bytes[i] === 0x5f &&
+      bytes[i - 1] === 0x22 &&
+      bytes[i + 1] === 0x69 &&
+      bytes[i + 2] === 0x64 &&
+      bytes[i + 3] === 0x22
+    )
+      return true;
+  }
+  return false;
+}
 
 function firstNonSpace(bytes: Buffer): number {
   let i = 0;
