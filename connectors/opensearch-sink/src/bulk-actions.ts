@@ -71,12 +71,14 @@ function action(
 ): Action {
   const source = typeof document === 'string' ? document : JSON.stringify(document);
   const lines = document === undefined ? `${meta}\n` : `${meta}\n${source}\n`;
+  // measured in its parts: the byte length of `lines` itself would flatten that joined string, a copy per record
+  const bytes = Buffer.byteLength(meta) + 1 + (document === undefined ? 0 : Buffer.byteLength(source) + 1);
   return {
     record,
     index,
     op,
     lines,
-    bytes: Buffer.byteLength(lines),
+    bytes,
     document: id === undefined ? undefined : `${index}\u0000${id}`,
   };
 }
