@@ -18,11 +18,18 @@ describe('values sent as their own JSON text (real OpenSearch)', () => {
     const { sink, index, cleanup } = await openTask();
     const first = '{"_id":{"$oid":"6743"},"name":"Bücher ™","n":9007199254740993,"sub":{"_id":5}}';
     const last = '{"sku":"p2", "_id":"p2"}';
-    await sink.put([textRecord(1, 'p1', first), textRecord(2, 'p2', last), textRecord(3, 'p3', '{"_id":3}')]);
+    const plain = '{"n": 9007199254740993, "s":"é"}';
+    await sink.put([
+      textRecord(1, 'p1', first),
+      textRecord(2, 'p2', last),
+      textRecord(3, 'p3', '{"_id":3}'),
+      textRecord(4, 'p4', plain),
+    ]);
     await sink.flush();
     expect(await rawSource(index, 'p1')).toBe('{"name":"Bücher ™","n":9007199254740993,"sub":{"_id":5}}');
     expect(await rawSource(index, 'p2')).toBe('{"sku":"p2"}');
     expect(await rawSource(index, 'p3')).toBe('{}');
+    expect(await rawSource(index, 'p4')).toBe(plain);
     await cleanup();
   });
 
