@@ -135,6 +135,21 @@ export function describeSinkContract(options: SinkContractOptions): void {
       }),
     );
 
+    // only for a sink that declares valueJsonText: the others are never handed valueJson
+    if (options.connector.valueJsonText === true)
+      it(
+        'writes values handed over as JSON text (valueJsonText) as it writes parsed ones',
+        withRun(async (fixture, run) => {
+          // as the runtime hands them over: the text as produced (here with spaces), and its parse
+          const records = contractRecords(20).map((record) => ({
+            ...record,
+            valueJson: Buffer.from(JSON.stringify(record.value).replaceAll(',', ', ')),
+          }));
+          await run.write(records);
+          expect(await fixture.read()).toEqual(fixture.expected(records));
+        }),
+      );
+
     it(
       'leaves the target unchanged when records are delivered again',
       withRun(async (fixture, run) => {
