@@ -221,15 +221,16 @@ export class KafkaGroupConsumer {
     this.consumer.consume(FETCH_SIZE, (error, messages) => {
       this.fetching = false;
       if (error) this.fetchFailed(error);
-      else this.accept(messages);
+      else this.accept(messages, this.routes.libraryHeld(this.assigned));
       // until a fetch comes back empty: librdkafka wakes us only when its queue was empty
       if (error) this.retryFetch();
       else if (this.fetchAgain || messages.length > 0) this.fetch();
     });
   }
 
-  private accept(messages: readonly Message[]): void {
-    if (messages.length > 0) this.buffer.add(messages, inPartitions(this.assigned));
+  /** Takes fetched messages of the partitions in `held` (default: every assigned one). */
+  private accept(messages: readonly Message[], held: { has(key: string): boolean } = this.assigned): void {
+    if (messages.length > 0) this.buffer.add(messages, inPartitions(held));
   }
 
   /** After a failed fetch, which may have left messages queued (no wake-up would come for them). */

@@ -55,6 +55,16 @@ export class FetchRoutes {
     return assigned.filter((partition) => this.handedOver.has(keyOf(partition)));
   }
 
+  /**
+   * Of `assigned` (partition keys), those whose messages from librdkafka are taken: all without
+   * the direct path, else only handed-over ones. A message librdkafka fetched for a direct
+   * partition (in the moment between an assignment and its pause) would be a second copy.
+   */
+  libraryHeld(assigned: { has(key: string): boolean }): { has(key: string): boolean } {
+    if (!this.direct) return assigned;
+    return { has: (key) => this.handedOver.has(key) && assigned.has(key) };
+  }
+
   /** Whether librdkafka's polls may bring messages (not only rebalances and errors). */
   libraryFetchesMessages(): boolean {
     return !this.direct || this.handedOver.size > 0;
