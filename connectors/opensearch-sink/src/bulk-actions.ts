@@ -170,7 +170,8 @@ function routingOf(record: SinkRecord, config: SinkConfig): string | undefined {
 /**
  * The value's own JSON text when it is a JSON object the runtime handed over as text
  * (`valueJson`), a top-level `_id` cut out (see documentOf); else undefined, and the value is
- * serialized. The text is what JSON.stringify(documentOf(record)) says, numbers keeping every digit.
+ * serialized. It holds the same document as JSON.stringify(documentOf(record)) would, in the
+ * producer's spacing and with every digit of its numbers.
  */
 function objectText(record: SinkRecord): string | undefined {
   const bytes = record.valueJson;

@@ -39,6 +39,8 @@ export class SinkTaskRunner extends TaskRunner implements RebalanceListener {
   private readonly commits: OffsetCommits;
   /** Kept only when reported records go to a dead-letter queue. */
   private readonly originals: OriginalMessages | undefined;
+  /** Values go to the task as JSON text (fixed by the connector and its converter and transforms). */
+  private readonly valueJsonText: boolean;
   private readonly calls = new TaskCalls();
   private readonly wakeup = new Waker();
   private task: SinkTask | undefined;
@@ -66,6 +68,7 @@ export class SinkTaskRunner extends TaskRunner implements RebalanceListener {
       { ...groupMembership(options), rebalance: this, log: this.common.log },
     );
     this.commits = new OffsetCommits(this.consumer, this.pending, this.metrics, this.common.log);
+    this.valueJsonText = takesValueJsonText(options.connector.valueJsonText, this.valueConverter, this.transform);
   }
 
   async start(): Promise<void> {
@@ -293,8 +296,7 @@ export class SinkTaskRunner extends TaskRunner implements RebalanceListener {
   }
 
   private conversion(): RecordConversion {
-    const { keyConverter, valueConverter, transform, errors } = this;
-    const valueJsonText = takesValueJsonText(this.options.connector.valueJsonText, valueConverter, transform);
+    const { keyConverter, valueConverter, transform, errors, valueJsonText } = this;
     return { keyConverter, valueConverter, transform, errors, retry: this.retryOptions('conversion'), valueJsonText };
   }
 
