@@ -22,7 +22,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 const { KafkaAdmin, KafkaProducer, SinkTaskRunner, kafkaClientSettings } = require('@sluice/runtime');
 const OpenSearchSink = require('@sluice/opensearch-sink').default;
 const { Type, defineSink } = require('@sluice/sdk');
-const { actionBuilder } = require('@sluice/opensearch-sink');
+const { actionBuilder, bulkBody } = require('@sluice/opensearch-sink');
 const { Client } = require('@opensearch-project/opensearch');
 
 let docs = 100_000;
@@ -102,7 +102,7 @@ async function direct(inFlight, serializeAsItGoes = false) {
         timestamp: 0,
       }),
     );
-    bodies.push(actions.map((action) => action.lines).join(''));
+    bodies.push(bulkBody(actions));
   }
   // serializing as it goes: the building above counts (done up front, so the sending is the same)
   const cpuAt = serializeAsItGoes ? cpuBefore : process.cpuUsage();

@@ -8,8 +8,14 @@ export interface Action {
   readonly record: SinkRecord;
   readonly index: string;
   readonly op: 'index' | 'create' | 'update' | 'delete';
-  /** The action's bulk body lines (NDJSON, newline-terminated), serialized once. */
-  readonly lines: string;
+  /** The action's metadata line (JSON, without its newline). */
+  readonly meta: string;
+  /**
+   * The document line (JSON, without its newline): the record's own bytes when the runtime handed
+   * its value over as text, else serialized once; undefined for a delete.
+   */
+  readonly source: Buffer | string | undefined;
+  /** The action's size in the bulk body: both lines, with their newlines, in UTF-8. */
   readonly bytes: number;
   /** The document it writes (`<index> NUL <id>`), when it has an id: what ordering is kept by. */
   readonly document: string | undefined;
@@ -42,7 +48,7 @@ export function actionBuilder(config: SinkConfig): ActionBuilder {
         const upsert = config['write.method'] === 'upsert';
         const version = upsert ? undefined : versionOf(id, record, config);
         const meta = metaLine(upsert ? 'update' : 'index', index, id, routing, version);
-        const source = upsert ? `{"doc":${text},"doc_as_upsert":true}` : text;
+        const source = upsert ? Buffer.concat([UPSERT_OPEN, text, UPSERT_CLOSE]) : text;
         return action(record, index, id, upsert ? 'update' : 'index', meta, source);
       }
     }
@@ -67,20 +73,45 @@ function action(
   id: string | undefined,
   op: Action['op'],
   meta: string,
-  document?: object | string,
+  document?: object | Buffer,
 ): Action {
-  const source = typeof document === 'string' ? document : JSON.stringify(document);
-  const lines = document === undefined ? `${meta}\n` : `${meta}\n${source}\n`;
-  // measured in its parts: the byte length of `lines` itself would flatten that joined string, a copy per record
-  const bytes = Buffer.byteLength(meta) + 1 + (document === undefined ? 0 : Buffer.byteLength(source) + 1);
+  const source = document === undefined || Buffer.isBuffer(document) ? document : JSON.stringify(document);
+  const bytes = Buffer.byteLength(meta) + 1 + (source === undefined ? 0 : Buffer.byteLength(source) + 1);
   return {
     record,
     index,
     op,
-    lines,
+    meta,
+    source,
     bytes,
     document: id === undefined ? undefined : `${index}\u0000${id}`,
   };
+}
+
+const UPSERT_OPEN = Buffer.from('{"doc":');
+const UPSERT_CLOSE = Buffer.from(',"doc_as_upsert":true}');
+const NEWLINE = 0x0a;
+
+/**
+ * The NDJSON bulk body of `actions`, in one buffer: each action's lines, newline-terminated. A
+ * buffer, not a string: the documents' own bytes are copied in as they are (no decoding to a
+ * string and encoding back), and the HTTP client sends it without measuring or encoding it again.
+ */
+export function bulkBody(actions: readonly Action[]): Buffer {
+  let size = 0;
+  for (const action of actions) size += action.bytes;
+  const body = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (const action of actions) {
+    at += body.write(action.meta, at);
+    body[at++] = NEWLINE;
+    const { source } = action;
+    if (source === undefined) continue;
+    at += typeof source === 'string' ? body.write(source, at) : source.copy(body, at);
+    body[at++] = NEWLINE;
+  }
+  if (at !== size) throw new Error(`bulk body of ${at} bytes, ${size} expected`); // Action.bytes broke its promise
+  return body;
 }
 
 /**
@@ -168,21 +199,22 @@ function routingOf(record: SinkRecord, config: SinkConfig): string | undefined {
 }
 
 /**
- * The value's own JSON text when it is a JSON object the runtime handed over as text
- * (`valueJson`), a top-level `_id` cut out (see documentOf); else undefined, and the value is
- * serialized. It holds the same document as JSON.stringify(documentOf(record)) would, in the
- * producer's spacing and with every digit of its numbers.
+ * The value's own JSON text (UTF-8 bytes) when it is a JSON object the runtime handed over as
+ * text (`valueJson`), a top-level `_id` cut out (see documentOf); else undefined, and the value
+ * is serialized. It holds the same document as JSON.stringify(documentOf(record)) would, in the
+ * producer's spacing and with every digit of its numbers. It may share memory with `valueJson`:
+ * neither is written to.
  */
-function objectText(record: SinkRecord): string | undefined {
+function objectText(record: SinkRecord): Buffer | undefined {
   const bytes = record.valueJson;
   if (bytes === undefined) return undefined;
   // valueJson is JSON text scanJsonText vouched for: an object starts with `{`; no `"_id"` at all, nothing to cut
   if (bytes[firstNonSpace(bytes)] !== OPEN_BRACE) return undefined;
-  if (!mayHoldIdKey(bytes)) return bytes.toString('utf8');
+  if (!mayHoldIdKey(bytes)) return bytes;
   const scan = scanJsonText(bytes, '_id');
   if (scan?.type !== 'object') return undefined;
-  if (scan.memberStart < 0) return bytes.toString('utf8');
-  return bytes.toString('utf8', 0, scan.memberStart) + bytes.toString('utf8', scan.memberEnd);
+  if (scan.memberStart < 0) return bytes;
+  return Buffer.concat([bytes.subarray(0, scan.memberStart), bytes.subarray(scan.memberEnd)]);
 }
 
 const OPEN_BRACE = 0x7b;

@@ -2,6 +2,7 @@ import type { Client } from '@opensearch-project/opensearch';
 import { errors } from '@opensearch-project/opensearch';
 import type { SinkRecord } from '@sluice/sdk';
 import type { Action } from './bulk-actions.js';
+import { bulkBody } from './bulk-actions.js';
 import type { IndexSetup } from './index-setup.js';
 
 interface ItemResult {
@@ -45,9 +46,9 @@ export class BulkSender {
       await this.setup.prepare(chunk.map((action) => action.index));
       this.counters.bulkRequests += 1;
       const response = await this.client.bulk(
-        // pre-serialized NDJSON: the client passes a string body through as is; the answer keeps
+        // pre-serialized NDJSON: the client passes a buffer body through as is; the answer keeps
         // only what judging needs (a fraction of the bytes to parse)
-        { body: bodyOf(chunk) as never, filter_path: RESPONSE_FIELDS },
+        { body: bulkBody(chunk) as never, filter_path: RESPONSE_FIELDS },
         { requestTimeout: this.timeoutMs },
       );
       if (response.body.errors === false) {
@@ -95,12 +96,6 @@ export class BulkSender {
 
 /** The bulk answer's fields judging reads. */
 const RESPONSE_FIELDS = 'errors,items.*.status,items.*.error.type,items.*.error.reason';
-
-function bodyOf(chunk: readonly Action[]): string {
-  let body = '';
-  for (const action of chunk) body += action.lines;
-  return body;
-}
 
 /** Errors worth retrying: no answer, or an answer of 429 / 5xx for the whole request. */
 export function transient(error: unknown): boolean {

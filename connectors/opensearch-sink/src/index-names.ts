@@ -18,7 +18,7 @@ export function indexNamer(config: SinkConfig): (record: SinkRecord) => string {
   const prefix =
     config['data.stream.enabled'] && config['data.stream.prefix'] ? `${config['data.stream.prefix']}-` : '';
   const template = config['index.name.template'];
-  return (record) => {
+  const nameOf = (record: SinkRecord) => {
     const name =
       mapped.get(record.topic) ??
       template.replace(TOKEN, (_all, token: string, pattern?: string) =>
@@ -26,7 +26,19 @@ export function indexNamer(config: SinkConfig): (record: SinkRecord) => string {
       );
     return `${prefix}${name}`.toLowerCase();
   };
+  // the name depends on the topic and, with a timestamp token, on the record's UTC hour (formatUtc
+  // fills in nothing finer): the last one is kept, as a topic's records mostly share their index
+  const timed = template.includes('${timestamp:');
+  let last = { topic: '', hour: 0, name: '' };
+  return (record) => {
+    const hour = timed ? Math.floor(record.timestamp / HOUR_MS) : 0;
+    if (last.topic !== record.topic || last.hour !== hour || last.name === '')
+      last = { topic: record.topic, hour, name: nameOf(record) };
+    return last.name;
+  };
 }
+
+const HOUR_MS = 3_600_000;
 
 /** yyyy MM dd HH of a time in UTC; other characters are kept (e.g. yyyy.MM.dd → 2026.11.25). */
 export function formatUtc(time: number, pattern: string): string {

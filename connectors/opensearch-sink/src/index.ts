@@ -5,7 +5,7 @@ import { configProblems } from './config-rules.js';
 import { OpenSearchSinkTask, createClient } from './sink-task.js';
 
 export type { Action, ActionBuilder } from './bulk-actions.js';
-export { actionBuilder, headerVersion } from './bulk-actions.js';
+export { actionBuilder, bulkBody, headerVersion } from './bulk-actions.js';
 export type { SinkCounters } from './bulk-sender.js';
 export type { SinkConfig } from './config.js';
 export { configProblems } from './config-rules.js';

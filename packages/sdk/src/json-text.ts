@@ -31,7 +31,7 @@ const COLON = 0x3a;
 
 /** See JsonTextScan. `member`: a top-level key whose member's bytes to report. */
 export function scanJsonText(bytes: Uint8Array, member?: string): JsonTextScan | undefined {
-  const scan = new Scan(bytes, member === undefined ? undefined : memberBytes(member));
+  const scan = scanner.reset(bytes, member === undefined ? undefined : memberBytes(member));
   const start = scan.space(0);
   const end = scan.value(start, 0);
   if (end < 0 || scan.space(end) !== bytes.length) return undefined;
@@ -56,18 +56,31 @@ function typeOf(first: number): JsonTextScan['type'] {
 /**
  * One scan's state. Each method takes the index to read at and returns the index after what it
  * read, or -1 when the text is not certain (see JsonTextScan); -1 is passed up unchanged.
+ * One instance serves every scan (`reset` starts the next): a scan runs to its end without
+ * yielding, so two never overlap, and a record's scan allocates nothing but its result.
  */
 class Scan {
   memberStart = -1;
   memberEnd = -1;
-  /** Key content ranges [start, end) of the objects open, in pairs; an object's keys start at its base. */
+  /**
+   * Key content ranges [start, end) of the objects open, in pairs, in `keys[0, keyCount)`; an
+   * object's keys start at its base. The array is never shortened (V8 would drop its storage).
+   */
   private readonly keys: number[] = [];
+  private keyCount = 0;
   private escaped = false;
+  private bytes: Uint8Array = new Uint8Array(0);
+  private member: Buffer | undefined;
 
-  constructor(
-    private readonly bytes: Uint8Array,
-    private readonly member: Buffer | undefined,
-  ) {}
+  reset(bytes: Uint8Array, member: Buffer | undefined): this {
+    this.bytes = bytes;
+    this.member = member;
+    this.memberStart = -1;
+    this.memberEnd = -1;
+    this.keyCount = 0;
+    this.escaped = false;
+    return this;
+  }
 
   space(at: number): number {
     const { bytes } = this;
@@ -97,7 +110,7 @@ class Scan {
   }
 
   private object(at: number, depth: number): number {
-    const base = this.keys.length;
+    const base = this.keyCount;
     let i = this.space(at + 1);
     if (this.bytes[i] === 0x7d) return i + 1;
     let comma = -1;
@@ -115,22 +128,24 @@ class Scan {
       comma = i;
       i = this.space(i + 1);
     }
-    if (this.keys.length > base) this.keys.length = base;
+    this.keyCount = base;
     return i + 1;
   }
 
   /** Records the key [start, end) of the object whose keys begin at `base`; false for a repeat or too many. */
   private newKey(base: number, start: number, end: number): boolean {
-    const { bytes, keys } = this;
-    if (keys.length - base >= 2 * MAX_KEYS) return false;
-    for (let k = base; k < keys.length; k += 2) {
+    const { bytes, keys, keyCount } = this;
+    if (keyCount - base >= 2 * MAX_KEYS) return false;
+    for (let k = base; k < keyCount; k += 2) {
       const otherStart = keys[k] as number;
       if ((keys[k + 1] as number) - otherStart !== end - start) continue;
       let same = true;
       for (let j = 0; same && j < end - start; j++) same = bytes[start + j] === bytes[otherStart + j];
       if (same) return false;
     }
-    keys.push(start, end);
+    keys[keyCount] = start;
+    keys[keyCount + 1] = end;
+    this.keyCount = keyCount + 2;
     return true;
   }
 
@@ -228,6 +243,8 @@ class Scan {
     return i;
   }
 }
+
+const scanner = new Scan();
 
 /** 1 for a byte a string holds as it is: ASCII from 0x20, except `"` and `\`. */
 const PLAIN = new Uint8Array(256).map((_, byte) =>

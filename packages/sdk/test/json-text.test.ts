@@ -110,3 +110,14 @@ describe('scanJsonText', () => {
       expect(JSON.parse(cut(text) as string)).not.toHaveProperty('_id');
   });
 });
+
+describe('scanJsonText, one scan after another', () => {
+  it('starts each scan afresh: no member range, key or failure carried over', () => {
+    expect(scan('{"_id":1,"a":2}', '_id')?.memberStart).toBe(1);
+    expect(scan('{"a":2}', '_id')?.memberStart).toBe(-1);
+    expect(scan('{"a":1,"b":{"c":')).toBeUndefined(); // stops with two objects open
+    expect(scan('{"a":1,"b":{"c":2}}')?.type).toBe('object');
+    expect(scan('{"b":{"c":1,"c":2}}')).toBeUndefined(); // a repeat is still seen
+    expect(scan('{"c":1,"d":{"c":2}}')?.type).toBe('object'); // the same key one level down is not a repeat
+  });
+});
