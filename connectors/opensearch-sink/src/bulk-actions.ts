@@ -1,25 +1,9 @@
 import type { SinkRecord } from '@sluice/sdk';
 import { scanJsonText } from '@sluice/sdk';
+import type { Action } from './bulk-body.js';
+import { newAction } from './bulk-body.js';
 import type { SinkConfig } from './config.js';
 import { indexNamer } from './index-names.js';
-
-/** One pending document write, with the record it came from (for reports). */
-export interface Action {
-  readonly record: SinkRecord;
-  readonly index: string;
-  readonly op: 'index' | 'create' | 'update' | 'delete';
-  /** The action's metadata line (JSON, without its newline). */
-  readonly meta: string;
-  /**
-   * The document line (JSON, without its newline): the record's own bytes when the runtime handed
-   * its value over as text, else serialized once; undefined for a delete.
-   */
-  readonly source: Buffer | string | undefined;
-  /** The action's size in the bulk body: both lines, with their newlines, in UTF-8. */
-  readonly bytes: number;
-  /** The document it writes (`<index> NUL <id>`), when it has an id: what ordering is kept by. */
-  readonly document: string | undefined;
-}
 
 /** Turns a record into a bulk action; null when it writes nothing (ignored tombstone). Throws for a bad record. */
 export type ActionBuilder = (record: SinkRecord) => Action | null;
@@ -40,106 +24,59 @@ export function actionBuilder(config: SinkConfig): ActionBuilder {
         throw new Error(
           `cannot delete for a tombstone at ${where(record)}: no document id (null key or id strategy none)`,
         );
-      return action(record, index, id, 'delete', metaLine('delete', index, id, routing, versionOf(id, record, config)));
+      return action(record, index, 'delete', id, routing, versionOf(id, record, config));
     }
     if (!dataStream && config['routing.source'] !== 'field') {
       const text = objectText(record);
       if (text !== undefined) {
-        const upsert = config['write.method'] === 'upsert';
-        const version = upsert ? undefined : versionOf(id, record, config);
-        const meta = metaLine(upsert ? 'update' : 'index', index, id, routing, version);
-        const source = upsert ? Buffer.concat([UPSERT_OPEN, text, UPSERT_CLOSE]) : text;
-        return action(record, index, id, upsert ? 'update' : 'index', meta, source);
+        if (config['write.method'] !== 'upsert')
+          return action(record, index, 'index', id, routing, versionOf(id, record, config), text);
+        return action(
+          record,
+          index,
+          'update',
+          id,
+          routing,
+          undefined,
+          Buffer.concat([UPSERT_OPEN, text, UPSERT_CLOSE]),
+        );
       }
     }
     const document = documentOf(record);
     if (dataStream) {
       const time = document[config['data.stream.timestamp.field']] ?? new Date(record.timestamp).toISOString();
       const stamped = { ...document, '@timestamp': time };
-      return action(record, index, id, 'create', metaLine('create', index, id, routing, undefined), stamped);
+      return action(record, index, 'create', id, routing, undefined, stamped);
     }
-    if (config['write.method'] === 'upsert') {
-      const meta = metaLine('update', index, id, routing, undefined);
-      return action(record, index, id, 'update', meta, { doc: document, doc_as_upsert: true });
-    }
-    const meta = metaLine('index', index, id, routing, versionOf(id, record, config));
-    return action(record, index, id, 'index', meta, document);
+    if (config['write.method'] === 'upsert')
+      return action(record, index, 'update', id, routing, undefined, { doc: document, doc_as_upsert: true });
+    return action(record, index, 'index', id, routing, versionOf(id, record, config), document);
   };
 }
 
+/** An action of its parts as JSON text; `document` is the record's own text (bytes) or an object to serialize. */
 function action(
   record: SinkRecord,
   index: string,
-  id: string | undefined,
   op: Action['op'],
-  meta: string,
+  id: string | undefined,
+  routing: string | undefined,
+  version: number | string | undefined,
   document?: object | Buffer,
 ): Action {
-  const source = document === undefined || Buffer.isBuffer(document) ? document : JSON.stringify(document);
-  const bytes = Buffer.byteLength(meta) + 1 + (source === undefined ? 0 : Buffer.byteLength(source) + 1);
-  return {
+  return newAction(
     record,
     index,
     op,
-    meta,
-    source,
-    bytes,
-    document: id === undefined ? undefined : `${index}\u0000${id}`,
-  };
+    id === undefined ? undefined : JSON.stringify(id),
+    routing === undefined ? undefined : JSON.stringify(routing),
+    version === undefined ? undefined : JSON.stringify(version),
+    document === undefined || Buffer.isBuffer(document) ? document : JSON.stringify(document),
+  );
 }
 
 const UPSERT_OPEN = Buffer.from('{"doc":');
 const UPSERT_CLOSE = Buffer.from(',"doc_as_upsert":true}');
-const NEWLINE = 0x0a;
-
-/**
- * The NDJSON bulk body of `actions`, in one buffer: each action's lines, newline-terminated. A
- * buffer, not a string: the documents' own bytes are copied in as they are (no decoding to a
- * string and encoding back), and the HTTP client sends it without measuring or encoding it again.
- */
-export function bulkBody(actions: readonly Action[]): Buffer {
-  let size = 0;
-  for (const action of actions) size += action.bytes;
-  const body = Buffer.allocUnsafe(size);
-  let at = 0;
-  for (const action of actions) {
-    at += body.write(action.meta, at);
-    body[at++] = NEWLINE;
-    const { source } = action;
-    if (source === undefined) continue;
-    at += typeof source === 'string' ? body.write(source, at) : source.copy(body, at);
-    body[at++] = NEWLINE;
-  }
-  if (at !== size) throw new Error(`bulk body of ${at} bytes, ${size} expected`); // Action.bytes broke its promise
-  return body;
-}
-
-/**
- * An action's metadata line, written out by hand (it runs once per record): the JSON of
- * `{ [op]: { _index, _id?, routing?, version?, version_type? } }`, in that key order.
- */
-function metaLine(
-  op: Action['op'],
-  index: string,
-  id: string | undefined,
-  routing: string | undefined,
-  version: number | string | undefined,
-): string {
-  let line = metaPrefix(op, index);
-  if (id !== undefined) line += `,"_id":${JSON.stringify(id)}`;
-  if (routing !== undefined) line += `,"routing":${JSON.stringify(routing)}`;
-  if (version !== undefined) line += `,"version":${JSON.stringify(version)},"version_type":"external"`;
-  return `${line}}}`;
-}
-
-let lastPrefix = { op: '', index: '', text: '' };
-
-/** `{"<op>":{"_index":<index as JSON>`, the last one kept: a topic's records mostly share their index. */
-function metaPrefix(op: Action['op'], index: string): string {
-  if (lastPrefix.op !== op || lastPrefix.index !== index)
-    lastPrefix = { op, index, text: `{"${op}":{"_index":${JSON.stringify(index)}` };
-  return lastPrefix.text;
-}
 
 /** The external version, when the id comes from the key and a version source is set. */
 function versionOf(id: string | undefined, record: SinkRecord, config: SinkConfig): number | string | undefined {

@@ -1,8 +1,8 @@
 import type { Client } from '@opensearch-project/opensearch';
 import { errors } from '@opensearch-project/opensearch';
 import type { SinkRecord } from '@sluice/sdk';
-import type { Action } from './bulk-actions.js';
-import { bulkBody } from './bulk-actions.js';
+import type { Action } from './bulk-body.js';
+import { bulkBody } from './bulk-body.js';
 import type { IndexSetup } from './index-setup.js';
 
 interface ItemResult {

@@ -1,7 +1,8 @@
-import type { Action } from './bulk-actions.js';
+import type { Action } from './bulk-body.js';
+import { documentKey } from './bulk-body.js';
 
 /**
- * The documents (Action.document) held by bulks in flight, so that with write.method=upsert or
+ * The documents (documentKey) held by bulks in flight, so that with write.method=upsert or
  * document.version=none several bulks may be in flight while no two of them touch one document:
  * OpenSearch applies a bulk's items in order, so each document's changes land in put order.
  * Invariant: a document is held while, and only while, a bulk in flight holds an action on it.
@@ -13,7 +14,7 @@ export class DocumentsInFlight {
   disjointPrefix(pending: readonly Action[], most: number): number {
     if (this.held.size === 0) return most;
     for (let i = 0; i < most; i++) {
-      const document = (pending[i] as Action).document;
+      const document = documentKey(pending[i] as Action);
       if (document !== undefined && this.held.has(document)) return i;
     }
     return most;
@@ -21,7 +22,8 @@ export class DocumentsInFlight {
 
   /** Counts a bulk's documents into (+1) or out of (-1) flight. */
   hold(chunk: readonly Action[], delta: 1 | -1): void {
-    for (const { document } of chunk) {
+    for (const action of chunk) {
+      const document = documentKey(action);
       if (document === undefined) continue;
       const count = (this.held.get(document) ?? 0) + delta;
       if (count > 0) this.held.set(document, count);

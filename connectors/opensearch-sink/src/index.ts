@@ -4,8 +4,10 @@ import { config } from './config.js';
 import { configProblems } from './config-rules.js';
 import { OpenSearchSinkTask, createClient } from './sink-task.js';
 
-export type { Action, ActionBuilder } from './bulk-actions.js';
-export { actionBuilder, bulkBody, headerVersion } from './bulk-actions.js';
+export type { ActionBuilder } from './bulk-actions.js';
+export { actionBuilder, headerVersion } from './bulk-actions.js';
+export type { Action } from './bulk-body.js';
+export { bulkBody } from './bulk-body.js';
 export type { SinkCounters } from './bulk-sender.js';
 export type { SinkConfig } from './config.js';
 export { configProblems } from './config-rules.js';

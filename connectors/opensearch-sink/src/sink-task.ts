@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import { Client } from '@opensearch-project/opensearch';
 import { ConfigError, RetriableError, pause } from '@sluice/sdk';
 import type { SinkRecord, SinkTask, SinkTaskContext } from '@sluice/sdk';
-import type { Action, ActionBuilder } from './bulk-actions.js';
+import type { ActionBuilder } from './bulk-actions.js';
+import type { Action } from './bulk-body.js';
 import { actionBuilder } from './bulk-actions.js';
 import { BulkSender } from './bulk-sender.js';
 import type { SinkCounters } from './bulk-sender.js';
@@ -90,7 +91,9 @@ export class OpenSearchSinkTask implements SinkTask {
   async put(records: readonly SinkRecord[]): Promise<void> {
     this.throwFailure();
     await this.roomFor(records.length); // before taking any record, so a retried put adds nothing twice
-    for (const record of records) {
+    // an index loop: a for-of over an array in an async function allocates an iterator result per record
+    for (let i = 0; i < records.length; i++) {
+      const record = records[i] as SinkRecord;
       let action: Action | null;
       try {
         action = this.build(record);

@@ -35,8 +35,18 @@ export function scanJsonText(bytes: Uint8Array, member?: string): JsonTextScan |
   const start = scan.space(0);
   const end = scan.value(start, 0);
   if (end < 0 || scan.space(end) !== bytes.length) return undefined;
-  return { type: typeOf(bytes[start] as number), memberStart: scan.memberStart, memberEnd: scan.memberEnd };
+  const type = typeOf(bytes[start] as number);
+  if (member === undefined) return WITHOUT_MEMBER[type]; // shared: nothing of this scan's own to report
+  return { type, memberStart: scan.memberStart, memberEnd: scan.memberEnd };
 }
+
+const WITHOUT_MEMBER: Readonly<Record<JsonTextScan['type'], JsonTextScan>> = Object.freeze({
+  object: Object.freeze({ type: 'object', memberStart: -1, memberEnd: -1 }),
+  array: Object.freeze({ type: 'array', memberStart: -1, memberEnd: -1 }),
+  string: Object.freeze({ type: 'string', memberStart: -1, memberEnd: -1 }),
+  number: Object.freeze({ type: 'number', memberStart: -1, memberEnd: -1 }),
+  literal: Object.freeze({ type: 'literal', memberStart: -1, memberEnd: -1 }),
+});
 
 let lastMember: { text: string; bytes: Buffer } | undefined;
 

@@ -45,8 +45,10 @@ export async function convertBatch(
 ): Promise<ConvertedBatch> {
   const records: SinkRecord[] = [];
   const sources: Message[] = [];
-  for (const message of messages) {
-    const stage: { current: Stage } = { current: 'KEY_CONVERTER' };
+  const stage: { current: Stage } = { current: 'KEY_CONVERTER' }; // one per batch: convert sets it first
+  // an index loop: a for-of over an array in an async function allocates an iterator result per message
+  for (let i = 0; i < messages.length; i++) {
+    const message = messages[i] as Message;
     let record: SinkRecord | null;
     try {
       record = convert(message, conversion, stage);
