@@ -230,6 +230,7 @@ export async function run(context = {}) {
     await loader.close();
   }
 
+  if (context.summary === false) return { results }; // steps without both paths (bench/sink-allocation.mjs)
   const ratios = (field, loader) =>
     Array.from({ length: rounds }, (_, i) => {
       const inRound = results.filter((r) => r.round === i + 1);
