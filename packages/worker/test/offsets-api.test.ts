@@ -124,9 +124,9 @@ describe('offsets and topics API (real broker)', () => {
 
   it('removes single partitions with offset null and resets everything with DELETE', async () => {
     const partition = { kafka_topic: topic, kafka_partition: 0 };
-    expect(
-      (await call('PATCH', `/connectors/${sink}/offsets`, { offsets: [{ partition, offset: null }] })).statusCode,
-    ).toBe(200);
+    const removed = await call('PATCH', `/connectors/${sink}/offsets`, { offsets: [{ partition, offset: null }] });
+    // the answer's body shown on a failure: one CI run (2026-12-08) got a 500 here that did not repeat
+    expect([removed.statusCode, removed.statusCode === 200 ? undefined : removed.json()]).toEqual([200, undefined]);
     expect(await offsetsOf(sink)).toEqual([]);
     const reset = await call('DELETE', `/connectors/${sink}/offsets`); // idempotent, as Connect
     expect(reset.statusCode).toBe(200);
