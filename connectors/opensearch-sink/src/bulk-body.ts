@@ -44,11 +44,6 @@ export function newAction(
   return { record, index, op, idJson, routingJson, versionJson, source, bytes };
 }
 
-/** The document an action writes (`<index> NUL <id as JSON>`), when it has an id: what ordering is kept by. */
-export function documentKey(action: Action): string | undefined {
-  return action.idJson === undefined ? undefined : `${action.index}\u0000${action.idJson}`;
-}
-
 /**
  * The NDJSON bulk body of `actions`, in one buffer: per action its metadata line
  * `{"<op>":{"_index":…[,"_id":…][,"routing":…][,"version":…,"version_type":"external"]}}` and

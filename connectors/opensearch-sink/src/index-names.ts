@@ -29,11 +29,10 @@ export function indexNamer(config: SinkConfig): (record: SinkRecord) => string {
   // the name depends on the topic and, with a timestamp token, on the record's UTC hour (formatUtc
   // fills in nothing finer): the last one is kept, as a topic's records mostly share their index
   const timed = template.includes('${timestamp:');
-  let last = { topic: '', hour: 0, name: '' };
+  let last: { topic: string; hour: number; name: string } | undefined;
   return (record) => {
     const hour = timed ? Math.floor(record.timestamp / HOUR_MS) : 0;
-    if (last.topic !== record.topic || last.hour !== hour || last.name === '')
-      last = { topic: record.topic, hour, name: nameOf(record) };
+    if (last?.topic !== record.topic || last.hour !== hour) last = { topic: record.topic, hour, name: nameOf(record) };
     return last.name;
   };
 }

@@ -1,18 +1,14 @@
 import type { SinkRecord } from '@sluice/sdk';
 import OpenSearchSink, { actionBuilder, bulkBody, indexNamer } from '@sluice/opensearch-sink';
 import type { Action } from '@sluice/opensearch-sink';
+import { DocumentsInFlight } from '../src/documents-in-flight.js';
+import { admin, record as baseRecord } from './helpers';
 
-/** A record as a test builds it: the value parsed, and its text too when `text` is given. */
-const record = (offset: number, key: string | null, value: unknown, text?: string): SinkRecord => ({
-  topic: 'Bücher',
-  partition: 0,
-  offset: String(offset),
-  key,
-  value,
-  headers: {},
-  timestamp: 0,
-  ...(text === undefined ? {} : { valueJson: Buffer.from(text) }),
-});
+afterAll(() => admin.close());
+
+/** A record of topic `Bücher` (so its index name is not ASCII), with its value's text when `text` is given. */
+const record = (offset: number, key: string | null, value: unknown, text?: string): SinkRecord =>
+  baseRecord(offset, key, value, { topic: 'Bücher', ...(text === undefined ? {} : { valueJson: Buffer.from(text) }) });
 
 const build = (extra: Record<string, string> = {}) =>
   actionBuilder(
@@ -69,5 +65,21 @@ describe('index names', () => {
     expect(at('B', '2026-12-08T00:30:00.000Z')).toBe('logs-b-2026.12.08.00');
     expect(at('A', '2026-12-07T23:00:00.000Z')).toBe('logs-a-2026.12.07.23');
     expect(at('A', '1969-12-31T23:30:00.000Z')).toBe('logs-a-1969.12.31.23');
+  });
+});
+
+describe('documents in flight', () => {
+  it('holds a document by index and id until every bulk holding it is done', () => {
+    const upsert = build({ 'write.method': 'upsert', 'document.version': 'none' });
+    const bucher = (key: string) => upsert(record(0, key, { a: 1 })) as Action;
+    const other = upsert({ ...record(0, 'k1', { a: 1 }), topic: 'other' }) as Action;
+    const documents = new DocumentsInFlight();
+    documents.hold([bucher('k1')], 1);
+    documents.hold([bucher('k1')], 1);
+    expect(documents.disjointPrefix([other, bucher('k2'), bucher('k1')], 3)).toBe(2); // same id, other index: free
+    documents.hold([bucher('k1')], -1);
+    expect(documents.disjointPrefix([bucher('k1')], 1)).toBe(0); // one bulk still holds it
+    documents.hold([bucher('k1')], -1);
+    expect(documents.disjointPrefix([bucher('k1')], 1)).toBe(1);
   });
 });
